@@ -1,0 +1,28 @@
+//! A lead: the seven business fields, normalised by the import rules.
+
+use serde::{Deserialize, Serialize};
+
+use crate::schema::InterestLevel;
+
+/// A validated lead, as a CSV row or an API call gives it (no store-assigned id yet).
+///
+/// JSON uses the seed's snake_case column names:
+/// `{"lead_id":"L-1","lead_name":"Ann","contact_information":"ann@example.com",
+///   "source":"Website","interest_level":"High","status":"Open","salesperson":null}`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Lead {
+    /// The lead's identifier in the user's own system, unique per user.
+    pub lead_id: String,
+    /// The lead's name.
+    pub lead_name: String,
+    /// One or more emails (lower-cased) or phone numbers, as given.
+    pub contact_information: String,
+    /// Where the lead came from.
+    pub source: String,
+    /// High, Medium or Low.
+    pub interest_level: InterestLevel,
+    /// One of the status vocabulary, in its canonical casing.
+    pub status: String,
+    /// The assigned salesperson; `None` when unassigned.
+    pub salesperson: Option<String>,
+}

@@ -1,0 +1,65 @@
+//! `leads-core`: import, validate and manage sales leads.
+//!
+//! One validator gives the same verdict in Rust, in the browser (`leads-wasm`) and in Python
+//! (`leads-py`). Feed it a lead CSV exported from a spreadsheet or a CRM; get back the valid
+//! leads and a [`Report`] that tells a person exactly what to fix.
+//!
+//! ```
+//! use leads_core::{validate, ImportOptions, IssueCode};
+//!
+//! let csv = "\
+//! Lead ID,Name,Email,Lead Source,Interest Level,Stage,Owner
+//! L-001,Ada Lovelace,ADA@example.com,Website,Hot,open,Grace
+//! L-002,Alan Turing,+44 20 7946 0958,Referral,Medium,Qualified,
+//! L-002,Alan Again,alan@example.com,Referral,Maybe,New,
+//! ";
+//! let v = validate(csv.as_bytes(), &ImportOptions::default())?;
+//!
+//! assert_eq!((v.report.rows, v.report.valid, v.report.invalid), (3, 2, 1));
+//! // Values are normalised as DESIGN §4 says: emails lower-cased, canonical casing.
+//! assert_eq!(v.leads[0].contact_information, "ada@example.com");
+//! assert_eq!(v.leads[0].status, "Open");
+//! assert_eq!(v.leads[1].salesperson, None);
+//!
+//! // Each problem is an issue with a stable code, the line and the column, in column order.
+//! let codes: Vec<IssueCode> = v.report.issues.iter().map(|i| i.code).collect();
+//! assert_eq!(codes, [IssueCode::DuplicateLeadId, IssueCode::InvalidChoice]);
+//! assert_eq!(v.report.issues[0].line, Some(4));
+//! assert_eq!(v.report.issues[0].message, "Lead ID \"L-002\" already appears on line 3");
+//! # Ok::<(), leads_core::Error>(())
+//! ```
+//!
+//! For large files, or input that arrives in pieces, use the push [`Validator`]: memory stays
+//! bounded by the longest record plus the set of Lead IDs seen.
+//!
+//! The import contract (decoding, dialect, header resolution, row rules, issue codes, the
+//! canonical report JSON) is `DESIGN.md` §4 of the repository; [`IssueCode::ALL`] lists the codes.
+
+mod decode;
+mod error;
+mod header;
+mod lead;
+mod options;
+mod parser;
+mod rejects;
+mod report;
+mod rules;
+mod schema;
+mod seen;
+mod sniff;
+mod validator;
+
+pub use error::{Error, ErrorKind, Result};
+pub use lead::Lead;
+pub use options::{
+    DEFAULT_MAX_BYTES, DEFAULT_MAX_FIELD_BYTES, DEFAULT_MAX_ISSUES, DEFAULT_MAX_ROWS, Delimiter, Encoding,
+    ImportOptions,
+};
+pub use rejects::{RejectedRow, write_rejected_csv};
+pub use report::{Column, Issue, IssueCode, MatchKind, Report, Severity};
+pub use rules::{check_contact, is_email, is_phone};
+pub use schema::{
+    DEFAULT_STATUSES, Field, InterestLevel, MAX_LEAD_ID_CHARS, MAX_LEAD_NAME_CHARS, MAX_SALESPERSON_CHARS,
+    MAX_SOURCE_CHARS, UnknownName, normalize_header,
+};
+pub use validator::{Progress, Validation, Validator, validate, validate_reader};

@@ -1,0 +1,238 @@
+//! The validation report: which encoding and delimiter were used, how each column mapped, the
+//! counts, and every issue with a stable code.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::options::{Delimiter, Encoding};
+use crate::schema::Field;
+
+/// A stable, snake_case identifier of a kind of problem. Codes are added, never renamed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum IssueCode {
+    /// The file has no header, or a header and no data rows.
+    EmptyFile,
+    /// A required field has no column in the header.
+    MissingColumn,
+    /// Two columns name the same field equally well.
+    DuplicateColumn,
+    /// A column matches no field; it is ignored (a warning).
+    UnknownColumn,
+    /// A row has fewer fields than the header (or more, non-empty ones).
+    FieldCount,
+    /// A required value is empty.
+    Required,
+    /// A value is longer than its field allows.
+    TooLong,
+    /// A value is not one of the allowed choices (interest level, status).
+    InvalidChoice,
+    /// Contact information is not a list of emails and phone numbers.
+    InvalidContact,
+    /// The Lead ID already appeared on an earlier line.
+    DuplicateLeadId,
+    /// The bytes are not valid in the file's encoding.
+    InvalidEncoding,
+    /// A quoted field is never closed.
+    UnclosedQuote,
+    /// A limit (bytes, rows, field length) was exceeded.
+    LimitExceeded,
+}
+
+impl IssueCode {
+    /// Every code, in documentation order.
+    pub const ALL: [IssueCode; 13] = [
+        IssueCode::EmptyFile,
+        IssueCode::MissingColumn,
+        IssueCode::DuplicateColumn,
+        IssueCode::UnknownColumn,
+        IssueCode::FieldCount,
+        IssueCode::Required,
+        IssueCode::TooLong,
+        IssueCode::InvalidChoice,
+        IssueCode::InvalidContact,
+        IssueCode::DuplicateLeadId,
+        IssueCode::InvalidEncoding,
+        IssueCode::UnclosedQuote,
+        IssueCode::LimitExceeded,
+    ];
+
+    /// The code as it appears in JSON (`"invalid_choice"`).
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IssueCode::EmptyFile => "empty_file",
+            IssueCode::MissingColumn => "missing_column",
+            IssueCode::DuplicateColumn => "duplicate_column",
+            IssueCode::UnknownColumn => "unknown_column",
+            IssueCode::FieldCount => "field_count",
+            IssueCode::Required => "required",
+            IssueCode::TooLong => "too_long",
+            IssueCode::InvalidChoice => "invalid_choice",
+            IssueCode::InvalidContact => "invalid_contact",
+            IssueCode::DuplicateLeadId => "duplicate_lead_id",
+            IssueCode::InvalidEncoding => "invalid_encoding",
+            IssueCode::UnclosedQuote => "unclosed_quote",
+            IssueCode::LimitExceeded => "limit_exceeded",
+        }
+    }
+
+    /// How serious issues of this code are: only `unknown_column` is a warning.
+    #[must_use]
+    pub fn severity(self) -> Severity {
+        match self {
+            IssueCode::UnknownColumn => Severity::Warning,
+            _ => Severity::Error,
+        }
+    }
+
+    /// One line of documentation for the code.
+    #[must_use]
+    pub fn description(self) -> &'static str {
+        match self {
+            IssueCode::EmptyFile => "The file has no header, or no data rows after it.",
+            IssueCode::MissingColumn => "A required field has no column in the header.",
+            IssueCode::DuplicateColumn => "Two columns name the same field.",
+            IssueCode::UnknownColumn => "A column matches no field and is ignored (warning).",
+            IssueCode::FieldCount => "A row has a different number of fields than the header.",
+            IssueCode::Required => "A required value is empty.",
+            IssueCode::TooLong => "A value is longer than its field allows.",
+            IssueCode::InvalidChoice => "A value is not one of the allowed choices.",
+            IssueCode::InvalidContact => "Contact information is not emails or phone numbers.",
+            IssueCode::DuplicateLeadId => "The Lead ID already appeared on an earlier line.",
+            IssueCode::InvalidEncoding => "The bytes are not valid in the file's encoding.",
+            IssueCode::UnclosedQuote => "A quoted field is never closed.",
+            IssueCode::LimitExceeded => "A limit (bytes, rows, field length) was exceeded.",
+        }
+    }
+}
+
+impl fmt::Display for IssueCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Whether an issue makes its row (or the file) invalid.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// The row (or, for file-level issues, the whole file) is invalid.
+    Error,
+    /// Worth knowing; nothing is rejected because of it.
+    Warning,
+}
+
+/// One problem found in a file, located by physical line, data-record index and column.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Issue {
+    /// 1-based physical line where the record starts (the header is line 1 in a plain file).
+    pub line: Option<u64>,
+    /// 1-based data-record index; `None` for file-level issues.
+    pub record: Option<u64>,
+    /// The header text of the column concerned.
+    pub column: Option<String>,
+    /// The field concerned.
+    pub field: Option<Field>,
+    /// The offending value as it appears in the file (cut at 256 characters).
+    pub value: Option<String>,
+    /// The stable code.
+    pub code: IssueCode,
+    /// Error or warning.
+    pub severity: Severity,
+    /// A sentence for a person.
+    pub message: String,
+}
+
+impl Issue {
+    /// Whether the issue concerns the whole file rather than one row.
+    #[must_use]
+    pub fn is_file_level(&self) -> bool {
+        self.record.is_none()
+    }
+}
+
+impl fmt::Display for Issue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(line) = self.line {
+            write!(f, "line {line}: ")?;
+        }
+        write!(f, "{} [{}]", self.message, self.code)
+    }
+}
+
+/// How a column's header was matched to a field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchKind {
+    /// The header is the field's label exactly ("Lead ID").
+    Exact,
+    /// The header equals the label or key ignoring case, spaces, `_` and `-` ("lead_id").
+    Normalized,
+    /// The header is a known alias ("Email", "Owner") or one given in the options.
+    Alias,
+    /// No field: the column is ignored.
+    Unknown,
+}
+
+/// One column of the file and the field it feeds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Column {
+    /// 0-based position in the header.
+    pub index: usize,
+    /// The header text, as in the file (trimmed).
+    pub header: String,
+    /// The field the column feeds, if any.
+    pub field: Option<Field>,
+    /// How the header was matched.
+    #[serde(rename = "match")]
+    pub match_kind: MatchKind,
+}
+
+/// The outcome of validating a file. Its JSON form is the canonical report of the test vectors.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Report {
+    /// The encoding the file was decoded with.
+    pub encoding: Encoding,
+    /// The field delimiter used.
+    pub delimiter: Delimiter,
+    /// Every column of the header, in order.
+    pub columns: Vec<Column>,
+    /// Data records read (blank rows are not counted).
+    pub rows: u64,
+    /// Records without errors.
+    pub valid: u64,
+    /// Records with at least one error.
+    pub invalid: u64,
+    /// Issues in file order; file-level issues are always listed, row issues up to `max_issues`.
+    pub issues: Vec<Issue>,
+    /// Whether row issues were left out because of `max_issues`.
+    pub issues_truncated: bool,
+}
+
+impl Report {
+    /// Whether any issue of severity error was found (in a row or for the whole file).
+    #[must_use]
+    pub fn has_errors(&self) -> bool {
+        self.invalid > 0 || self.file_errors().next().is_some()
+    }
+
+    /// File-level errors: they mean no row may be stored, whatever the mode.
+    pub fn file_errors(&self) -> impl Iterator<Item = &Issue> {
+        self.issues.iter().filter(|i| i.is_file_level() && i.severity == Severity::Error)
+    }
+
+    /// The canonical JSON form (compact, keys in the documented order).
+    #[must_use]
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a report always serialises")
+    }
+
+    /// The canonical JSON form, indented for people.
+    #[must_use]
+    pub fn to_json_pretty(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a report always serialises")
+    }
+}

@@ -1,0 +1,304 @@
+//! The per-value rules of the import contract: contact information, choices and lengths.
+//!
+//! These are pure functions over trimmed `&str` values; the validator applies them per row and
+//! the stores apply them when a lead is edited, so every path gives the same verdict.
+
+use std::borrow::Cow;
+
+use crate::error::Result;
+use crate::options::ImportOptions;
+use crate::report::IssueCode;
+use crate::schema::{
+    Field, InterestLevel, MAX_LEAD_ID_CHARS, MAX_LEAD_NAME_CHARS, MAX_SALESPERSON_CHARS, MAX_SOURCE_CHARS,
+};
+
+/// Separators between several contacts in one cell.
+const CONTACT_SEPARATORS: [char; 4] = [';', ',', '/', '|'];
+
+/// Whether `s` is an email address `local@domain.tld` (ASCII).
+#[must_use]
+pub fn is_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else { return false };
+    let local_ok = !local.is_empty()
+        && local.len() <= 64
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..")
+        && local.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+=?^_`{}~.-".contains(&b));
+    if !local_ok || domain.len() > 253 {
+        return false;
+    }
+    let mut labels = 0;
+    let mut last = "";
+    for label in domain.split('.') {
+        let ok = !label.is_empty()
+            && label.len() <= 63
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+            && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        if !ok {
+            return false;
+        }
+        labels += 1;
+        last = label;
+    }
+    labels >= 2 && last.len() >= 2 && last.bytes().all(|b| b.is_ascii_alphabetic())
+}
+
+/// Whether `s` is a phone number: digits and `+ - . ( )` and spaces, 7 to 15 digits, a `+` only
+/// in front, and optionally an extension (`x123`, `ext 123`, `ext. 123`, up to 6 digits).
+#[must_use]
+pub fn is_phone(s: &str) -> bool {
+    let (main, ext) = split_extension(s);
+    if let Some(ext) = ext {
+        if !(1..=6).contains(&ext.len()) || !ext.bytes().all(|b| b.is_ascii_digit()) {
+            return false;
+        }
+    }
+    let mut digits = 0;
+    for (i, b) in main.bytes().enumerate() {
+        match b {
+            b'0'..=b'9' => digits += 1,
+            b'+' if i == 0 => {}
+            b'-' | b'.' | b'(' | b')' | b' ' => {}
+            _ => return false,
+        }
+    }
+    (7..=15).contains(&digits)
+}
+
+/// Splits `"555 0100 ext. 12"` / `"555 0100 x12"` into the number and the extension digits.
+fn split_extension(s: &str) -> (&str, Option<&str>) {
+    let bytes = s.as_bytes();
+    if let Some(at) = bytes.windows(3).position(|w| w.eq_ignore_ascii_case(b"ext")) {
+        let rest = &s[at + 3..];
+        return (s[..at].trim_end(), Some(rest.strip_prefix('.').unwrap_or(rest).trim_start()));
+    }
+    match bytes.iter().position(|&b| b == b'x' || b == b'X') {
+        Some(at) => (s[..at].trim_end(), Some(s[at + 1..].trim_start())),
+        None => (s, None),
+    }
+}
+
+/// Checks a contact cell: one or more emails or phones separated by `;` `,` `/` or `|`.
+/// Returns the first part that is neither, or `Ok` with the value normalised (emails
+/// lower-cased, everything else as given).
+///
+/// # Errors
+/// The offending part, trimmed.
+pub fn check_contact(value: &str) -> std::result::Result<Cow<'_, str>, &str> {
+    let mut any = false;
+    let mut lower = false;
+    for part in value.split(CONTACT_SEPARATORS) {
+        let part = part.trim();
+        if part.is_empty() {
+            continue;
+        }
+        any = true;
+        if is_email(part) {
+            lower |= part.bytes().any(|b| b.is_ascii_uppercase());
+        } else if !is_phone(part) {
+            return Err(part);
+        }
+    }
+    if !any {
+        return Err(value);
+    }
+    if !lower {
+        return Ok(Cow::Borrowed(value));
+    }
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while !rest.is_empty() {
+        let end = rest.find(CONTACT_SEPARATORS).map_or(rest.len(), |i| i + 1);
+        let (piece, tail) = rest.split_at(end);
+        let body = piece.trim_end_matches(CONTACT_SEPARATORS);
+        if is_email(body.trim()) {
+            out.push_str(&body.to_ascii_lowercase());
+            out.push_str(&piece[body.len()..]);
+        } else {
+            out.push_str(piece);
+        }
+        rest = tail;
+    }
+    Ok(Cow::Owned(out))
+}
+
+/// Length limit of a field, in characters (`None` where there is none).
+#[must_use]
+pub(crate) fn max_chars(field: Field) -> Option<usize> {
+    match field {
+        Field::LeadId => Some(MAX_LEAD_ID_CHARS),
+        Field::LeadName => Some(MAX_LEAD_NAME_CHARS),
+        Field::Source => Some(MAX_SOURCE_CHARS),
+        Field::Salesperson => Some(MAX_SALESPERSON_CHARS),
+        Field::ContactInformation | Field::InterestLevel | Field::Status => None,
+    }
+}
+
+/// A value that broke a rule: its code and a sentence for a person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Broken {
+    pub(crate) code: IssueCode,
+    pub(crate) message: String,
+}
+
+/// A checked value, borrowing from the input where nothing changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Checked<'a> {
+    Text(Cow<'a, str>),
+    Interest(InterestLevel),
+    /// Index into the status vocabulary.
+    Status(usize),
+    Empty,
+}
+
+/// The rules of one import, compiled from its options.
+#[derive(Debug, Clone)]
+pub(crate) struct Rules {
+    statuses: Vec<String>,
+    folded: Vec<String>,
+    synonyms: bool,
+    status_message: String,
+}
+
+impl Rules {
+    pub(crate) fn new(options: &ImportOptions) -> Result<Self> {
+        options.check()?;
+        let statuses = options.status_vocabulary();
+        let folded = statuses.iter().map(|s| s.to_lowercase()).collect();
+        let status_message = format!("Status must be one of {}", join_or(&statuses));
+        Ok(Rules { statuses, folded, synonyms: options.interest_synonyms, status_message })
+    }
+
+    pub(crate) fn status_name(&self, index: usize) -> &str {
+        &self.statuses[index]
+    }
+
+    fn status(&self, value: &str) -> Option<usize> {
+        if value.is_ascii() {
+            self.folded.iter().position(|s| s.len() == value.len() && s.eq_ignore_ascii_case(value))
+        } else {
+            let v = value.to_lowercase();
+            self.folded.iter().position(|s| *s == v)
+        }
+    }
+
+    /// Applies the field's rule to a trimmed value.
+    pub(crate) fn check<'a>(&self, field: Field, value: &'a str) -> std::result::Result<Checked<'a>, Broken> {
+        if value.is_empty() {
+            return if field.is_required() {
+                Err(Broken { code: IssueCode::Required, message: format!("{} is required", field.label()) })
+            } else {
+                Ok(Checked::Empty)
+            };
+        }
+        if let Some(max) = max_chars(field) {
+            // Byte length bounds the character count from above: skip counting short values.
+            if value.len() > max {
+                let chars = value.chars().count();
+                if chars > max {
+                    return Err(Broken {
+                        code: IssueCode::TooLong,
+                        message: format!(
+                            "{} must be at most {max} characters (this one has {chars})",
+                            field.label()
+                        ),
+                    });
+                }
+            }
+        }
+        match field {
+            Field::InterestLevel => {
+                InterestLevel::parse(value, self.synonyms).map(Checked::Interest).ok_or_else(|| Broken {
+                    code: IssueCode::InvalidChoice,
+                    message: "Interest Level must be High, Medium or Low".into(),
+                })
+            }
+            Field::Status => self.status(value).map(Checked::Status).ok_or_else(|| Broken {
+                code: IssueCode::InvalidChoice,
+                message: self.status_message.clone(),
+            }),
+            Field::ContactInformation => check_contact(value).map(Checked::Text).map_err(|part| Broken {
+                code: IssueCode::InvalidContact,
+                message: format!(
+                    "Contact Information must be email addresses or phone numbers; {part:?} is neither"
+                ),
+            }),
+            Field::LeadId | Field::LeadName | Field::Source | Field::Salesperson => {
+                Ok(Checked::Text(Cow::Borrowed(value)))
+            }
+        }
+    }
+}
+
+/// `"a, b or c"`.
+pub(crate) fn join_or(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails() {
+        for ok in ["a@b.co", "Ann.Lee+crm@Example.COM", "x_y@sub.domain.org"] {
+            assert!(is_email(ok), "{ok}");
+        }
+        for bad in ["a@b", "@b.com", "a@.com", "a@b.c", "a..b@c.com", "a@b.c0m", "a b@c.com", "a@-b.com"] {
+            assert!(!is_email(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn phones() {
+        for ok in
+            ["+1 (555) 010-0199", "555.0100.22", "0301234567", "+44 20 7946 0958 x12", "5550100199 ext. 7"]
+        {
+            assert!(is_phone(ok), "{ok}");
+        }
+        for bad in [
+            "123456",
+            "1234567890123456",
+            "555-CALL-NOW",
+            "1+5550100199",
+            "5550100 x",
+            "5550100 x1234567",
+            "",
+        ] {
+            assert!(!is_phone(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn contact_lists_lowercase_emails_only() {
+        assert_eq!(
+            check_contact("Ann@X.com; +1 555 010 0199"),
+            Ok(Cow::Owned("ann@x.com; +1 555 010 0199".into()))
+        );
+        assert_eq!(check_contact("a@x.com / 5550100199 X12"), Ok(Cow::Borrowed("a@x.com / 5550100199 X12")));
+        assert_eq!(check_contact("a@x.com, call me"), Err("call me"));
+        assert_eq!(check_contact(";;"), Err(";;"));
+        assert_eq!(check_contact("B@X.COM|"), Ok(Cow::Owned("b@x.com|".into())));
+    }
+
+    #[test]
+    fn rules_apply_vocabularies_and_lengths() {
+        let rules = Rules::new(&ImportOptions::default()).unwrap();
+        assert_eq!(rules.check(Field::Status, "open"), Ok(Checked::Status(1)));
+        assert_eq!(rules.check(Field::InterestLevel, "Warm"), Ok(Checked::Interest(InterestLevel::Medium)));
+        assert_eq!(rules.check(Field::Status, "Pending").unwrap_err().code, IssueCode::InvalidChoice);
+        assert_eq!(rules.check(Field::LeadId, &"x".repeat(129)).unwrap_err().code, IssueCode::TooLong);
+        assert_eq!(
+            rules.check(Field::LeadId, &"é".repeat(128)),
+            Ok(Checked::Text(Cow::Owned("é".repeat(128))))
+        );
+        assert_eq!(rules.check(Field::Salesperson, ""), Ok(Checked::Empty));
+        assert_eq!(rules.check(Field::Source, "").unwrap_err().code, IssueCode::Required);
+    }
+}

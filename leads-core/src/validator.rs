@@ -1,0 +1,707 @@
+//! The push validator: bytes in, in chunks of any size; leads, rejected rows and a report out.
+
+use std::collections::VecDeque;
+use std::io::Read;
+
+use crate::decode::{self, Decoder, SNIFF_BYTES};
+use crate::error::Result;
+use crate::header::{self, Aliases, Header};
+use crate::lead::Lead;
+use crate::options::{Delimiter, Encoding, ImportOptions};
+use crate::parser::{Flow, Parser, RawRecord};
+use crate::rejects::RejectedRow;
+use crate::report::{Column, Issue, IssueCode, Report};
+use crate::rules::{Checked, Rules};
+use crate::schema::{Field, InterestLevel};
+use crate::seen::SeenIds;
+use crate::sniff::sniff;
+
+/// Longest issue `value`, in characters; longer values are cut and end with `…`.
+const MAX_VALUE_CHARS: usize = 256;
+
+/// What a validation produced: the report, the valid leads and the rejected rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Validation {
+    /// The report.
+    pub report: Report,
+    /// The valid leads, in file order.
+    pub leads: Vec<Lead>,
+    /// The invalid rows, in file order, for [`write_rejected_csv`](crate::write_rejected_csv).
+    pub rejected: Vec<RejectedRow>,
+}
+
+/// How far a validation has got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Progress {
+    /// Input bytes consumed.
+    pub bytes: u64,
+    /// Data records read.
+    pub rows: u64,
+    /// Records without errors so far.
+    pub valid: u64,
+    /// Records with errors so far.
+    pub invalid: u64,
+}
+
+/// Validates a whole file in memory.
+///
+/// ```
+/// let csv = "Lead ID,Lead Name,Contact Information,Source,Interest Level,Status,Assigned Salesperson\n\
+///            L-1,Ann Lee,ann@example.com,Website,Hot,open,\n\
+///            L-2,Bo Kim,not a contact,Referral,High,Won,Dana\n";
+/// let v = leads_core::validate(csv.as_bytes(), &Default::default())?;
+/// assert_eq!((v.report.valid, v.report.invalid), (1, 1));
+/// assert_eq!(v.leads[0].status, "Open");
+/// assert_eq!(v.report.issues[0].code, leads_core::IssueCode::InvalidContact);
+/// # Ok::<(), leads_core::Error>(())
+/// ```
+///
+/// # Errors
+/// Only for unusable options; problems in the file are issues in the report.
+pub fn validate(input: &[u8], options: &ImportOptions) -> Result<Validation> {
+    let mut v = Validator::new(options)?;
+    v.push(input);
+    Ok(v.finish_all())
+}
+
+/// Validates what a reader yields, reading it in 64 KiB chunks.
+///
+/// # Errors
+/// Unusable options, or an I/O error from the reader.
+pub fn validate_reader<R: Read>(mut reader: R, options: &ImportOptions) -> Result<Validation> {
+    let mut v = Validator::new(options)?;
+    let mut buf = vec![0; 64 * 1024];
+    loop {
+        let n = match reader.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e.into()),
+        };
+        v.push(&buf[..n]);
+        if v.is_stopped() {
+            break;
+        }
+    }
+    Ok(v.finish_all())
+}
+
+/// A streaming validator. Push chunks of any size, take leads and rejected rows as they
+/// complete, then [`finish`](Validator::finish) for the report.
+///
+/// Memory stays bounded by the longest record plus the set of Lead IDs seen (needed to find
+/// duplicates), as long as the caller takes the leads and rejected rows it asked to keep.
+///
+/// ```
+/// use leads_core::{ImportOptions, Validator};
+///
+/// let csv = "Lead ID;Lead Name;Contact Information;Source;Interest Level;Status\n\
+///            L-1;Zoë;+33 1 23 45 67 89;Fair;Low;New\n";
+/// let mut v = Validator::new(&ImportOptions::default())?;
+/// let mut leads = Vec::new();
+/// for chunk in csv.as_bytes().chunks(7) {
+///     v.push(chunk);
+///     leads.extend(v.drain_leads());
+/// }
+/// let report = v.finish();
+/// leads.extend(v.drain_leads());
+/// assert_eq!(report.delimiter, leads_core::Delimiter::Semicolon);
+/// assert_eq!(leads[0].lead_name, "Zoë");
+/// # Ok::<(), leads_core::Error>(())
+/// ```
+pub struct Validator {
+    front: Front,
+    back: Back,
+}
+
+/// Bytes in, decoded text out.
+struct Front {
+    forced: Option<Encoding>,
+    max_bytes: u64,
+    bytes: u64,
+    over_limit: bool,
+    window: Vec<u8>,
+    decoder: Option<Decoder>,
+    encoding: Encoding,
+    scratch: Vec<u8>,
+}
+
+/// Decoded text in, records out.
+struct Back {
+    forced: Option<Delimiter>,
+    max_field: usize,
+    sample: Vec<u8>,
+    parser: Option<Parser>,
+    delimiter: Delimiter,
+    rows: Rows,
+}
+
+impl Validator {
+    /// A validator that keeps valid leads and rejected rows for the caller to take.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidOption`](crate::ErrorKind::InvalidOption) for unusable options.
+    pub fn new(options: &ImportOptions) -> Result<Self> {
+        let rules = Rules::new(options)?;
+        Ok(Validator {
+            front: Front {
+                forced: options.encoding,
+                max_bytes: options.max_bytes,
+                bytes: 0,
+                over_limit: false,
+                window: Vec::new(),
+                decoder: None,
+                encoding: Encoding::Utf8,
+                scratch: Vec::new(),
+            },
+            back: Back {
+                forced: options.delimiter,
+                max_field: options.max_field_bytes,
+                sample: Vec::new(),
+                parser: None,
+                delimiter: options.delimiter.unwrap_or(Delimiter::Comma),
+                rows: Rows::new(rules, options),
+            },
+        })
+    }
+
+    /// Whether valid leads are kept for [`next_lead`](Self::next_lead) (default `true`).
+    /// Turn off to only count and report, in the least memory.
+    #[must_use]
+    pub fn keep_leads(mut self, keep: bool) -> Self {
+        self.back.rows.keep_leads = keep;
+        self
+    }
+
+    /// Whether invalid rows are kept for [`next_rejected`](Self::next_rejected) (default `true`).
+    #[must_use]
+    pub fn keep_rejected(mut self, keep: bool) -> Self {
+        self.back.rows.keep_rejected = keep;
+        self
+    }
+
+    /// Feeds the next chunk of the file. Chunks may end anywhere: inside a character, a quoted
+    /// field or a CRLF.
+    pub fn push(&mut self, chunk: &[u8]) {
+        let Validator { front, back } = self;
+        if front.over_limit || back.rows.stopped {
+            return;
+        }
+        let room = front.max_bytes - front.bytes;
+        let chunk = if chunk.len() as u64 > room {
+            front.over_limit = true;
+            &chunk[..usize::try_from(room).unwrap_or(chunk.len())]
+        } else {
+            chunk
+        };
+        front.bytes += chunk.len() as u64;
+        match &mut front.decoder {
+            Some(decoder) => {
+                let text = decoder.decode(chunk, &mut front.scratch);
+                back.text(text);
+            }
+            None => {
+                front.window.extend_from_slice(chunk);
+                if front.window.len() >= SNIFF_BYTES {
+                    front.start(back, false);
+                }
+            }
+        }
+    }
+
+    /// Whether the validator stopped reading (a limit was reached or the header is unusable);
+    /// further pushes are ignored.
+    #[must_use]
+    pub fn is_stopped(&self) -> bool {
+        self.front.over_limit || self.back.rows.stopped
+    }
+
+    /// Progress so far.
+    #[must_use]
+    pub fn progress(&self) -> Progress {
+        let r = &self.back.rows;
+        Progress { bytes: self.front.bytes, rows: r.rows, valid: r.valid, invalid: r.invalid }
+    }
+
+    /// Takes the next valid lead, if one is complete.
+    pub fn next_lead(&mut self) -> Option<Lead> {
+        self.back.rows.leads.pop_front()
+    }
+
+    /// Takes every valid lead completed so far.
+    pub fn drain_leads(&mut self) -> impl Iterator<Item = Lead> + '_ {
+        self.back.rows.leads.drain(..)
+    }
+
+    /// Takes the next rejected row, if one is complete.
+    pub fn next_rejected(&mut self) -> Option<RejectedRow> {
+        self.back.rows.rejected.pop_front()
+    }
+
+    /// Takes every rejected row completed so far.
+    pub fn drain_rejected(&mut self) -> impl Iterator<Item = RejectedRow> + '_ {
+        self.back.rows.rejected.drain(..)
+    }
+
+    /// The header's columns, once the header has been read.
+    #[must_use]
+    pub fn columns(&self) -> Option<&[Column]> {
+        self.back.rows.header.as_ref().map(|h| h.columns.as_slice())
+    }
+
+    /// Ends the input and returns the report. Leads and rejected rows not yet taken stay
+    /// available through [`next_lead`](Self::next_lead) and [`next_rejected`](Self::next_rejected).
+    pub fn finish(&mut self) -> Report {
+        let Validator { front, back } = self;
+        if back.rows.finished.is_none() {
+            if front.decoder.is_none() {
+                front.start(back, true);
+            }
+            if !front.over_limit {
+                if let Some(decoder) = &mut front.decoder {
+                    let text = decoder.finish(&mut front.scratch);
+                    back.text(text);
+                }
+            }
+            back.finish(!front.over_limit);
+            if front.over_limit {
+                let limit = front.max_bytes;
+                back.rows.file_issue(
+                    None,
+                    IssueCode::LimitExceeded,
+                    format!(
+                        "The file is larger than the {limit}-byte limit (max_bytes); the rest was not read"
+                    ),
+                );
+            }
+            back.rows.finished = Some(back.rows.report(front.encoding, back.delimiter));
+        }
+        back.rows.finished.clone().unwrap_or_else(|| unreachable!("set above"))
+    }
+
+    /// Ends the input and returns everything: report, leads and rejected rows.
+    #[must_use]
+    pub fn finish_all(mut self) -> Validation {
+        let report = self.finish();
+        let rows = &mut self.back.rows;
+        Validation {
+            report,
+            leads: rows.leads.drain(..).collect(),
+            rejected: rows.rejected.drain(..).collect(),
+        }
+    }
+}
+
+impl Front {
+    /// Decides the encoding from the window and passes the window on.
+    fn start(&mut self, back: &mut Back, complete: bool) {
+        let window = std::mem::take(&mut self.window);
+        let sniffed = &window[..window.len().min(SNIFF_BYTES)];
+        let complete = complete && window.len() <= SNIFF_BYTES;
+        let (encoding, bom) = decode::detect(sniffed, complete || self.over_limit, self.forced);
+        self.encoding = encoding;
+        back.rows.encoding = encoding;
+        let decoder = self.decoder.insert(Decoder::new(encoding));
+        let text = decoder.decode(&window[bom..], &mut self.scratch);
+        back.text(text);
+    }
+}
+
+impl Back {
+    fn text(&mut self, text: &[u8]) {
+        if let Some(p) = &mut self.parser {
+            let rows = &mut self.rows;
+            p.feed(text, &mut |r| rows.record(&r));
+        } else {
+            self.sample.extend_from_slice(text);
+            if self.sample.len() >= SNIFF_BYTES {
+                self.start(false);
+            }
+        }
+    }
+
+    /// Decides the delimiter from the sample and parses the sample.
+    fn start(&mut self, complete: bool) {
+        let sample = std::mem::take(&mut self.sample);
+        let sniffed = &sample[..sample.len().min(SNIFF_BYTES)];
+        self.delimiter = self
+            .forced
+            .unwrap_or_else(|| sniff(sniffed, complete && sample.len() <= SNIFF_BYTES, &self.rows.aliases));
+        let parser = self.parser.insert(Parser::new(self.delimiter.byte(), self.max_field));
+        let rows = &mut self.rows;
+        parser.feed(&sample, &mut |r| rows.record(&r));
+    }
+
+    fn finish(&mut self, end_of_input: bool) {
+        if self.parser.is_none() {
+            self.start(end_of_input);
+        }
+        let Back { parser, rows, .. } = self;
+        if let Some(p) = parser {
+            if end_of_input && !rows.stopped {
+                p.finish(&mut |r| rows.record(&r));
+            }
+        }
+        rows.end();
+    }
+}
+
+/// Per-record work: the header, then the rules for each row.
+struct Rows {
+    rules: Rules,
+    aliases: Aliases,
+    encoding: Encoding,
+    max_issues: usize,
+    max_rows: u64,
+    max_field: usize,
+    keep_leads: bool,
+    keep_rejected: bool,
+    header: Option<Header>,
+    /// (column, field) pairs of the header, in column order.
+    mapped: Vec<(usize, Field)>,
+    width: usize,
+    header_line: u64,
+    rows: u64,
+    valid: u64,
+    invalid: u64,
+    issues: Vec<Issue>,
+    row_issues: usize,
+    truncated: bool,
+    stopped: bool,
+    seen: SeenIds,
+    leads: VecDeque<Lead>,
+    rejected: VecDeque<RejectedRow>,
+    /// Issues of the current row (reused).
+    current: Vec<Issue>,
+    finished: Option<Report>,
+}
+
+/// A record's fields as text, validating UTF-8 once per record where possible.
+struct Fields<'a> {
+    record: &'a RawRecord<'a>,
+    text: Option<&'a str>,
+}
+
+impl<'a> Fields<'a> {
+    fn new(record: &'a RawRecord<'a>) -> Self {
+        Fields { record, text: std::str::from_utf8(record.bytes()).ok() }
+    }
+
+    fn raw(&self, i: usize) -> &'a [u8] {
+        self.record.get(i).unwrap_or_default()
+    }
+
+    fn get(&self, i: usize) -> Option<&'a str> {
+        match self.text {
+            Some(text) => text.get(self.record.range(i)?),
+            None => std::str::from_utf8(self.record.get(i)?).ok(),
+        }
+    }
+
+    fn lossy(&self, i: usize) -> String {
+        String::from_utf8_lossy(self.raw(i)).into_owned()
+    }
+}
+
+fn cut(value: &str) -> String {
+    match value.char_indices().nth(MAX_VALUE_CHARS) {
+        Some((at, _)) => format!("{}…", &value[..at]),
+        None => value.to_owned(),
+    }
+}
+
+impl Rows {
+    fn new(rules: Rules, options: &ImportOptions) -> Self {
+        Rows {
+            rules,
+            aliases: Aliases::new(&options.aliases),
+            encoding: Encoding::Utf8,
+            max_issues: options.max_issues,
+            max_rows: options.max_rows,
+            max_field: options.max_field_bytes,
+            keep_leads: true,
+            keep_rejected: true,
+            header: None,
+            mapped: Vec::new(),
+            width: 0,
+            header_line: 1,
+            rows: 0,
+            valid: 0,
+            invalid: 0,
+            issues: Vec::new(),
+            row_issues: 0,
+            truncated: false,
+            stopped: false,
+            seen: SeenIds::new(),
+            leads: VecDeque::new(),
+            rejected: VecDeque::new(),
+            current: Vec::new(),
+            finished: None,
+        }
+    }
+
+    fn file_issue(&mut self, line: Option<u64>, code: IssueCode, message: String) {
+        self.issues.push(Issue {
+            line,
+            record: None,
+            column: None,
+            field: None,
+            value: None,
+            code,
+            severity: code.severity(),
+            message,
+        });
+    }
+
+    fn record(&mut self, r: &RawRecord<'_>) -> Flow {
+        if self.stopped {
+            return Flow::Stop;
+        }
+        if !r.unclosed_quote && is_blank(r) {
+            return Flow::Continue;
+        }
+        if self.header.is_none() {
+            return self.header(r);
+        }
+        if self.rows == self.max_rows {
+            let max = self.max_rows;
+            self.file_issue(
+                Some(r.line),
+                IssueCode::LimitExceeded,
+                format!("The file has more than {max} rows (max_rows); the rest was not read"),
+            );
+            self.stopped = true;
+            return Flow::Stop;
+        }
+        self.rows += 1;
+        self.row(r);
+        Flow::Continue
+    }
+
+    fn header(&mut self, r: &RawRecord<'_>) -> Flow {
+        let fields = Fields::new(r);
+        let cells: Vec<String> = (0..r.len()).map(|i| fields.lossy(i).trim().to_owned()).collect();
+        self.header_line = r.line;
+        let header = header::resolve(&cells, r.line, &self.aliases);
+        let mut stop = header.has_errors();
+        self.issues.extend(header.issues.iter().cloned());
+        if r.unclosed_quote {
+            self.file_issue(
+                Some(r.line),
+                IssueCode::UnclosedQuote,
+                format!("A quoted header on line {} is never closed", r.line),
+            );
+            stop = true;
+        } else if r.overflow.is_some() {
+            let max = self.max_field;
+            self.file_issue(
+                Some(r.line),
+                IssueCode::LimitExceeded,
+                format!("A header is longer than the {max}-byte field limit (max_field_bytes)"),
+            );
+            stop = true;
+        }
+        self.mapped = header.mapped.clone();
+        self.width = header.columns.len();
+        self.header = Some(header);
+        if stop {
+            self.stopped = true;
+            return Flow::Stop;
+        }
+        Flow::Continue
+    }
+
+    fn issue(
+        &mut self,
+        r: &RawRecord<'_>,
+        column: Option<usize>,
+        field: Option<Field>,
+        value: Option<String>,
+        code: IssueCode,
+        message: String,
+    ) {
+        let header = self.header.as_ref().map(|h| &h.columns);
+        self.current.push(Issue {
+            line: Some(r.line),
+            record: Some(self.rows),
+            column: column.and_then(|c| header.and_then(|h| h.get(c)).map(|c| c.header.clone())),
+            field,
+            value: value.map(|v| cut(&v)),
+            code,
+            severity: code.severity(),
+            message,
+        });
+    }
+
+    fn row(&mut self, r: &RawRecord<'_>) {
+        let width = self.width;
+        let fields = Fields::new(r);
+        self.current.clear();
+        if r.unclosed_quote {
+            let last = r.len().saturating_sub(1);
+            let field = self.mapped.iter().find(|(c, _)| *c == last).map(|(_, f)| *f);
+            let lines = r.line;
+            self.issue(
+                r,
+                Some(last),
+                field,
+                Some(fields.lossy(last)),
+                IssueCode::UnclosedQuote,
+                format!("A quoted field that starts on line {lines} is never closed; the rest of the file was read into it"),
+            );
+            return self.reject(r, &fields);
+        }
+        let extra_blank = (width..r.len()).all(|i| fields.get(i).is_some_and(|s| s.trim().is_empty()));
+        if r.field_count < width || (r.field_count > width && !extra_blank) {
+            let found = r.field_count;
+            let mut message = format!("Expected {width} fields, as in the header, but found {found}");
+            if found > width {
+                let extra: Vec<String> =
+                    (width..r.len().min(width + 5)).map(|i| format!("{:?}", fields.lossy(i))).collect();
+                message.push_str(&format!(" (extra: {})", extra.join(", ")));
+            }
+            self.issue(r, None, None, None, IssueCode::FieldCount, message);
+            return self.reject(r, &fields);
+        }
+        let mut values: [Option<Checked<'_>>; 7] = Default::default();
+        for k in 0..self.mapped.len() {
+            let (col, field) = self.mapped[k];
+            if r.overflow == Some(col) {
+                let max = self.max_field;
+                self.issue(
+                    r,
+                    Some(col),
+                    Some(field),
+                    Some(fields.lossy(col)),
+                    IssueCode::LimitExceeded,
+                    format!("{} is longer than the {max}-byte field limit (max_field_bytes)", field.label()),
+                );
+                continue;
+            }
+            let Some(text) = fields.get(col) else {
+                let encoding = self.encoding;
+                self.issue(r, Some(col), Some(field), Some(fields.lossy(col)), IssueCode::InvalidEncoding,
+                    format!("{} holds bytes that are not valid {encoding} (set the encoding option if the file was saved in another one)", field.label()));
+                continue;
+            };
+            let value = text.trim();
+            match self.rules.check(field, value) {
+                Ok(checked) => {
+                    if field == Field::LeadId {
+                        match self.seen.insert(value, r.line) {
+                            Some(first) => {
+                                self.issue(
+                                    r,
+                                    Some(col),
+                                    Some(field),
+                                    Some(text.to_owned()),
+                                    IssueCode::DuplicateLeadId,
+                                    format!("Lead ID {value:?} already appears on line {first}"),
+                                );
+                                continue;
+                            }
+                            None => {}
+                        }
+                    }
+                    values[field as usize] = Some(checked);
+                }
+                Err(broken) => {
+                    self.issue(r, Some(col), Some(field), Some(text.to_owned()), broken.code, broken.message)
+                }
+            }
+        }
+        if !self.current.is_empty() {
+            return self.reject(r, &fields);
+        }
+        self.valid += 1;
+        if self.keep_leads {
+            let lead = self.lead(values);
+            self.leads.push_back(lead);
+        }
+    }
+
+    fn lead(&self, values: [Option<Checked<'_>>; 7]) -> Lead {
+        let [id, name, contact, source, interest, status, salesperson] = values;
+        let text = |c: Option<Checked<'_>>| match c {
+            Some(Checked::Text(t)) => t.into_owned(),
+            _ => String::new(),
+        };
+        Lead {
+            lead_id: text(id),
+            lead_name: text(name),
+            contact_information: text(contact),
+            source: text(source),
+            interest_level: match interest {
+                Some(Checked::Interest(level)) => level,
+                _ => InterestLevel::Low,
+            },
+            status: match status {
+                Some(Checked::Status(i)) => self.rules.status_name(i).to_owned(),
+                _ => String::new(),
+            },
+            salesperson: match salesperson {
+                Some(Checked::Text(t)) => Some(t.into_owned()),
+                _ => None,
+            },
+        }
+    }
+
+    fn reject(&mut self, r: &RawRecord<'_>, fields: &Fields<'_>) {
+        self.invalid += 1;
+        if self.keep_rejected {
+            let width = self.width;
+            self.rejected.push_back(RejectedRow {
+                line: r.line,
+                record: self.rows,
+                values: (0..width).map(|i| fields.lossy(i)).collect(),
+                errors: self.current.iter().map(|i| i.message.clone()).collect(),
+            });
+        }
+        for issue in self.current.drain(..) {
+            if self.row_issues < self.max_issues {
+                self.issues.push(issue);
+            } else {
+                self.truncated = true;
+            }
+            self.row_issues += 1;
+        }
+    }
+
+    fn end(&mut self) {
+        if self.header.is_none() {
+            self.file_issue(None, IssueCode::EmptyFile, "The file is empty".into());
+        } else if self.rows == 0 && !self.stopped {
+            let line = self.header_line;
+            self.file_issue(
+                Some(line),
+                IssueCode::EmptyFile,
+                format!("The file has a header (line {line}) but no data rows"),
+            );
+        }
+    }
+
+    fn report(&self, encoding: Encoding, delimiter: Delimiter) -> Report {
+        Report {
+            encoding,
+            delimiter,
+            columns: self.header.as_ref().map(|h| h.columns.clone()).unwrap_or_default(),
+            rows: self.rows,
+            valid: self.valid,
+            invalid: self.invalid,
+            issues: self.issues.clone(),
+            issues_truncated: self.truncated,
+        }
+    }
+}
+
+/// Whether every field of the record is empty or blank.
+fn is_blank(r: &RawRecord<'_>) -> bool {
+    let bytes = r.bytes();
+    if bytes.iter().all(|&b| b == b' ' || b == b'\t') {
+        return true;
+    }
+    if bytes.is_ascii() {
+        return false;
+    }
+    r.iter().all(|f| std::str::from_utf8(f).is_ok_and(|s| s.trim().is_empty()))
+}
