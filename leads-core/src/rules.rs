@@ -15,7 +15,8 @@ use crate::schema::{
 /// Separators between several contacts in one cell.
 const CONTACT_SEPARATORS: [char; 4] = [';', ',', '/', '|'];
 
-/// Whether `s` is an email address `local@domain.tld` (ASCII).
+/// Whether `s` is an email address `local@domain.tld`. Letters and digits may be non-ASCII
+/// (internationalised addresses such as `zoë@bücher.de`); the top-level domain is letters only.
 #[must_use]
 pub fn is_email(s: &str) -> bool {
     let Some((local, domain)) = s.split_once('@') else { return false };
@@ -24,7 +25,7 @@ pub fn is_email(s: &str) -> bool {
         && !local.starts_with('.')
         && !local.ends_with('.')
         && !local.contains("..")
-        && local.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+=?^_`{}~.-".contains(&b));
+        && local.chars().all(|c| c.is_alphanumeric() || c.is_ascii() && b"!#$%&'*+=?^_`{}~.-".contains(&(c as u8)));
     if !local_ok || domain.len() > 253 {
         return false;
     }
@@ -35,14 +36,14 @@ pub fn is_email(s: &str) -> bool {
             && label.len() <= 63
             && !label.starts_with('-')
             && !label.ends_with('-')
-            && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+            && label.chars().all(|c| c.is_alphanumeric() || c == '-');
         if !ok {
             return false;
         }
         labels += 1;
         last = label;
     }
-    labels >= 2 && last.len() >= 2 && last.bytes().all(|b| b.is_ascii_alphabetic())
+    labels >= 2 && last.chars().nth(1).is_some() && last.chars().all(char::is_alphabetic)
 }
 
 /// Whether `s` is a phone number: digits and `+ - . ( )` and spaces, 7 to 15 digits, a `+` only
@@ -96,7 +97,7 @@ pub fn check_contact(value: &str) -> std::result::Result<Cow<'_, str>, &str> {
         }
         any = true;
         if is_email(part) {
-            lower |= part.bytes().any(|b| b.is_ascii_uppercase());
+            lower |= part.chars().any(char::is_uppercase);
         } else if !is_phone(part) {
             return Err(part);
         }
@@ -114,7 +115,7 @@ pub fn check_contact(value: &str) -> std::result::Result<Cow<'_, str>, &str> {
         let (piece, tail) = rest.split_at(end);
         let body = piece.trim_end_matches(CONTACT_SEPARATORS);
         if is_email(body.trim()) {
-            out.push_str(&body.to_ascii_lowercase());
+            out.push_str(&body.to_lowercase());
             out.push_str(&piece[body.len()..]);
         } else {
             out.push_str(piece);
@@ -247,10 +248,10 @@ mod tests {
 
     #[test]
     fn emails() {
-        for ok in ["a@b.co", "Ann.Lee+crm@Example.COM", "x_y@sub.domain.org"] {
+        for ok in ["a@b.co", "Ann.Lee+crm@Example.COM", "x_y@sub.domain.org", "zoë@bücher.de", "Łukasz@example.pl"] {
             assert!(is_email(ok), "{ok}");
         }
-        for bad in ["a@b", "@b.com", "a@.com", "a@b.c", "a..b@c.com", "a@b.c0m", "a b@c.com", "a@-b.com"] {
+        for bad in ["a@b", "@b.com", "a@.com", "a@b.c", "a..b@c.com", "a@b.c0m", "a b@c.com", "a@-b.com", "a«b@c.com", "a@b.c1"] {
             assert!(!is_email(bad), "{bad}");
         }
     }
@@ -277,6 +278,7 @@ mod tests {
 
     #[test]
     fn contact_lists_lowercase_emails_only() {
+        assert_eq!(check_contact("ZOË@Bücher.de").unwrap(), "zoë@bücher.de");
         assert_eq!(
             check_contact("Ann@X.com; +1 555 010 0199"),
             Ok(Cow::Owned("ann@x.com; +1 555 010 0199".into()))

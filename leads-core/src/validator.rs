@@ -68,21 +68,9 @@ pub fn validate(input: &[u8], options: &ImportOptions) -> Result<Validation> {
 ///
 /// # Errors
 /// Unusable options, or an I/O error from the reader.
-pub fn validate_reader<R: Read>(mut reader: R, options: &ImportOptions) -> Result<Validation> {
+pub fn validate_reader<R: Read>(reader: R, options: &ImportOptions) -> Result<Validation> {
     let mut v = Validator::new(options)?;
-    let mut buf = vec![0; 64 * 1024];
-    loop {
-        let n = match reader.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e.into()),
-        };
-        v.push(&buf[..n]);
-        if v.is_stopped() {
-            break;
-        }
-    }
+    v.push_reader(reader)?;
     Ok(v.finish_all())
 }
 
@@ -207,6 +195,26 @@ impl Validator {
                 }
             }
         }
+    }
+
+    /// Pushes everything a reader yields, in 64 KiB chunks, until its end or until the validator
+    /// stops. With [`keep_leads(false)`](Self::keep_leads) and
+    /// [`keep_rejected(false)`](Self::keep_rejected) this validates a file of any size in
+    /// little memory; otherwise take the leads as they come with a loop of [`push`](Self::push).
+    ///
+    /// # Errors
+    /// An I/O error from the reader (what was read before it stays pushed).
+    pub fn push_reader<R: Read>(&mut self, mut reader: R) -> Result<()> {
+        let mut buf = vec![0; 64 * 1024];
+        while !self.is_stopped() {
+            match reader.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => self.push(&buf[..n]),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(())
     }
 
     /// Whether the validator stopped reading (a limit was reached or the header is unusable);
