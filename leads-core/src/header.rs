@@ -20,7 +20,7 @@ impl Aliases {
 }
 
 /// The resolved header.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct Header {
     pub(crate) columns: Vec<Column>,
     /// (column index, field) for every mapped field, in column order.
@@ -77,6 +77,11 @@ fn file_issue(
     }
 }
 
+/// Whether a match names the field itself rather than an alternative.
+fn names_field(kind: MatchKind) -> bool {
+    matches!(kind, MatchKind::Exact | MatchKind::Normalized)
+}
+
 /// Resolves header cells (already trimmed) found on `line`.
 pub(crate) fn resolve(headers: &[String], line: u64, aliases: &Aliases) -> Header {
     let normalized: Vec<String> = headers.iter().map(|h| normalize_header(h)).collect();
@@ -106,7 +111,10 @@ pub(crate) fn resolve(headers: &[String], line: u64, aliases: &Aliases) -> Heade
                     columns[i].match_kind = kind;
                     shadowed.remove(&i);
                 }
-                Some(&first) if columns[first].match_kind == kind && kind != MatchKind::Alias => {
+                // Two columns that name the field itself, or carry the same header: ambiguous.
+                Some(&first) if names_field(columns[first].match_kind) && names_field(kind)
+                    || normalized[first] == normalized[i] =>
+                {
                     columns[i].field = Some(field);
                     columns[i].match_kind = kind;
                     issues.push(file_issue(
@@ -149,7 +157,7 @@ pub(crate) fn resolve(headers: &[String], line: u64, aliases: &Aliases) -> Heade
             None,
             Some(field),
             IssueCode::MissingColumn,
-            format!("No column for {} (a header such as {:?})", field.label(), field.label()),
+            format!("No column for {}: name one {:?} (or {})", field.label(), field.label(), field.examples()),
         ));
     }
     let mut mapped: Vec<(usize, Field)> = claimed.into_iter().map(|(f, i)| (i, f)).collect();

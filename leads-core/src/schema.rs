@@ -71,6 +71,19 @@ impl Field {
         self != Field::Salesperson
     }
 
+    /// Common alternative headers, for messages: `"Email" or "Phone"`.
+    pub(crate) fn examples(self) -> &'static str {
+        match self {
+            Field::LeadId => "\"ID\"",
+            Field::LeadName => "\"Name\"",
+            Field::ContactInformation => "\"Email\" or \"Phone\"",
+            Field::Source => "\"Lead Source\"",
+            Field::InterestLevel => "\"Interest\"",
+            Field::Status => "\"Stage\"",
+            Field::Salesperson => "\"Owner\"",
+        }
+    }
+
     /// Built-in header aliases, compared after [`normalize_header`].
     pub(crate) fn aliases(self) -> &'static [&'static str] {
         match self {
@@ -87,6 +100,12 @@ impl Field {
                 "phonenumber",
                 "telephone",
                 "mobile",
+                "mobilephone",
+                "mobilenumber",
+                "contactemail",
+                "contactphone",
+                "contactphonenumber",
+                "contactnumber",
             ],
             Field::Source => &["leadsource", "channel", "origin"],
             Field::InterestLevel => &["interest", "leadinterest", "rating", "leadrating", "temperature"],

@@ -487,28 +487,31 @@ impl Rows {
     }
 
     fn header(&mut self, r: &RawRecord<'_>) -> Flow {
+        self.header_line = r.line;
+        // A header cut short or run on into the rows would be resolved into noise: report the
+        // one real problem and stop.
+        let broken = if r.unclosed_quote {
+            Some((IssueCode::UnclosedQuote, format!("A quoted header on line {} is never closed", r.line)))
+        } else {
+            r.overflow.map(|col| {
+                let max = self.max_field;
+                (
+                    IssueCode::LimitExceeded,
+                    format!("Header {} is longer than the {max}-byte field limit (max_field_bytes)", col + 1),
+                )
+            })
+        };
+        if let Some((code, message)) = broken {
+            self.file_issue(Some(r.line), code, message);
+            self.header = Some(Header::default());
+            self.stopped = true;
+            return Flow::Stop;
+        }
         let fields = Fields::new(r);
         let cells: Vec<String> = (0..r.len()).map(|i| fields.lossy(i).trim().to_owned()).collect();
-        self.header_line = r.line;
         let header = header::resolve(&cells, r.line, &self.aliases);
-        let mut stop = header.has_errors();
+        let stop = header.has_errors();
         self.issues.extend(header.issues.iter().cloned());
-        if r.unclosed_quote {
-            self.file_issue(
-                Some(r.line),
-                IssueCode::UnclosedQuote,
-                format!("A quoted header on line {} is never closed", r.line),
-            );
-            stop = true;
-        } else if r.overflow.is_some() {
-            let max = self.max_field;
-            self.file_issue(
-                Some(r.line),
-                IssueCode::LimitExceeded,
-                format!("A header is longer than the {max}-byte field limit (max_field_bytes)"),
-            );
-            stop = true;
-        }
         self.mapped = header.mapped.clone();
         self.width = header.columns.len();
         self.header = Some(header);

@@ -177,7 +177,8 @@ fn row(rng: &mut Rng, n: u64, line: &mut String) {
             );
         }
         _ => {
-            let _ = write!(line, "{user}{}@{company}.com,", rng.below(1000));
+            let last = last.to_lowercase().replace(['\''], "");
+            let _ = write!(line, "{user}.{last}{}@{company}-corp.com,", rng.below(1000));
         }
     }
     match (broken, rng.below(100)) {
