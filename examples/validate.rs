@@ -11,8 +11,7 @@ use std::process::ExitCode;
 
 use leads_core::{ImportOptions, Validator};
 
-const USAGE: &str =
-    "usage: validate FILE [--delimiter X] [--encoding Y] [--statuses A,B,C] [--max-issues N]";
+const USAGE: &str = "usage: validate FILE [--delimiter X] [--encoding Y] [--statuses A,B,C] [--max-issues N]";
 
 fn main() -> ExitCode {
     let (path, options) = match parse_args(std::env::args().skip(1)) {

@@ -112,8 +112,9 @@ pub(crate) fn resolve(headers: &[String], line: u64, aliases: &Aliases) -> Heade
                     shadowed.remove(&i);
                 }
                 // Two columns that name the field itself, or carry the same header: ambiguous.
-                Some(&first) if names_field(columns[first].match_kind) && names_field(kind)
-                    || normalized[first] == normalized[i] =>
+                Some(&first)
+                    if names_field(columns[first].match_kind) && names_field(kind)
+                        || normalized[first] == normalized[i] =>
                 {
                     columns[i].field = Some(field);
                     columns[i].match_kind = kind;
@@ -157,7 +158,12 @@ pub(crate) fn resolve(headers: &[String], line: u64, aliases: &Aliases) -> Heade
             None,
             Some(field),
             IssueCode::MissingColumn,
-            format!("No column for {}: name one {:?} (or {})", field.label(), field.label(), field.examples()),
+            format!(
+                "No column for {}: name one {:?} (or {})",
+                field.label(),
+                field.label(),
+                field.examples()
+            ),
         ));
     }
     let mut mapped: Vec<(usize, Field)> = claimed.into_iter().map(|(f, i)| (i, f)).collect();

@@ -90,9 +90,9 @@ fn every_vector_gives_its_expected_report() {
         let expected_path = sibling(&csv, ".json");
         match read_json(&expected_path) {
             Some(expected) if expected == json => {}
-            Some(expected) => failures.push(format!(
-                "{name}: report differs\nexpected: {expected}\n  actual: {json}"
-            )),
+            Some(expected) => {
+                failures.push(format!("{name}: report differs\nexpected: {expected}\n  actual: {json}"))
+            }
             None if bless => {
                 let text = report.to_json_pretty() + "\n";
                 std::fs::write(&expected_path, text).unwrap();

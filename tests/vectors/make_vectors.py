@@ -1,5 +1,7 @@
+#!/usr/bin/env python3
+"""Writes the input files of the test vectors byte for byte (see README.md)."""
 import json, os
-root = '/work/main/tests/vectors'
+root = os.path.dirname(os.path.abspath(__file__))
 H = "Lead ID,Lead Name,Contact Information,Source,Interest Level,Status,Assigned Salesperson"
 def w(group, name, data, options=None, leads=None):
     d = os.path.join(root, group); os.makedirs(d, exist_ok=True)

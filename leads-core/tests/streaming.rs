@@ -1,0 +1,154 @@
+//! The push validator gives the one-shot result whatever the chunking, in bounded memory.
+
+use leads_core::{ImportOptions, Validation, Validator, validate};
+use proptest::prelude::*;
+
+const HEADER: &str =
+    "Lead ID,Lead Name,Contact Information,Source,Interest Level,Status,Assigned Salesperson";
+
+/// Validates `input` pushed in pieces split at `cuts` (byte offsets).
+fn pushed(input: &[u8], cuts: &[usize], options: &ImportOptions) -> Validation {
+    let mut v = Validator::new(options).unwrap();
+    let mut leads = Vec::new();
+    let mut rejected = Vec::new();
+    let mut at = 0;
+    for &cut in cuts.iter().chain([&input.len()]) {
+        let cut = cut.clamp(at, input.len());
+        v.push(&input[at..cut]);
+        leads.extend(v.drain_leads());
+        rejected.extend(v.drain_rejected());
+        at = cut;
+    }
+    let report = v.finish();
+    leads.extend(v.drain_leads());
+    rejected.extend(v.drain_rejected());
+    Validation { report, leads, rejected }
+}
+
+/// Asserts that splitting `input` at `cut` gives the one-chunk result, and returns it.
+fn same_when_split(input: &[u8], cut: usize) -> Validation {
+    let options = ImportOptions::default();
+    let whole = validate(input, &options).unwrap();
+    assert_eq!(pushed(input, &[cut], &options), whole, "split at byte {cut}");
+    whole
+}
+
+#[test]
+fn split_inside_a_utf8_character() {
+    let csv = format!("{HEADER}\nL-1,Zoë Ørsted,zoe@example.com,Web,High,New,\n");
+    let at = csv.find('ë').unwrap() + 1; // between the two bytes of ë
+    let v = same_when_split(csv.as_bytes(), at);
+    assert_eq!(v.leads[0].lead_name, "Zoë Ørsted");
+    assert_eq!(v.report.valid, 1);
+}
+
+#[test]
+fn split_inside_a_quoted_field() {
+    let csv = format!("{HEADER}\nL-1,\"Lovelace, Ada\",ada@example.com,\"Trade Show\nBooth 4\",High,New,\n");
+    for at in [csv.find("Ada\"").unwrap(), csv.find("Booth").unwrap() - 1] {
+        let v = same_when_split(csv.as_bytes(), at);
+        assert_eq!(v.leads[0].source, "Trade Show\nBooth 4");
+    }
+}
+
+#[test]
+fn split_between_cr_and_lf() {
+    let csv = format!("{HEADER}\r\nL-1,Ada,ada@example.com,Web,High,New,\r\nL-2,Bo,bad,Web,High,New,\r\n");
+    let at = csv.find("\r\nL-2").unwrap() + 1;
+    let v = same_when_split(csv.as_bytes(), at);
+    // CR LF is one line end, not two: L-2 is on line 3.
+    assert_eq!(v.report.issues[0].line, Some(3));
+}
+
+#[test]
+fn split_inside_the_bom() {
+    let mut utf8 = b"\xEF\xBB\xBF".to_vec();
+    utf8.extend_from_slice(format!("{HEADER}\nL-1,Ada,ada@example.com,Web,High,New,\n").as_bytes());
+    for at in [1, 2] {
+        let v = same_when_split(&utf8, at);
+        assert_eq!(v.report.columns[0].header, "Lead ID", "BOM is not part of the header");
+    }
+    let text = format!("{}\r\nL-1\tAda\tada@example.com\tWeb\tHigh\tNew\t\r\n", HEADER.replace(',', "\t"));
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    let v = same_when_split(&utf16, 1);
+    assert_eq!(v.report.encoding, leads_core::Encoding::Utf16Le);
+    assert_eq!(v.report.valid, 1);
+}
+
+#[test]
+fn every_split_of_a_small_file_agrees() {
+    let csv = format!(
+        "\u{feff}{HEADER}\r\nL-1,\"Zoë \"\"Z\"\" Ørsted\",ZOE@example.com,\"Fair\r\nHall 2\",Hot,open,\r\n\r\nL-1,Bo,x,Web,High,New,\r\nL-3,\"Cy"
+    );
+    let bytes = csv.as_bytes();
+    let options = ImportOptions::default();
+    let whole = validate(bytes, &options).unwrap();
+    assert_eq!((whole.report.rows, whole.report.valid), (3, 1));
+    for a in 0..=bytes.len() {
+        for b in [a, a + 1, a + 3, a + 17] {
+            assert_eq!(pushed(bytes, &[a, b], &options), whole, "split at {a} and {b}");
+        }
+    }
+}
+
+/// Files larger than the 64 KiB detection window decide encoding and delimiter from the window
+/// and stream the rest.
+#[test]
+fn large_generated_file_in_any_chunk_size() {
+    let bytes = leads_gen::generate(20_000, 3);
+    let options = ImportOptions::default();
+    let whole = validate(&bytes, &options).unwrap();
+    assert_eq!(whole.report.rows, 20_000);
+    assert_eq!(whole.report.valid + whole.report.invalid, 20_000);
+    assert!(whole.report.invalid > 200 && whole.report.invalid < 800, "{}", whole.report.invalid);
+    for size in [1000, 4096, 65_535, 65_536, 65_537, 300_000] {
+        let cuts: Vec<usize> = (size..bytes.len()).step_by(size).collect();
+        assert_eq!(pushed(&bytes, &cuts, &options), whole, "chunks of {size}");
+    }
+}
+
+#[test]
+fn windows_1252_detected_past_the_window() {
+    // The first 64 KiB are plain ASCII; a 1252 byte comes later. Detection looks at the
+    // window only, so the file is read as UTF-8 and the later row gets invalid_encoding,
+    // whatever the chunking.
+    let mut csv = format!("{HEADER}\n").into_bytes();
+    let mut n = 0;
+    while csv.len() < 70_000 {
+        n += 1;
+        csv.extend_from_slice(format!("L-{n},Ann,ann{n}@example.com,Web,High,New,\n").as_bytes());
+    }
+    csv.extend_from_slice(b"L-X,Andr\xE9,andre@example.com,Web,High,New,\n");
+    let whole = same_when_split(&csv, 65_536);
+    assert_eq!(whole.report.encoding, leads_core::Encoding::Utf8);
+    assert_eq!(whole.report.issues.len(), 1);
+    assert_eq!(whole.report.issues[0].code, leads_core::IssueCode::InvalidEncoding);
+    assert_eq!(whole.report.issues[0].line, Some(n + 2));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Random cuts of generated files (quoted fields, multi-byte names, invalid rows).
+    #[test]
+    fn random_cuts_agree(rows in 0u64..300, seed in any::<u64>(), cuts in prop::collection::vec(0usize..40_000, 0..12)) {
+        let bytes = leads_gen::generate(rows, seed);
+        let options = ImportOptions::default();
+        let whole = validate(&bytes, &options).unwrap();
+        let mut cuts = cuts;
+        cuts.sort_unstable();
+        prop_assert_eq!(pushed(&bytes, &cuts, &options), whole);
+    }
+
+    /// Arbitrary bytes: never a panic, counts add up, chunking changes nothing.
+    #[test]
+    fn arbitrary_bytes(bytes in prop::collection::vec(prop::sample::select(b"ab,;\t|\"\r\n \xC3\xA9\xFF\x00".to_vec()), 0..400), cut in 0usize..400) {
+        let mut input = format!("{HEADER}\n").into_bytes();
+        input.extend_from_slice(&bytes);
+        let options = ImportOptions::default();
+        let whole = validate(&input, &options).unwrap();
+        prop_assert_eq!(whole.report.rows, whole.report.valid + whole.report.invalid);
+        prop_assert_eq!(pushed(&input, &[cut], &options), whole);
+    }
+}
