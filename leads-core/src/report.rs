@@ -111,7 +111,7 @@ impl IssueCode {
 
 impl fmt::Display for IssueCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 
@@ -175,6 +175,25 @@ pub enum MatchKind {
     Alias,
     /// No field: the column is ignored.
     Unknown,
+}
+
+impl MatchKind {
+    /// The JSON name: `exact`, `normalized`, `alias` or `unknown`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MatchKind::Exact => "exact",
+            MatchKind::Normalized => "normalized",
+            MatchKind::Alias => "alias",
+            MatchKind::Unknown => "unknown",
+        }
+    }
+}
+
+impl fmt::Display for MatchKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
 }
 
 /// One column of the file and the field it feeds.
