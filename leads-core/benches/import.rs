@@ -1,1 +1,88 @@
-fn main() {}
+//! Import throughput on a generated lead file, next to a raw `csv` crate parse of the same
+//! bytes in the same run.
+//!
+//! ```text
+//! cargo bench -p leads-core                        # 1M rows, ~90 MB
+//! LEADS_BENCH_ROWS=100000 cargo bench -p leads-core
+//! ```
+//!
+//! Prints MB/s and rows/s for each, and the ratios to the raw parse.
+#![allow(clippy::print_stdout, missing_docs)]
+
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use criterion::{Criterion, Throughput};
+use leads_core::{ImportOptions, Lead, Validator};
+
+const CHUNK: usize = 64 * 1024;
+
+/// The baseline: every record of the file as a `csv::ByteRecord`, nothing else.
+fn raw_csv_parse(bytes: &[u8]) -> u64 {
+    let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(bytes);
+    let mut record = csv::ByteRecord::new();
+    let mut n = 0;
+    while reader.read_byte_record(&mut record).unwrap() {
+        n += record.len() as u64;
+    }
+    n
+}
+
+/// Validation for the report only, pushed in 64 KiB chunks.
+fn validate_report(bytes: &[u8]) -> u64 {
+    let mut v = Validator::new(&ImportOptions::default()).unwrap().keep_leads(false).keep_rejected(false);
+    for chunk in bytes.chunks(CHUNK) {
+        v.push(chunk);
+    }
+    v.finish().valid
+}
+
+/// Validation with every valid lead materialised in a `Vec`.
+fn validate_leads(bytes: &[u8]) -> Vec<Lead> {
+    let mut v = Validator::new(&ImportOptions::default()).unwrap();
+    let mut leads = Vec::new();
+    for chunk in bytes.chunks(CHUNK) {
+        v.push(chunk);
+        leads.extend(v.drain_leads());
+    }
+    v.finish();
+    leads.extend(v.drain_leads());
+    leads
+}
+
+fn main() {
+    let rows: u64 = std::env::var("LEADS_BENCH_ROWS").ok().and_then(|s| s.parse().ok()).unwrap_or(1_000_000);
+    let bytes = leads_gen::generate(rows, 42);
+    let out = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/criterion");
+    let mut c = Criterion::default()
+        .output_directory(&out)
+        .sample_size(10)
+        .warm_up_time(Duration::from_secs(2))
+        .measurement_time(Duration::from_secs(15))
+        .configure_from_args();
+
+    let mut group = c.benchmark_group("import");
+    group.throughput(Throughput::Bytes(bytes.len() as u64));
+    group.bench_function("csv_byte_record", |b| b.iter(|| raw_csv_parse(black_box(&bytes))));
+    group.bench_function("validate_report", |b| b.iter(|| validate_report(black_box(&bytes))));
+    group.bench_function("validate_leads", |b| b.iter(|| validate_leads(black_box(&bytes))));
+    group.finish();
+    c.final_summary();
+
+    let mean = |name: &str| -> Option<f64> {
+        let path = out.join("import").join(name).join("new/estimates.json");
+        let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
+        json["mean"]["point_estimate"].as_f64().map(|ns| ns / 1e9)
+    };
+    let Some(base) = mean("csv_byte_record") else { return }; // `--test` mode measures nothing
+    let mb = bytes.len() as f64 / 1e6;
+    println!("\n{rows} rows, {mb:.1} MB (leads_gen seed 42)");
+    println!("{:<18} {:>9} {:>12} {:>9}", "", "MB/s", "rows/s", "ratio");
+    for name in ["csv_byte_record", "validate_report", "validate_leads"] {
+        if let Some(secs) = mean(name) {
+            let (mbs, rps) = (mb / secs, rows as f64 / secs);
+            println!("{name:<18} {mbs:>9.1} {rps:>12.0} {:>9.2}", base / secs);
+        }
+    }
+}
