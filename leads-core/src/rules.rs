@@ -20,32 +20,57 @@ const CONTACT_SEPARATORS: [char; 4] = [';', ',', '/', '|'];
 #[must_use]
 pub fn is_email(s: &str) -> bool {
     let Some((local, domain)) = s.split_once('@') else { return false };
-    let local_ok = !local.is_empty()
-        && local.len() <= 64
-        && !local.starts_with('.')
-        && !local.ends_with('.')
-        && !local.contains("..")
-        && local
-            .chars()
-            .all(|c| c.is_alphanumeric() || c.is_ascii() && b"!#$%&'*+=?^_`{}~.-".contains(&(c as u8)));
-    if !local_ok || domain.len() > 253 {
+    if local.is_empty() || local.len() > 64 || domain.len() > 253 {
+        return false;
+    }
+    let local_ok = !local.starts_with('.') && !local.ends_with('.') && !local.contains("..");
+    let ascii = s.is_ascii();
+    let local_chars = if ascii {
+        local.bytes().all(|b| b.is_ascii_alphanumeric() || LOCAL_PUNCTUATION.contains(&b))
+    } else {
+        local.chars().all(|c| c.is_alphanumeric() || c.is_ascii() && LOCAL_PUNCTUATION.contains(&(c as u8)))
+    };
+    if !local_ok || !local_chars {
         return false;
     }
     let mut labels = 0;
     let mut last = "";
     for label in domain.split('.') {
-        let ok = !label.is_empty()
-            && label.len() <= 63
-            && !label.starts_with('-')
-            && !label.ends_with('-')
-            && label.chars().all(|c| c.is_alphanumeric() || c == '-');
-        if !ok {
+        let chars_ok = if ascii {
+            label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        } else {
+            label.chars().all(|c| c.is_alphanumeric() || c == '-')
+        };
+        if label.is_empty() || label.len() > 63 || label.starts_with('-') || label.ends_with('-') || !chars_ok {
             return false;
         }
         labels += 1;
         last = label;
     }
-    labels >= 2 && last.chars().nth(1).is_some() && last.chars().all(char::is_alphabetic)
+    let tld_ok = if ascii {
+        last.len() >= 2 && last.bytes().all(|b| b.is_ascii_alphabetic())
+    } else {
+        last.chars().nth(1).is_some() && last.chars().all(char::is_alphabetic)
+    };
+    labels >= 2 && tld_ok
+}
+
+/// Punctuation allowed in the local part of an email address.
+const LOCAL_PUNCTUATION: &[u8] = b"!#$%&'*+=?^_`{}~.-";
+
+/// Trims whitespace as [`str::trim`] does, quickly when the ends are ASCII.
+pub(crate) fn trim(s: &str) -> &str {
+    let t = s.trim_ascii();
+    match (t.as_bytes().first(), t.as_bytes().last()) {
+        // Non-ASCII (e.g. a no-break space) or a vertical tab, which `trim_ascii` keeps.
+        (Some(&a), Some(&z)) if a >= 0x80 || z >= 0x80 || a == 0x0B || z == 0x0B => t.trim(),
+        _ => t,
+    }
+}
+
+/// Splits at the contact separators (all ASCII, so every split is on a character boundary).
+fn contact_parts(value: &str) -> impl Iterator<Item = &str> {
+    value.split(|c: char| CONTACT_SEPARATORS.contains(&c))
 }
 
 /// Whether `s` is a phone number: digits and `+ - . ( )` and spaces, 7 to 15 digits, a `+` only
@@ -92,14 +117,18 @@ fn split_extension(s: &str) -> (&str, Option<&str>) {
 pub fn check_contact(value: &str) -> std::result::Result<Cow<'_, str>, &str> {
     let mut any = false;
     let mut lower = false;
-    for part in value.split(CONTACT_SEPARATORS) {
-        let part = part.trim();
+    for part in contact_parts(value) {
+        let part = trim(part);
         if part.is_empty() {
             continue;
         }
         any = true;
         if is_email(part) {
-            lower |= part.chars().any(char::is_uppercase);
+            lower |= if part.is_ascii() {
+                part.bytes().any(|b| b.is_ascii_uppercase())
+            } else {
+                part.chars().any(char::is_uppercase)
+            };
         } else if !is_phone(part) {
             return Err(part);
         }
@@ -247,6 +276,19 @@ pub(crate) fn join_or(items: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fast_trim_is_str_trim() {
+        let pieces = ["", " ", "\t", "\u{a0}", "\u{b}", "\u{3000}", "a", "é", "a b", "\r\n", "\u{1c}"];
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let s = format!("{a}{b}{c}");
+                    assert_eq!(trim(&s), s.trim(), "{s:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn emails() {

@@ -11,7 +11,7 @@ use crate::options::{Delimiter, Encoding, ImportOptions};
 use crate::parser::{Flow, Parser, RawRecord};
 use crate::rejects::RejectedRow;
 use crate::report::{Column, Issue, IssueCode, Report};
-use crate::rules::{Checked, Rules};
+use crate::rules::{Checked, Rules, trim};
 use crate::schema::{Field, InterestLevel};
 use crate::seen::SeenIds;
 use crate::sniff::sniff;
@@ -595,7 +595,7 @@ impl Rows {
                     format!("{} holds bytes that are not valid {encoding} (set the encoding option if the file was saved in another one)", field.label()));
                 continue;
             };
-            let value = text.trim();
+            let value = trim(text);
             match self.rules.check(field, value) {
                 Ok(checked) => {
                     if field == Field::LeadId {
