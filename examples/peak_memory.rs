@@ -31,7 +31,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     leads += v.drain_leads().count() as u64;
     rejected += v.drain_rejected().count() as u64;
     let secs = started.elapsed().as_secs_f64();
-    println!("{path}: {} rows, {leads} leads taken, {rejected} rejected rows taken, {secs:.2} s", report.rows);
+    println!(
+        "{path}: {} rows, {leads} leads taken, {rejected} rejected rows taken, {secs:.2} s",
+        report.rows
+    );
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     match status.lines().find(|l| l.starts_with("VmHWM:")) {
         Some(line) => println!("peak resident memory (VmHWM): {}", line["VmHWM:".len()..].trim()),

@@ -19,40 +19,81 @@ const CONTACT_SEPARATORS: [char; 4] = [';', ',', '/', '|'];
 /// (internationalised addresses such as `zoë@bücher.de`); the top-level domain is letters only.
 #[must_use]
 pub fn is_email(s: &str) -> bool {
-    let Some((local, domain)) = s.split_once('@') else { return false };
+    // `@` and `.` are ASCII, so byte positions split on character boundaries.
+    let Some(at) = s.bytes().position(|b| b == b'@') else { return false };
+    let (local, domain) = (&s[..at], &s[at + 1..]);
     if local.is_empty() || local.len() > 64 || domain.len() > 253 {
         return false;
     }
-    let local_ok = !local.starts_with('.') && !local.ends_with('.') && !local.contains("..");
-    let ascii = s.is_ascii();
-    let local_chars = if ascii {
-        local.bytes().all(|b| b.is_ascii_alphanumeric() || LOCAL_PUNCTUATION.contains(&b))
+    if s.is_ascii() {
+        ascii_local(local.as_bytes()) && ascii_domain(domain.as_bytes())
     } else {
-        local.chars().all(|c| c.is_alphanumeric() || c.is_ascii() && LOCAL_PUNCTUATION.contains(&(c as u8)))
-    };
+        unicode_email(local, domain)
+    }
+}
+
+/// No leading, trailing or doubled dot; letters, digits and [`LOCAL_PUNCTUATION`].
+fn ascii_local(local: &[u8]) -> bool {
+    let mut prev_dot = true; // a leading dot counts as doubled
+    for &b in local {
+        if b == b'.' {
+            if prev_dot {
+                return false;
+            }
+            prev_dot = true;
+        } else if b.is_ascii_alphanumeric() || LOCAL_PUNCTUATION.contains(&b) {
+            prev_dot = false;
+        } else {
+            return false;
+        }
+    }
+    !prev_dot
+}
+
+/// Two or more labels of letters, digits and inner `-`, at most 63 bytes each; the last one
+/// letters only, at least two.
+fn ascii_domain(domain: &[u8]) -> bool {
+    let (mut labels, mut len, mut alpha, mut prev) = (1, 0usize, true, b'.');
+    for &b in domain {
+        if b == b'.' {
+            if len == 0 || prev == b'-' {
+                return false;
+            }
+            (labels, len, alpha) = (labels + 1, 0, true);
+        } else if b.is_ascii_alphanumeric() || b == b'-' && len > 0 {
+            len += 1;
+            alpha &= b.is_ascii_alphabetic();
+            if len > 63 {
+                return false;
+            }
+        } else {
+            return false;
+        }
+        prev = b;
+    }
+    labels >= 2 && len >= 2 && alpha
+}
+
+/// [`is_email`] for addresses with non-ASCII letters.
+fn unicode_email(local: &str, domain: &str) -> bool {
+    let local_ok = !local.starts_with('.') && !local.ends_with('.') && !local.contains("..");
+    let local_chars =
+        local.chars().all(|c| c.is_alphanumeric() || c.is_ascii() && LOCAL_PUNCTUATION.contains(&(c as u8)));
     if !local_ok || !local_chars {
         return false;
     }
     let mut labels = 0;
     let mut last = "";
     for label in domain.split('.') {
-        let chars_ok = if ascii {
-            label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        } else {
-            label.chars().all(|c| c.is_alphanumeric() || c == '-')
-        };
-        if label.is_empty() || label.len() > 63 || label.starts_with('-') || label.ends_with('-') || !chars_ok {
+        let chars_ok = label.chars().all(|c| c.is_alphanumeric() || c == '-');
+        if label.is_empty() || label.len() > 63 || label.starts_with('-') || label.ends_with('-') || !chars_ok
+        {
             return false;
         }
         labels += 1;
         last = label;
     }
-    let tld_ok = if ascii {
-        last.len() >= 2 && last.bytes().all(|b| b.is_ascii_alphabetic())
-    } else {
-        last.chars().nth(1).is_some() && last.chars().all(char::is_alphabetic)
-    };
-    labels >= 2 && tld_ok
+    labels >= 2 && last.chars().nth(1).is_some() && last.chars().all(char::is_alphabetic)
 }
 
 /// Punctuation allowed in the local part of an email address.
@@ -70,7 +111,17 @@ pub(crate) fn trim(s: &str) -> &str {
 
 /// Splits at the contact separators (all ASCII, so every split is on a character boundary).
 fn contact_parts(value: &str) -> impl Iterator<Item = &str> {
-    value.split(|c: char| CONTACT_SEPARATORS.contains(&c))
+    let mut rest = Some(value);
+    std::iter::from_fn(move || {
+        let text = rest?;
+        match text.bytes().position(|b| matches!(b, b';' | b',' | b'/' | b'|')) {
+            Some(i) => {
+                rest = Some(&text[i + 1..]);
+                Some(&text[..i])
+            }
+            None => rest.take(),
+        }
+    })
 }
 
 /// Whether `s` is a phone number: digits and `+ - . ( )` and spaces, 7 to 15 digits, a `+` only
