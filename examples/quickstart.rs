@@ -36,10 +36,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     println!("\nFirst valid leads:");
-    println!(
-        "  {:<8} {:<16} {:<44} {:<8} {:<12} {}",
-        "ID", "Name", "Contact", "Interest", "Status", "Salesperson"
-    );
+    println!("  {:<8} {:<16} {:<44} {:<8} {:<12} Salesperson", "ID", "Name", "Contact", "Interest", "Status");
     for lead in v.leads.iter().take(5) {
         println!(
             "  {:<8} {:<16} {:<44} {:<8} {:<12} {}",

@@ -117,10 +117,10 @@ impl Decoder {
     /// Flushes what a truncated input left pending.
     pub(crate) fn finish<'a>(&mut self, out: &'a mut Vec<u8>) -> &'a [u8] {
         out.clear();
-        if let Decoder::Utf16 { odd, high, .. } = self {
-            if odd.take().is_some() || high.take().is_some() {
-                out.push(INVALID);
-            }
+        if let Decoder::Utf16 { odd, high, .. } = self
+            && (odd.take().is_some() || high.take().is_some())
+        {
+            out.push(INVALID);
         }
         out
     }

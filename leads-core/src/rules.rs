@@ -129,10 +129,10 @@ fn contact_parts(value: &str) -> impl Iterator<Item = &str> {
 #[must_use]
 pub fn is_phone(s: &str) -> bool {
     let (main, ext) = split_extension(s);
-    if let Some(ext) = ext {
-        if !(1..=6).contains(&ext.len()) || !ext.bytes().all(|b| b.is_ascii_digit()) {
-            return false;
-        }
+    if let Some(ext) = ext
+        && (!(1..=6).contains(&ext.len()) || !ext.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return false;
     }
     let mut digits = 0;
     for (i, b) in main.bytes().enumerate() {

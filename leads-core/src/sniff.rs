@@ -63,10 +63,10 @@ fn score(sample: &[u8], complete: bool, delimiter: Delimiter, aliases: &Aliases)
 pub(crate) fn sniff(sample: &[u8], complete: bool, aliases: &Aliases) -> Delimiter {
     let mut best: Option<(Score, Delimiter)> = None;
     for delimiter in Delimiter::ALL {
-        if let Some(s) = score(sample, complete, delimiter, aliases) {
-            if best.as_ref().is_none_or(|(b, _)| s > *b) {
-                best = Some((s, delimiter));
-            }
+        if let Some(s) = score(sample, complete, delimiter, aliases)
+            && best.as_ref().is_none_or(|(b, _)| s > *b)
+        {
+            best = Some((s, delimiter));
         }
     }
     best.map_or(Delimiter::Comma, |(_, d)| d)

@@ -265,11 +265,11 @@ impl Validator {
             if front.decoder.is_none() {
                 front.start(back, true);
             }
-            if !front.over_limit {
-                if let Some(decoder) = &mut front.decoder {
-                    let text = decoder.finish(&mut front.scratch);
-                    back.text(text);
-                }
+            if !front.over_limit
+                && let Some(decoder) = &mut front.decoder
+            {
+                let text = decoder.finish(&mut front.scratch);
+                back.text(text);
             }
             back.finish(!front.over_limit);
             if front.over_limit {
@@ -345,10 +345,11 @@ impl Back {
             self.start(end_of_input);
         }
         let Back { parser, rows, .. } = self;
-        if let Some(p) = parser {
-            if end_of_input && !rows.stopped {
-                p.finish(&mut |r| rows.record(&r));
-            }
+        if let Some(p) = parser
+            && end_of_input
+            && !rows.stopped
+        {
+            p.finish(&mut |r| rows.record(&r));
         }
         rows.end();
     }
@@ -598,21 +599,18 @@ impl Rows {
             let value = trim(text);
             match self.rules.check(field, value) {
                 Ok(checked) => {
-                    if field == Field::LeadId {
-                        match self.seen.insert(value, r.line) {
-                            Some(first) => {
-                                self.issue(
-                                    r,
-                                    Some(col),
-                                    Some(field),
-                                    Some(text.to_owned()),
-                                    IssueCode::DuplicateLeadId,
-                                    format!("Lead ID {value:?} already appears on line {first}"),
-                                );
-                                continue;
-                            }
-                            None => {}
-                        }
+                    if field == Field::LeadId
+                        && let Some(first) = self.seen.insert(value, r.line)
+                    {
+                        self.issue(
+                            r,
+                            Some(col),
+                            Some(field),
+                            Some(text.to_owned()),
+                            IssueCode::DuplicateLeadId,
+                            format!("Lead ID {value:?} already appears on line {first}"),
+                        );
+                        continue;
                     }
                     values[field as usize] = Some(checked);
                 }

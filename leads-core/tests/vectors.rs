@@ -100,10 +100,10 @@ fn every_vector_gives_its_expected_report() {
             }
             None => failures.push(format!("{name}: no expected report ({})", expected_path.display())),
         }
-        if let Some(expected) = read_json(&sibling(&csv, ".leads.json")) {
-            if expected != leads {
-                failures.push(format!("{name}: leads differ\nexpected: {expected}\n  actual: {leads}"));
-            }
+        if let Some(expected) = read_json(&sibling(&csv, ".leads.json"))
+            && expected != leads
+        {
+            failures.push(format!("{name}: leads differ\nexpected: {expected}\n  actual: {leads}"));
         }
         for size in [1, 2, 3, 5, 7, 64, 1000] {
             let chunked = run_chunked(&bytes, &options, size);

@@ -29,11 +29,11 @@ fn run() -> Result<(), String> {
         }
     }
     let rows = rows.ok_or("the row count is missing")?;
-    let result = match out {
+
+    match out {
         Some(path) => std::fs::File::create(&path)
             .map_err(|e| format!("{path}: {e}"))
             .and_then(|f| leads_gen::write_csv(rows, seed, f).map_err(|e| format!("{path}: {e}"))),
         None => leads_gen::write_csv(rows, seed, std::io::stdout().lock()).map_err(|e| e.to_string()),
-    };
-    result
+    }
 }
