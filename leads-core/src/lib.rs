@@ -63,3 +63,8 @@ pub use schema::{
     MAX_SOURCE_CHARS, UnknownName, normalize_header,
 };
 pub use validator::{Progress, Validation, Validator, validate, validate_reader};
+
+/// The README's Rust examples, run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
