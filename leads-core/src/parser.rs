@@ -155,18 +155,9 @@ impl Parser {
                     }
                 }
                 State::Unquoted => {
-                    let class = &self.class;
-                    let run = input[i..]
-                        .iter()
-                        .position(|&b| class[usize::from(b)] & SPECIAL_UNQUOTED != 0)
-                        .unwrap_or(n - i);
-                    if run > 0 {
-                        self.push(&input[i..i + run]);
-                        self.prev_cr = false;
-                        i += run;
-                        if i == n {
-                            break;
-                        }
+                    i = self.take_run(input, i, SPECIAL_UNQUOTED);
+                    if i == n {
+                        break;
                     }
                     let b = input[i];
                     i += 1;
@@ -183,29 +174,16 @@ impl Parser {
                             self.push(b"\"");
                         }
                     } else {
-                        if b == b'\n' {
-                            self.newline_lf();
-                        } else {
-                            self.newline_cr();
-                        }
+                        self.newline(b);
                         if self.end_record(false, sink) == Flow::Stop {
                             return Flow::Stop;
                         }
                     }
                 }
                 State::Quoted => {
-                    let class = &self.class;
-                    let run = input[i..]
-                        .iter()
-                        .position(|&b| class[usize::from(b)] & SPECIAL_QUOTED != 0)
-                        .unwrap_or(n - i);
-                    if run > 0 {
-                        self.push(&input[i..i + run]);
-                        self.prev_cr = false;
-                        i += run;
-                        if i == n {
-                            break;
-                        }
+                    i = self.take_run(input, i, SPECIAL_QUOTED);
+                    if i == n {
+                        break;
                     }
                     let b = input[i];
                     i += 1;
@@ -234,11 +212,7 @@ impl Parser {
                         self.end_field();
                         self.state = State::FieldStart;
                     } else if b == b'\n' || b == b'\r' {
-                        if b == b'\n' {
-                            self.newline_lf();
-                        } else {
-                            self.newline_cr();
-                        }
+                        self.newline(b);
                         if self.end_record(false, sink) == Flow::Stop {
                             return Flow::Stop;
                         }
@@ -264,6 +238,23 @@ impl Parser {
             State::Quoted => self.end_record(true, sink),
             State::FieldStart | State::Unquoted | State::QuoteInQuoted => self.end_record(false, sink),
         }
+    }
+
+    /// Keeps the text up to the next byte of class `mask`; returns where that byte is.
+    fn take_run(&mut self, input: &[u8], i: usize, mask: u8) -> usize {
+        let class = &self.class;
+        let run =
+            input[i..].iter().position(|&b| class[usize::from(b)] & mask != 0).unwrap_or(input.len() - i);
+        if run > 0 {
+            self.push(&input[i..i + run]);
+            self.prev_cr = false;
+        }
+        i + run
+    }
+
+    /// Counts a line end (`\n` or `\r`; CR LF is one).
+    fn newline(&mut self, b: u8) {
+        if b == b'\n' { self.newline_lf() } else { self.newline_cr() }
     }
 
     fn newline_lf(&mut self) {
