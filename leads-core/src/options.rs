@@ -152,7 +152,7 @@ pub struct ImportOptions {
     pub max_issues: usize,
     /// Largest input, in bytes, before `limit_exceeded`. Default 1 GiB.
     pub max_bytes: u64,
-    /// Most data records read before `limit_exceeded`. Default 10,000,000.
+    /// Most data records read before `limit_exceeded`. Default 10,000,000; at most 4,294,967,295.
     pub max_rows: u64,
     /// Longest single field, in bytes, before `limit_exceeded`. Default 64 KiB.
     pub max_field_bytes: usize,
@@ -219,8 +219,8 @@ impl ImportOptions {
         if self.max_bytes == 0 {
             return bad("max_bytes", "must be at least 1".into());
         }
-        if self.max_rows == 0 {
-            return bad("max_rows", "must be at least 1".into());
+        if self.max_rows == 0 || self.max_rows > crate::seen::MAX_IDS {
+            return bad("max_rows", format!("must be between 1 and {}", crate::seen::MAX_IDS));
         }
         if self.max_field_bytes < 16 {
             return bad("max_field_bytes", "must be at least 16".into());
