@@ -128,35 +128,31 @@ fn contact_parts(value: &str) -> impl Iterator<Item = &str> {
 /// in front, and optionally an extension (`x123`, `ext 123`, `ext. 123`, up to 6 digits).
 #[must_use]
 pub fn is_phone(s: &str) -> bool {
-    let (main, ext) = split_extension(s);
-    if let Some(ext) = ext
-        && (!(1..=6).contains(&ext.len()) || !ext.bytes().all(|b| b.is_ascii_digit()))
-    {
-        return false;
-    }
+    let bytes = s.as_bytes();
     let mut digits = 0;
-    for (i, b) in main.bytes().enumerate() {
+    for (i, &b) in bytes.iter().enumerate() {
         match b {
             b'0'..=b'9' => digits += 1,
             b'+' if i == 0 => {}
             b'-' | b'.' | b'(' | b')' | b' ' => {}
+            b'x' | b'X' | b'e' | b'E' => return (7..=15).contains(&digits) && is_extension(&bytes[i..]),
             _ => return false,
         }
     }
     (7..=15).contains(&digits)
 }
 
-/// Splits `"555 0100 ext. 12"` / `"555 0100 x12"` into the number and the extension digits.
-fn split_extension(s: &str) -> (&str, Option<&str>) {
-    let bytes = s.as_bytes();
-    if let Some(at) = bytes.windows(3).position(|w| w.eq_ignore_ascii_case(b"ext")) {
-        let rest = &s[at + 3..];
-        return (s[..at].trim_end(), Some(rest.strip_prefix('.').unwrap_or(rest).trim_start()));
-    }
-    match bytes.iter().position(|&b| b == b'x' || b == b'X') {
-        Some(at) => (s[..at].trim_end(), Some(s[at + 1..].trim_start())),
-        None => (s, None),
-    }
+/// `x123`, `ext 123` or `ext. 123` (any case), 1 to 6 digits.
+fn is_extension(rest: &[u8]) -> bool {
+    let digits = if rest.len() >= 3 && rest[..3].eq_ignore_ascii_case(b"ext") {
+        rest[3..].strip_prefix(b".").unwrap_or(&rest[3..])
+    } else if rest[0].eq_ignore_ascii_case(&b'x') {
+        &rest[1..]
+    } else {
+        return false;
+    };
+    let digits = digits.trim_ascii_start();
+    (1..=6).contains(&digits.len()) && digits.iter().all(u8::is_ascii_digit)
 }
 
 /// Checks a contact cell: one or more emails or phones separated by `;` `,` `/` or `|`.
@@ -366,9 +362,15 @@ mod tests {
 
     #[test]
     fn phones() {
-        for ok in
-            ["+1 (555) 010-0199", "555.0100.22", "0301234567", "+44 20 7946 0958 x12", "5550100199 ext. 7"]
-        {
+        for ok in [
+            "+1 (555) 010-0199",
+            "555.0100.22",
+            "0301234567",
+            "+44 20 7946 0958 x12",
+            "5550100199 ext. 7",
+            "555 0100 EXT 123456",
+            "5550100X9",
+        ] {
             assert!(is_phone(ok), "{ok}");
         }
         for bad in [
@@ -378,6 +380,11 @@ mod tests {
             "1+5550100199",
             "5550100 x",
             "5550100 x1234567",
+            "5550100 x.12",
+            "5550100 ex 12",
+            "5550100 e12",
+            "555 x 0100 12",
+            "5550100 x12 x3",
             "",
         ] {
             assert!(!is_phone(bad), "{bad}");
