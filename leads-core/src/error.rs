@@ -31,6 +31,67 @@ pub enum ErrorKind {
     /// The validator was used after `finish`.
     #[error("the validator has already finished")]
     Finished,
+    /// A username that cannot be registered.
+    #[error("invalid username: {message}")]
+    InvalidUsername {
+        /// Why.
+        message: String,
+    },
+    /// A password that cannot be used.
+    #[error("invalid password: {message}")]
+    InvalidPassword {
+        /// Why.
+        message: String,
+    },
+    /// The username is already registered (usernames are case-insensitive).
+    #[error("the username {username:?} is already taken")]
+    UsernameTaken {
+        /// The username asked for.
+        username: String,
+    },
+    /// Unknown user or wrong password: the same error for both, on purpose.
+    #[error("unknown username or wrong password")]
+    InvalidCredentials,
+    /// A token that is malformed, forged, signed with another secret or expired.
+    #[error("invalid token: {reason}")]
+    InvalidToken {
+        /// Why it was refused.
+        reason: String,
+    },
+    /// A lead query parameter or value that cannot be used.
+    #[error("invalid query parameter `{parameter}`: {message}")]
+    InvalidQuery {
+        /// The parameter's name (`status`, `sort`, `cursor`, ...).
+        parameter: String,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// A lead, user or salesperson that does not exist (for this user).
+    #[error("{what} {id:?} not found")]
+    NotFound {
+        /// `"lead"`, `"user"` or `"salesperson"`.
+        what: &'static str,
+        /// The id or name looked up.
+        id: String,
+    },
+    /// A lead edit that breaks the row rules; the issues say how.
+    #[error("the lead is invalid: {}", issues.iter().map(|i| i.message.as_str()).collect::<Vec<_>>().join("; "))]
+    InvalidLead {
+        /// The broken rules, as in an import report (no line or record).
+        issues: Vec<crate::report::Issue>,
+    },
+    /// A salesperson with that name (case-insensitive) already exists for the user.
+    #[error("a salesperson named {name:?} already exists")]
+    SalespersonExists {
+        /// The name.
+        name: String,
+    },
+    /// A strict import found errors, so nothing was stored; the report says what to fix.
+    #[error("the file has errors ({} invalid rows); nothing was imported", report.invalid)]
+    ImportRejected {
+        /// The validation report.
+        report: Box<crate::report::Report>,
+    },
 }
 
 impl Error {
@@ -59,6 +120,16 @@ impl Error {
             ErrorKind::InvalidOption { .. } => "invalid_option",
             ErrorKind::Io { .. } => "io",
             ErrorKind::Finished => "finished",
+            ErrorKind::InvalidUsername { .. } => "invalid_username",
+            ErrorKind::InvalidPassword { .. } => "invalid_password",
+            ErrorKind::UsernameTaken { .. } => "username_taken",
+            ErrorKind::InvalidCredentials => "invalid_credentials",
+            ErrorKind::InvalidToken { .. } => "invalid_token",
+            ErrorKind::InvalidQuery { .. } => "invalid_query",
+            ErrorKind::NotFound { .. } => "not_found",
+            ErrorKind::InvalidLead { .. } => "invalid_lead",
+            ErrorKind::SalespersonExists { .. } => "salesperson_exists",
+            ErrorKind::ImportRejected { .. } => "import_rejected",
         }
     }
 }

@@ -35,26 +35,36 @@
 //! The import contract (decoding, dialect, header resolution, row rules, issue codes, the
 //! canonical report JSON) is `DESIGN.md` §4 of the repository; [`IssueCode::ALL`] lists the codes.
 
+mod cursor;
 mod decode;
 mod error;
 mod header;
 mod lead;
+mod memory;
 mod options;
 mod parser;
+mod query;
 mod rejects;
 mod report;
 mod rules;
 mod schema;
 mod seen;
 mod sniff;
+mod store;
+mod time;
+mod token;
+mod user;
 mod validator;
 
+pub use cursor::compare;
 pub use error::{Error, ErrorKind, Result};
 pub use lead::Lead;
+pub use memory::MemoryStore;
 pub use options::{
     DEFAULT_MAX_BYTES, DEFAULT_MAX_FIELD_BYTES, DEFAULT_MAX_ISSUES, DEFAULT_MAX_ROWS, Delimiter, Encoding,
     ImportOptions,
 };
+pub use query::{DEFAULT_LIMIT, LeadQuery, MAX_LIMIT, Sort, SortKey};
 pub use rejects::{RejectedRow, write_rejected_csv};
 pub use report::{Column, Issue, IssueCode, MatchKind, Report, Severity};
 pub use rules::{check_contact, is_email, is_phone};
@@ -62,6 +72,19 @@ pub use schema::{
     DEFAULT_STATUSES, Field, InterestLevel, MAX_LEAD_ID_CHARS, MAX_LEAD_NAME_CHARS, MAX_SALESPERSON_CHARS,
     MAX_SOURCE_CHARS, UnknownName, normalize_header,
 };
+pub use store::{
+    IMPORT_BATCH, ImportMode, Imported, LeadPatch, Page, Salesperson, Store, StoredLead, UpsertOutcome,
+    dedupe_last, matches,
+};
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+pub use time::system_clock;
+pub use time::{BadTimestamp, Clock, Timestamp};
+pub use token::{Claims, DEFAULT_TOKEN_TTL_SECS, TokenSigner};
+pub use user::{
+    PasswordMatch, PasswordParams, RESERVED_USERNAMES, Session, User, UserRecord, check_password,
+    check_username, hash_password, login, new_uuid, register, verify_password,
+};
+pub use uuid::Uuid;
 pub use validator::{Progress, Validation, Validator, validate, validate_reader};
 
 /// The README's Rust examples, run as doctests.

@@ -1,0 +1,129 @@
+//! Keyset cursors: where a page ended, as the sort values of its last lead and its id, tied to
+//! the query's filters and sort so a cursor cannot be reused with another query.
+
+use std::cmp::Ordering;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::query::{LeadQuery, Sort, SortKey};
+use crate::store::{StoredLead, interest_rank};
+
+/// One sort value of a lead.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub(crate) enum KeyValue {
+    /// `created_at` in microseconds, or an interest rank.
+    Number(i64),
+    /// A text field.
+    Text(String),
+    /// The salesperson: `None` sorts after every name (PostgreSQL's NULLS LAST).
+    Missing(Option<()>),
+}
+
+impl KeyValue {
+    fn cmp(&self, other: &KeyValue) -> Ordering {
+        match (self, other) {
+            (KeyValue::Number(a), KeyValue::Number(b)) => a.cmp(b),
+            (KeyValue::Text(a), KeyValue::Text(b)) => a.as_bytes().cmp(b.as_bytes()),
+            (KeyValue::Missing(_), KeyValue::Missing(_)) => Ordering::Equal,
+            (KeyValue::Missing(_), _) => Ordering::Greater,
+            (_, KeyValue::Missing(_)) => Ordering::Less,
+            (KeyValue::Number(_), KeyValue::Text(_)) => Ordering::Less,
+            (KeyValue::Text(_), KeyValue::Number(_)) => Ordering::Greater,
+        }
+    }
+
+    fn of(lead: &StoredLead, key: SortKey) -> KeyValue {
+        let l = &lead.lead;
+        match key {
+            SortKey::CreatedAt => KeyValue::Number(lead.created_at.as_micros()),
+            SortKey::LeadId => KeyValue::Text(l.lead_id.clone()),
+            SortKey::LeadName => KeyValue::Text(l.lead_name.clone()),
+            SortKey::Source => KeyValue::Text(l.source.clone()),
+            SortKey::InterestLevel => KeyValue::Number(i64::from(interest_rank(l.interest_level))),
+            SortKey::Status => KeyValue::Text(l.status.clone()),
+            SortKey::Salesperson => l.salesperson.clone().map_or(KeyValue::Missing(None), KeyValue::Text),
+        }
+    }
+}
+
+/// Orders two leads by `sort`, then by id (ascending).
+#[must_use]
+pub fn compare(a: &StoredLead, b: &StoredLead, sort: &[Sort]) -> Ordering {
+    for s in sort {
+        let o = KeyValue::of(a, s.key).cmp(&KeyValue::of(b, s.key));
+        let o = if s.descending { o.reverse() } else { o };
+        if o != Ordering::Equal {
+            return o;
+        }
+    }
+    a.id.cmp(&b.id)
+}
+
+/// A decoded cursor.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Cursor {
+    /// Hash of the query's filters and sort.
+    f: String,
+    /// Sort values of the last lead.
+    k: Vec<KeyValue>,
+    /// Its id.
+    i: Uuid,
+}
+
+/// FNV-1a, 64 bits: stable across platforms and releases.
+fn fingerprint(query: &LeadQuery) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in query.fingerprint().bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+fn bad_cursor(message: &str) -> Error {
+    Error::new(ErrorKind::InvalidQuery { parameter: "cursor".into(), message: message.into() })
+}
+
+impl Cursor {
+    /// The cursor after `last` for `query`.
+    pub(crate) fn after(last: &StoredLead, query: &LeadQuery) -> Cursor {
+        let k = query.effective_sort().iter().map(|s| KeyValue::of(last, s.key)).collect();
+        Cursor { f: fingerprint(query), k, i: last.id }
+    }
+
+    pub(crate) fn encode(&self) -> String {
+        B64.encode(serde_json::to_vec(self).unwrap_or_default())
+    }
+
+    /// Decodes `query.cursor`, checking it belongs to this query's filters and sort.
+    pub(crate) fn decode(query: &LeadQuery) -> Result<Option<Cursor>> {
+        let Some(text) = &query.cursor else { return Ok(None) };
+        let bytes = B64.decode(text.trim()).map_err(|_| bad_cursor("is not a cursor this library issued"))?;
+        let cursor: Cursor =
+            serde_json::from_slice(&bytes).map_err(|_| bad_cursor("is not a cursor this library issued"))?;
+        if cursor.f != fingerprint(query) || cursor.k.len() != query.effective_sort().len() {
+            return Err(bad_cursor(
+                "belongs to a query with other filters or sort; start again without a cursor",
+            ));
+        }
+        Ok(Some(cursor))
+    }
+
+    /// Whether `lead` comes after this cursor in `sort` order.
+    pub(crate) fn is_before(&self, lead: &StoredLead, sort: &[Sort]) -> bool {
+        for (s, value) in sort.iter().zip(&self.k) {
+            let o = KeyValue::of(lead, s.key).cmp(value);
+            let o = if s.descending { o.reverse() } else { o };
+            match o {
+                Ordering::Greater => return true,
+                Ordering::Less => return false,
+                Ordering::Equal => {}
+            }
+        }
+        lead.id > self.i
+    }
+}

@@ -1,0 +1,300 @@
+//! `MemoryStore`: the embedded store, all in process memory, on every target including wasm.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Mutex, MutexGuard};
+
+use uuid::Uuid;
+
+use crate::cursor::{Cursor, compare};
+use crate::error::{Error, ErrorKind, Result};
+use crate::lead::Lead;
+use crate::query::LeadQuery;
+use crate::store::{
+    LeadPatch, Page, Salesperson, Store, StoredLead, UpsertOutcome, dedupe_last, eq_ci, matches,
+};
+use crate::time::{Clock, Timestamp};
+use crate::user::{User, UserRecord, new_uuid};
+
+/// The embedded store. Cheap to create; everything is lost when it is dropped.
+///
+/// ```
+/// use leads_core::{ImportMode, ImportOptions, LeadQuery, MemoryStore, Store};
+///
+/// # pollster::block_on(async {
+/// let store = MemoryStore::new();
+/// let user = uuid::Uuid::from_u128(1);
+/// let csv = "Lead ID,Lead Name,Contact Information,Source,Interest Level,Status\nL-1,Ann,ann@example.com,Web,Hot,Open\n";
+/// let done = store.import_csv(user, csv.as_bytes(), &ImportOptions::default(), ImportMode::Strict).await?;
+/// assert_eq!(done.imported.inserted, 1);
+/// let page = store.query(user, &"status=open".parse::<LeadQuery>()?).await?;
+/// assert_eq!(page.items[0].lead.lead_name, "Ann");
+/// # Ok::<(), leads_core::Error>(())
+/// # }).unwrap();
+/// ```
+pub struct MemoryStore {
+    clock: Clock,
+    inner: Mutex<Inner>,
+}
+
+#[derive(Default)]
+struct Inner {
+    users: Vec<UserRecord>,
+    data: HashMap<Uuid, UserData>,
+}
+
+#[derive(Default)]
+struct UserData {
+    leads: BTreeMap<String, StoredLead>,
+    salespeople: Vec<(Uuid, String, bool)>,
+}
+
+impl Default for MemoryStore {
+    #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+    fn default() -> Self {
+        MemoryStore::with_clock(crate::time::system_clock())
+    }
+
+    #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+    fn default() -> Self {
+        MemoryStore::with_clock(std::sync::Arc::new(Timestamp::default))
+    }
+}
+
+fn not_found(what: &'static str, id: impl ToString) -> Error {
+    ErrorKind::NotFound { what, id: id.to_string() }.into()
+}
+
+impl MemoryStore {
+    /// An empty store on the system clock (on wasm32, give a clock with [`with_clock`](Self::with_clock)).
+    #[must_use]
+    pub fn new() -> Self {
+        MemoryStore::default()
+    }
+
+    /// An empty store whose timestamps come from `clock`.
+    #[must_use]
+    pub fn with_clock(clock: Clock) -> Self {
+        MemoryStore { clock, inner: Mutex::new(Inner::default()) }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        // A panic while holding the lock cannot leave the maps half-changed in a way that
+        // matters more than losing them: keep serving.
+        self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn now(&self) -> Timestamp {
+        (self.clock)()
+    }
+}
+
+fn check_name(name: &str) -> Result<String> {
+    let patch = LeadPatch { salesperson: Some(Some(name.to_owned())), ..LeadPatch::default() };
+    let probe = Lead {
+        lead_id: String::new(),
+        lead_name: String::new(),
+        contact_information: String::new(),
+        source: String::new(),
+        interest_level: crate::InterestLevel::Low,
+        status: String::new(),
+        salesperson: None,
+    };
+    match patch.apply(&probe)?.salesperson {
+        Some(name) => Ok(name),
+        None => Err(ErrorKind::InvalidOption {
+            option: "name".into(),
+            message: "a salesperson needs a name".into(),
+        }
+        .into()),
+    }
+}
+
+impl UserData {
+    fn add_salesperson_if_new(&mut self, name: &str) {
+        if !self.salespeople.iter().any(|(_, n, _)| eq_ci(n, name)) {
+            self.salespeople.push((new_uuid(), name.to_owned(), true));
+        }
+    }
+
+    fn salesperson(&self, id: Uuid) -> Result<usize> {
+        self.salespeople.iter().position(|(i, _, _)| *i == id).ok_or_else(|| not_found("salesperson", id))
+    }
+
+    fn describe(&self, index: usize) -> Salesperson {
+        let (id, name, active) = &self.salespeople[index];
+        let lead_count = self
+            .leads
+            .values()
+            .filter(|l| l.lead.salesperson.as_deref().is_some_and(|s| eq_ci(s, name)))
+            .count();
+        Salesperson { id: *id, name: name.clone(), active: *active, lead_count: lead_count as u64 }
+    }
+}
+
+impl Store for MemoryStore {
+    async fn create_user(&self, uuid: Uuid, username: &str, password: &str) -> Result<User> {
+        let created_at = self.now();
+        let mut inner = self.lock();
+        if inner.users.iter().any(|u| u.user.username.eq_ignore_ascii_case(username)) {
+            return Err(ErrorKind::UsernameTaken { username: username.to_owned() }.into());
+        }
+        let user = User { uuid, username: username.to_owned(), created_at };
+        inner.users.push(UserRecord { user: user.clone(), password: password.to_owned() });
+        Ok(user)
+    }
+
+    async fn find_user(&self, username: &str) -> Result<Option<UserRecord>> {
+        Ok(self.lock().users.iter().find(|u| u.user.username.eq_ignore_ascii_case(username)).cloned())
+    }
+
+    async fn set_password(&self, user: Uuid, password: &str) -> Result<()> {
+        let mut inner = self.lock();
+        let record =
+            inner.users.iter_mut().find(|u| u.user.uuid == user).ok_or_else(|| not_found("user", user))?;
+        record.password = password.to_owned();
+        Ok(())
+    }
+
+    async fn upsert_leads(&self, user: Uuid, leads: &[Lead]) -> Result<UpsertOutcome> {
+        let now = self.now();
+        let mut inner = self.lock();
+        let data = inner.data.entry(user).or_default();
+        let mut outcome = UpsertOutcome::default();
+        for lead in dedupe_last(leads) {
+            if let Some(name) = &lead.salesperson {
+                data.add_salesperson_if_new(name);
+            }
+            match data.leads.get_mut(&lead.lead_id) {
+                Some(stored) if stored.lead == *lead => outcome.unchanged += 1,
+                Some(stored) => {
+                    stored.lead = lead.clone();
+                    stored.updated_at = now;
+                    outcome.updated += 1;
+                }
+                None => {
+                    let stored = StoredLead {
+                        id: new_uuid(),
+                        user_uuid: user,
+                        created_at: now,
+                        updated_at: now,
+                        lead: lead.clone(),
+                    };
+                    data.leads.insert(lead.lead_id.clone(), stored);
+                    outcome.inserted += 1;
+                }
+            }
+        }
+        Ok(outcome)
+    }
+
+    async fn query(&self, user: Uuid, query: &LeadQuery) -> Result<Page> {
+        let cursor = Cursor::decode(query)?;
+        let sort = query.effective_sort();
+        let limit = query.effective_limit();
+        let inner = self.lock();
+        let empty = BTreeMap::new();
+        let leads = inner.data.get(&user).map_or(&empty, |d| &d.leads);
+        let matching: Vec<&StoredLead> = leads.values().filter(|l| matches(l, query)).collect();
+        let total = query.total.then_some(matching.len() as u64);
+        let mut candidates: Vec<&StoredLead> = match &cursor {
+            Some(c) => matching.into_iter().filter(|l| c.is_before(l, &sort)).collect(),
+            None => matching,
+        };
+        // Only the first offset + limit + 1 leads need ordering.
+        let skip = usize::try_from(query.offset).unwrap_or(usize::MAX);
+        let want = skip.saturating_add(limit as usize + 1);
+        if candidates.len() > want {
+            candidates.select_nth_unstable_by(want - 1, |a, b| compare(a, b, &sort));
+            candidates.truncate(want);
+        }
+        candidates.sort_unstable_by(|a, b| compare(a, b, &sort));
+        let mut items: Vec<StoredLead> =
+            candidates.into_iter().skip(skip).take(limit as usize + 1).cloned().collect();
+        let more = items.len() > limit as usize;
+        items.truncate(limit as usize);
+        let next_cursor =
+            if more { items.last().map(|last| Cursor::after(last, query).encode()) } else { None };
+        Ok(Page { items, total, limit, offset: query.offset, next_cursor })
+    }
+
+    async fn get_lead(&self, user: Uuid, lead_id: &str) -> Result<StoredLead> {
+        let inner = self.lock();
+        inner
+            .data
+            .get(&user)
+            .and_then(|d| d.leads.get(lead_id))
+            .cloned()
+            .ok_or_else(|| not_found("lead", lead_id))
+    }
+
+    async fn update_lead(&self, user: Uuid, lead_id: &str, patch: &LeadPatch) -> Result<StoredLead> {
+        let now = self.now();
+        let mut inner = self.lock();
+        let data = inner.data.get_mut(&user).ok_or_else(|| not_found("lead", lead_id))?;
+        let stored = data.leads.get_mut(lead_id).ok_or_else(|| not_found("lead", lead_id))?;
+        let changed = patch.apply(&stored.lead)?;
+        if changed != stored.lead {
+            stored.lead = changed;
+            stored.updated_at = now;
+        }
+        let stored = stored.clone();
+        if let Some(name) = &stored.lead.salesperson {
+            data.add_salesperson_if_new(name);
+        }
+        Ok(stored)
+    }
+
+    async fn delete_lead(&self, user: Uuid, lead_id: &str) -> Result<()> {
+        let mut inner = self.lock();
+        let removed = inner.data.get_mut(&user).and_then(|d| d.leads.remove(lead_id));
+        removed.map(drop).ok_or_else(|| not_found("lead", lead_id))
+    }
+
+    async fn add_salesperson(&self, user: Uuid, name: &str) -> Result<Salesperson> {
+        let name = check_name(name)?;
+        let mut inner = self.lock();
+        let data = inner.data.entry(user).or_default();
+        if data.salespeople.iter().any(|(_, n, _)| eq_ci(n, &name)) {
+            return Err(ErrorKind::SalespersonExists { name }.into());
+        }
+        data.salespeople.push((new_uuid(), name, true));
+        Ok(data.describe(data.salespeople.len() - 1))
+    }
+
+    async fn rename_salesperson(&self, user: Uuid, id: Uuid, name: &str) -> Result<Salesperson> {
+        let name = check_name(name)?;
+        let now = self.now();
+        let mut inner = self.lock();
+        let data = inner.data.get_mut(&user).ok_or_else(|| not_found("salesperson", id))?;
+        let index = data.salesperson(id)?;
+        if data.salespeople.iter().any(|(i, n, _)| *i != id && eq_ci(n, &name)) {
+            return Err(ErrorKind::SalespersonExists { name }.into());
+        }
+        let old = std::mem::replace(&mut data.salespeople[index].1, name.clone());
+        for stored in data.leads.values_mut() {
+            if stored.lead.salesperson.as_deref().is_some_and(|s| eq_ci(s, &old))
+                && stored.lead.salesperson.as_deref() != Some(&name)
+            {
+                stored.lead.salesperson = Some(name.clone());
+                stored.updated_at = now;
+            }
+        }
+        Ok(data.describe(index))
+    }
+
+    async fn deactivate_salesperson(&self, user: Uuid, id: Uuid) -> Result<Salesperson> {
+        let mut inner = self.lock();
+        let data = inner.data.get_mut(&user).ok_or_else(|| not_found("salesperson", id))?;
+        let index = data.salesperson(id)?;
+        data.salespeople[index].2 = false;
+        Ok(data.describe(index))
+    }
+
+    async fn salespeople(&self, user: Uuid) -> Result<Vec<Salesperson>> {
+        let inner = self.lock();
+        let Some(data) = inner.data.get(&user) else { return Ok(Vec::new()) };
+        let mut out: Vec<Salesperson> = (0..data.salespeople.len()).map(|i| data.describe(i)).collect();
+        out.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()).then(a.id.cmp(&b.id)));
+        Ok(out)
+    }
+}
