@@ -1,0 +1,24 @@
+//! MemoryStore through the store-agnostic suite.
+
+mod store_suite;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use leads_core::{MemoryStore, Timestamp};
+
+/// A clock that moves one second per reading, so creation times differ.
+fn ticking_clock() -> leads_core::Clock {
+    let t = Arc::new(AtomicI64::new(1_800_000_000_000_000));
+    Arc::new(move || Timestamp::from_micros(t.fetch_add(1_000_000, Ordering::Relaxed)))
+}
+
+#[test]
+fn memory_store_passes_the_suite() {
+    pollster::block_on(store_suite::run(&MemoryStore::with_clock(ticking_clock())));
+}
+
+#[test]
+fn memory_store_on_the_system_clock_too() {
+    pollster::block_on(store_suite::run(&MemoryStore::new()));
+}

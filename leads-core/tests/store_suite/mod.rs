@@ -1,0 +1,355 @@
+//! The store-agnostic suite: every store must pass it with the same results. A store test calls
+//! [`run`] with a fresh, empty store.
+//!
+//! Expected answers are computed here, independently of the library's own query code: the test
+//! reads every lead of the user, then filters and sorts them with its own simple code.
+
+#![allow(dead_code)]
+
+use std::cmp::Ordering;
+
+use leads_core::{
+    ErrorKind, ImportMode, ImportOptions, InterestLevel, Lead, LeadPatch, LeadQuery, PasswordParams, Store,
+    StoredLead, Timestamp, TokenSigner, Uuid,
+};
+
+pub const SECRET: &str = "store-suite-secret-at-least-32-bytes";
+
+fn params() -> PasswordParams {
+    PasswordParams::insecure_for_tests()
+}
+
+/// Runs every part of the suite.
+pub async fn run<S: Store>(store: &S) {
+    users(store).await;
+    let (a, b) = (Uuid::from_u128(0xA), Uuid::from_u128(0xB));
+    imports(store, a, b).await;
+    let all = everything(store, a).await;
+    assert!(all.len() >= 500, "fixture has {} leads", all.len());
+    filters_and_sorts(store, a, &all).await;
+    paging(store, a, &all).await;
+    edits(store, a).await;
+    salespeople(store, a).await;
+    isolation(store, a, b).await;
+}
+
+/// Every lead of `user`, by walking cursor pages of 1000.
+pub async fn everything<S: Store>(store: &S, user: Uuid) -> Vec<StoredLead> {
+    let mut out = Vec::new();
+    let mut q: LeadQuery = "limit=1000&sort=lead_id".parse().unwrap();
+    loop {
+        let page = store.query(user, &q).await.unwrap();
+        out.extend(page.items);
+        match page.next_cursor {
+            Some(c) => q.cursor = Some(c),
+            None => return out,
+        }
+    }
+}
+
+async fn users<S: Store>(store: &S) {
+    let signer = TokenSigner::new(SECRET).unwrap();
+    let now = Timestamp::from_micros(1_900_000_000_000_000);
+    let ann = leads_core::register(store, "Ann.Lee", "correct horse", params()).await.unwrap();
+    let taken = leads_core::register(store, "ann.lee", "another pass", params()).await.unwrap_err();
+    assert!(matches!(taken.kind(), ErrorKind::UsernameTaken { .. }), "{taken}");
+    assert_eq!(
+        leads_core::register(store, "login", "whatever1", params()).await.unwrap_err().code(),
+        "invalid_username"
+    );
+    assert_eq!(
+        leads_core::register(store, "bob", "short", params()).await.unwrap_err().code(),
+        "invalid_password"
+    );
+
+    let session = leads_core::login(store, &signer, "ANN.LEE", "correct horse", params(), now).await.unwrap();
+    assert_eq!((session.uuid, session.username.as_str()), (ann.uuid, "Ann.Lee"));
+    assert_eq!(signer.verify(&session.token, now).unwrap().sub, ann.uuid);
+    let wrong = leads_core::login(store, &signer, "ann.lee", "wrong horse", params(), now).await.unwrap_err();
+    let unknown =
+        leads_core::login(store, &signer, "nobody", "correct horse", params(), now).await.unwrap_err();
+    assert_eq!((wrong.code(), unknown.code()), ("invalid_credentials", "invalid_credentials"));
+    assert_eq!(wrong.to_string(), unknown.to_string(), "the same error for both");
+
+    // A seed user with a plaintext password logs in once, and the password is hashed then.
+    let legacy = store.create_user(leads_core::new_uuid(), "legacy_user", "plain-text-pw").await.unwrap();
+    let s = leads_core::login(store, &signer, "legacy_user", "plain-text-pw", params(), now).await.unwrap();
+    assert_eq!(s.uuid, legacy.uuid);
+    let stored = store.find_user("legacy_user").await.unwrap().unwrap().password;
+    assert!(stored.starts_with("$argon2id$"), "{stored}");
+    leads_core::login(store, &signer, "legacy_user", "plain-text-pw", params(), now).await.unwrap();
+    assert!(leads_core::login(store, &signer, "legacy_user", &stored, params(), now).await.is_err());
+}
+
+/// The fixture: a generated 600-row file (about 2% invalid rows) imported for `a`, and a few
+/// leads for `b`.
+pub fn fixture_csv() -> Vec<u8> {
+    leads_gen::generate(600, 11)
+}
+
+async fn imports<S: Store>(store: &S, a: Uuid, b: Uuid) {
+    let csv = fixture_csv();
+    let options = ImportOptions::default();
+    // Strict: the file has invalid rows, so nothing is stored and the report comes back.
+    let err = store.import_csv(a, &csv[..], &options, ImportMode::Strict).await.unwrap_err();
+    let ErrorKind::ImportRejected { report } = err.kind() else { panic!("{err}") };
+    assert!(report.invalid > 0 && report.valid > 500);
+    assert!(everything(store, a).await.is_empty(), "strict stored nothing");
+
+    let first = store.import_csv(a, &csv[..], &options, ImportMode::SkipInvalid).await.unwrap();
+    assert_eq!(first.imported.inserted, first.report.valid);
+    assert_eq!((first.imported.updated, first.imported.unchanged), (0, 0));
+    let again = store.import_csv(a, &csv[..], &options, ImportMode::SkipInvalid).await.unwrap();
+    assert_eq!(again.imported.unchanged, first.report.valid, "re-import changes nothing");
+    assert_eq!((again.imported.inserted, again.imported.updated), (0, 0));
+    assert_eq!(everything(store, a).await.len() as u64, first.report.valid);
+
+    // A file-level error is refused in any mode.
+    let bad = b"Lead ID,Lead Name\nL-1,Ann\n";
+    let err = store.import_csv(a, &bad[..], &options, ImportMode::SkipInvalid).await.unwrap_err();
+    assert_eq!(err.code(), "import_rejected");
+
+    // Upsert counts, duplicates within a call collapsing to their last copy.
+    let lead = |id: &str, name: &str| Lead {
+        lead_id: id.into(),
+        lead_name: name.into(),
+        contact_information: "b@example.com".into(),
+        source: "Web".into(),
+        interest_level: InterestLevel::Medium,
+        status: "New".into(),
+        salesperson: None,
+    };
+    let o = store.upsert_leads(b, &[lead("B-1", "x"), lead("B-2", "y"), lead("B-1", "z")]).await.unwrap();
+    assert_eq!((o.inserted, o.updated, o.unchanged), (2, 0, 0));
+    assert_eq!(store.get_lead(b, "B-1").await.unwrap().lead.lead_name, "z");
+    let o =
+        store.upsert_leads(b, &[lead("B-1", "z"), lead("B-2", "changed"), lead("B-3", "w")]).await.unwrap();
+    assert_eq!((o.inserted, o.updated, o.unchanged), (1, 1, 1));
+}
+
+/// The test's own filter: what a query should keep.
+fn keeps(l: &StoredLead, q: &LeadQuery) -> bool {
+    let ci = |a: &str, b: &str| a.to_lowercase() == b.to_lowercase();
+    let set = |wanted: &[String], v: &str| wanted.is_empty() || wanted.iter().any(|w| ci(w, v));
+    let sp_ok = if q.salesperson.is_empty() && !q.unassigned {
+        true
+    } else {
+        match &l.lead.salesperson {
+            None => q.unassigned,
+            Some(s) => q.salesperson.iter().any(|w| ci(w, s)),
+        }
+    };
+    let q_ok = q.q.as_ref().is_none_or(|needle| {
+        let n = needle.to_lowercase();
+        [&l.lead.lead_id, &l.lead.lead_name, &l.lead.contact_information]
+            .iter()
+            .any(|f| f.to_lowercase().contains(&n))
+    });
+    set(&q.source, &l.lead.source)
+        && set(&q.status, &l.lead.status)
+        && (q.interest_level.is_empty() || q.interest_level.contains(&l.lead.interest_level))
+        && sp_ok
+        && q_ok
+        && q.created_after.is_none_or(|t| l.created_at >= t)
+        && q.created_before.is_none_or(|t| l.created_at < t)
+}
+
+/// The test's own order.
+fn order(a: &StoredLead, b: &StoredLead, q: &LeadQuery) -> Ordering {
+    let rank = |l: InterestLevel| match l {
+        InterestLevel::Low => 0,
+        InterestLevel::Medium => 1,
+        InterestLevel::High => 2,
+    };
+    for s in q.effective_sort() {
+        let o = match s.key {
+            leads_core::SortKey::CreatedAt => a.created_at.cmp(&b.created_at),
+            leads_core::SortKey::LeadId => a.lead.lead_id.as_bytes().cmp(b.lead.lead_id.as_bytes()),
+            leads_core::SortKey::LeadName => a.lead.lead_name.as_bytes().cmp(b.lead.lead_name.as_bytes()),
+            leads_core::SortKey::Source => a.lead.source.as_bytes().cmp(b.lead.source.as_bytes()),
+            leads_core::SortKey::InterestLevel => {
+                rank(a.lead.interest_level).cmp(&rank(b.lead.interest_level))
+            }
+            leads_core::SortKey::Status => a.lead.status.as_bytes().cmp(b.lead.status.as_bytes()),
+            leads_core::SortKey::Salesperson => match (&a.lead.salesperson, &b.lead.salesperson) {
+                (None, None) => Ordering::Equal,
+                (None, Some(_)) => Ordering::Greater,
+                (Some(_), None) => Ordering::Less,
+                (Some(x), Some(y)) => x.as_bytes().cmp(y.as_bytes()),
+            },
+        };
+        let o = if s.descending { o.reverse() } else { o };
+        if o != Ordering::Equal {
+            return o;
+        }
+    }
+    a.id.cmp(&b.id)
+}
+
+pub fn expected(all: &[StoredLead], q: &LeadQuery) -> Vec<StoredLead> {
+    let mut v: Vec<StoredLead> = all.iter().filter(|l| keeps(l, q)).cloned().collect();
+    v.sort_by(|a, b| order(a, b, q));
+    v
+}
+
+fn ids(leads: &[StoredLead]) -> Vec<&str> {
+    leads.iter().map(|l| l.lead.lead_id.as_str()).collect()
+}
+
+async fn filters_and_sorts<S: Store>(store: &S, a: Uuid, all: &[StoredLead]) {
+    let mut times: Vec<Timestamp> = all.iter().map(|l| l.created_at).collect();
+    times.sort();
+    let mid = times[times.len() / 2];
+    let queries = [
+        String::new(),
+        "status=open,WON".into(),
+        "source=Webinar&interest_level=hot".into(),
+        "interest_level=Low,Medium&sort=-interest_level,lead_name".into(),
+        "salesperson=dana%20scully,unassigned&sort=salesperson,-lead_id".into(),
+        "salesperson=unassigned".into(),
+        "q=GARC&sort=lead_name".into(),
+        "q=%2B44&sort=-source,status".into(),
+        format!("created_after={mid}&sort=created_at"),
+        format!("created_before={mid}&sort=-created_at"),
+        "sort=-salesperson,interest_level".into(),
+        "sort=status,-source,lead_id".into(),
+        "status=Nope".into(),
+    ];
+    for text in queries {
+        let mut q: LeadQuery = text.parse().unwrap();
+        q.limit = Some(1000);
+        q.total = true;
+        let page = store.query(a, &q).await.unwrap();
+        let want = expected(all, &q);
+        assert_eq!(ids(&page.items), ids(&want), "query {text:?}");
+        assert_eq!(page.total, Some(want.len() as u64), "total of {text:?}");
+        assert_eq!(page.next_cursor, None);
+    }
+    // Default: newest first, 50 per page, no total unless asked.
+    let page = store.query(a, &LeadQuery::default()).await.unwrap();
+    assert_eq!((page.items.len(), page.total, page.limit), (50, None, 50));
+    let newest = expected(all, &LeadQuery::default());
+    assert_eq!(ids(&page.items), ids(&newest[..50]));
+}
+
+async fn paging<S: Store>(store: &S, a: Uuid, all: &[StoredLead]) {
+    let base: LeadQuery = "sort=-interest_level,source&limit=37&total=true".parse().unwrap();
+    let want = expected(all, &base);
+    // Offset pages.
+    for page_no in [1, 2, 5] {
+        let q: LeadQuery = format!("sort=-interest_level,source&limit=37&page={page_no}").parse().unwrap();
+        let page = store.query(a, &q).await.unwrap();
+        let start = (page_no - 1) * 37;
+        assert_eq!(ids(&page.items), ids(&want[start..start + 37]), "page {page_no}");
+        assert_eq!(page.offset, start as u64);
+    }
+    let past = store.query(a, &"offset=100000".parse().unwrap()).await.unwrap();
+    assert!(past.items.is_empty() && past.next_cursor.is_none());
+    // A cursor walk returns everything once, in order.
+    let mut walked = Vec::new();
+    let mut q = base.clone();
+    loop {
+        let page = store.query(a, &q).await.unwrap();
+        assert_eq!(page.total, Some(want.len() as u64));
+        walked.extend(page.items);
+        match page.next_cursor {
+            Some(c) => q.cursor = Some(c),
+            None => break,
+        }
+    }
+    assert_eq!(ids(&walked), ids(&want));
+    // A cursor belongs to its query.
+    let first = store.query(a, &base).await.unwrap();
+    let mut other: LeadQuery = "sort=lead_name&limit=37".parse().unwrap();
+    other.cursor = first.next_cursor.clone();
+    let err = store.query(a, &other).await.unwrap_err();
+    assert!(
+        matches!(err.kind(), ErrorKind::InvalidQuery { parameter, .. } if parameter == "cursor"),
+        "{err}"
+    );
+    let mut filtered = base.clone();
+    filtered.status = vec!["Open".into()];
+    filtered.cursor = first.next_cursor;
+    assert_eq!(store.query(a, &filtered).await.unwrap_err().code(), "invalid_query");
+    let mut forged = base.clone();
+    forged.cursor = Some("not-a-cursor".into());
+    assert_eq!(store.query(a, &forged).await.unwrap_err().code(), "invalid_query");
+}
+
+async fn edits<S: Store>(store: &S, a: Uuid) {
+    let before = store.get_lead(a, "L-0000001").await.unwrap();
+    let patch: LeadPatch = serde_json::from_str(
+        r#"{"lead_name":"  Renamed Lead ","contact_information":"NEW@Example.com","interest_level":"warm","status":"won","salesperson":null}"#,
+    )
+    .unwrap();
+    let after = store.update_lead(a, "L-0000001", &patch).await.unwrap();
+    assert_eq!(after.lead.lead_name, "Renamed Lead");
+    assert_eq!(after.lead.contact_information, "new@example.com");
+    assert_eq!((after.lead.interest_level, after.lead.status.as_str()), (InterestLevel::Medium, "Won"));
+    assert_eq!(after.lead.salesperson, None);
+    assert_eq!((after.id, after.created_at), (before.id, before.created_at));
+    assert!(after.updated_at >= before.updated_at);
+    assert_eq!(store.get_lead(a, "L-0000001").await.unwrap(), after);
+
+    let bad: LeadPatch =
+        serde_json::from_str(r#"{"contact_information":"nobody","status":"Pending"}"#).unwrap();
+    let err = store.update_lead(a, "L-0000001", &bad).await.unwrap_err();
+    let ErrorKind::InvalidLead { issues } = err.kind() else { panic!("{err}") };
+    let codes: Vec<&str> = issues.iter().map(|i| i.code.as_str()).collect();
+    assert_eq!(codes, ["invalid_contact", "invalid_choice"]);
+    assert_eq!(store.get_lead(a, "L-0000001").await.unwrap(), after, "nothing changed");
+    assert_eq!(store.update_lead(a, "nope", &patch).await.unwrap_err().code(), "not_found");
+    assert!(serde_json::from_str::<LeadPatch>(r#"{"lead_id":"X"}"#).is_err(), "lead_id cannot be patched");
+
+    store.delete_lead(a, "L-0000001").await.unwrap();
+    assert_eq!(store.get_lead(a, "L-0000001").await.unwrap_err().code(), "not_found");
+    assert_eq!(store.delete_lead(a, "L-0000001").await.unwrap_err().code(), "not_found");
+}
+
+async fn salespeople<S: Store>(store: &S, a: Uuid) {
+    let all = everything(store, a).await;
+    let count =
+        |name: &str| all.iter().filter(|l| l.lead.salesperson.as_deref() == Some(name)).count() as u64;
+    let listed = store.salespeople(a).await.unwrap();
+    // Names that came with the imported leads are listed with their counts.
+    let dana = listed.iter().find(|s| s.name == "Dana Scully").expect("imported salesperson listed");
+    assert_eq!(dana.lead_count, count("Dana Scully"));
+    assert!(dana.active);
+
+    let new = store.add_salesperson(a, "  Jane Roe ").await.unwrap();
+    assert_eq!((new.name.as_str(), new.lead_count, new.active), ("Jane Roe", 0, true));
+    assert_eq!(store.add_salesperson(a, "jane roe").await.unwrap_err().code(), "salesperson_exists");
+
+    let renamed = store.rename_salesperson(a, dana.id, "Dana Katherine Scully").await.unwrap();
+    assert_eq!(renamed.lead_count, dana.lead_count, "leads follow the rename");
+    let q: LeadQuery = "salesperson=Dana%20Scully&total=true".parse().unwrap();
+    assert_eq!(store.query(a, &q).await.unwrap().total, Some(0));
+    let q: LeadQuery = "salesperson=dana%20katherine%20scully&total=true".parse().unwrap();
+    assert_eq!(store.query(a, &q).await.unwrap().total, Some(dana.lead_count));
+    assert_eq!(
+        store.rename_salesperson(a, new.id, "DANA KATHERINE SCULLY").await.unwrap_err().code(),
+        "salesperson_exists"
+    );
+
+    let off = store.deactivate_salesperson(a, new.id).await.unwrap();
+    assert!(!off.active);
+    let listed = store.salespeople(a).await.unwrap();
+    assert!(listed.iter().any(|s| s.id == new.id && !s.active));
+    let names: Vec<String> = listed.iter().map(|s| s.name.to_lowercase()).collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted, "listed by name");
+    assert_eq!(store.deactivate_salesperson(a, Uuid::from_u128(99)).await.unwrap_err().code(), "not_found");
+}
+
+async fn isolation<S: Store>(store: &S, a: Uuid, b: Uuid) {
+    let b_leads = everything(store, b).await;
+    assert_eq!(ids(&b_leads), ["B-1", "B-2", "B-3"]);
+    assert!(b_leads.iter().all(|l| l.user_uuid == b));
+    assert_eq!(store.get_lead(b, "L-0000002").await.unwrap_err().code(), "not_found");
+    assert_eq!(store.delete_lead(b, "L-0000002").await.unwrap_err().code(), "not_found");
+    store.get_lead(a, "L-0000002").await.unwrap();
+    assert!(store.salespeople(b).await.unwrap().is_empty());
+    let nobody = Uuid::from_u128(0xC);
+    assert!(everything(store, nobody).await.is_empty());
+}
