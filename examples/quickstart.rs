@@ -1,4 +1,5 @@
-//! Validates `examples/data/leads.csv`, prints what a person must fix and a summary.
+//! Validates `examples/data/leads.csv`, prints what a person must fix and a summary, then imports
+//! it for a demo user into the embedded store and queries it.
 //!
 //! ```text
 //! cargo run --example quickstart
@@ -7,7 +8,10 @@
 
 use std::path::Path;
 
-use leads_core::{ImportOptions, Severity, validate_reader, write_rejected_csv};
+use leads_core::{
+    ImportMode, ImportOptions, LeadQuery, MemoryStore, PasswordParams, Severity, Store, validate_reader,
+    write_rejected_csv,
+};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/leads.csv");
@@ -60,5 +64,57 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         report.issues.iter().filter(|i| i.severity == Severity::Warning).count(),
     );
     println!("Invalid rows, with an `errors` column, are in {} to fix and import again.", rejected.display());
+
+    pollster::block_on(store_and_query(&path))
+}
+
+/// Imports the file for a demo user into the embedded store and queries it.
+async fn store_and_query(path: &Path) -> Result<(), Box<dyn std::error::Error>> {
+    let store = MemoryStore::new();
+    println!(
+        "
+Store: MemoryStore (embedded, in memory)"
+    );
+    let user = leads_core::register(&store, "demo", "demo-password", PasswordParams::default()).await?;
+    let file = std::fs::File::open(path)?;
+    let done = store.import_csv(user.uuid, file, &ImportOptions::default(), ImportMode::SkipInvalid).await?;
+    let o = done.imported;
+    println!(
+        "Imported for {} (skip_invalid): {} inserted, {} updated, {} unchanged",
+        user.username, o.inserted, o.updated, o.unchanged
+    );
+
+    let query: LeadQuery = "status=Open&sort=-interest_level&limit=10&total=true".parse()?;
+    let page = store.query(user.uuid, &query).await?;
+    println!(
+        "
+?{query} ({} matching):",
+        page.total.unwrap_or_default()
+    );
+    println!("  {:<8} {:<18} {:<9} {:<12} {}", "ID", "Name", "Interest", "Source", "Salesperson");
+    for l in page.items.iter().map(|s| &s.lead) {
+        let salesperson = l.salesperson.as_deref().unwrap_or("-");
+        println!(
+            "  {:<8} {:<18} {:<9} {:<12} {salesperson}",
+            l.lead_id, l.lead_name, l.interest_level, l.source
+        );
+    }
+    if page.next_cursor.is_some() {
+        println!("  ... more on the next page (cursor)");
+    }
+
+    println!(
+        "
+Leads per salesperson:"
+    );
+    for s in store.salespeople(user.uuid).await? {
+        println!("  {:<16} {:>4}", s.name, s.lead_count);
+    }
+    let unassigned: LeadQuery = "salesperson=unassigned&total=true&limit=1".parse()?;
+    println!(
+        "  {:<16} {:>4}",
+        "(unassigned)",
+        store.query(user.uuid, &unassigned).await?.total.unwrap_or_default()
+    );
     Ok(())
 }

@@ -34,6 +34,17 @@ fn quickstart_reports_the_mistakes_of_the_sample_file() {
     assert!(text.contains("Summary: 210 rows, 204 valid, 6 invalid; 6 errors, 0 warnings."), "{text}");
     assert!(text.contains("Lead ID \"LD-1013\" already appears on line 14 [duplicate_lead_id]"), "{text}");
     assert!(text.contains("line 80"), "{text}");
+    // The store part: the 204 valid leads imported, a page of open leads, counts per salesperson.
+    assert!(
+        text.contains("Imported for demo (skip_invalid): 204 inserted, 0 updated, 0 unchanged"),
+        "{text}"
+    );
+    let table = text.split("?status=Open&sort=-interest_level").nth(1).unwrap();
+    let rows: Vec<&str> = table.lines().filter(|l| l.trim_start().starts_with("LD-")).collect();
+    assert_eq!(rows.len(), 10, "{table}");
+    let counts = text.split("Leads per salesperson:").nth(1).unwrap();
+    let sum: u64 = counts.lines().filter_map(|l| l.split_whitespace().last()?.parse::<u64>().ok()).sum();
+    assert_eq!(sum, 204, "{counts}");
 }
 
 #[test]
