@@ -91,7 +91,7 @@ Store: MemoryStore (embedded, in memory)"
 ?{query} ({} matching):",
         page.total.unwrap_or_default()
     );
-    println!("  {:<8} {:<18} {:<9} {:<12} {}", "ID", "Name", "Interest", "Source", "Salesperson");
+    println!("  {:<8} {:<18} {:<9} {:<12} Salesperson", "ID", "Name", "Interest", "Source");
     for l in page.items.iter().map(|s| &s.lead) {
         let salesperson = l.salesperson.as_deref().unwrap_or("-");
         println!(
