@@ -9,11 +9,11 @@
 //! Prints MB/s and rows/s for each, and the ratios to the raw parse.
 #![allow(clippy::print_stdout, missing_docs)]
 
-use std::hint::black_box;
-use std::path::PathBuf;
-use std::time::Duration;
+mod common;
 
-use criterion::{Criterion, Throughput};
+use std::hint::black_box;
+
+use criterion::Throughput;
 use leads_core::{ImportOptions, Lead, Validator};
 
 const CHUNK: usize = 64 * 1024;
@@ -52,15 +52,9 @@ fn validate_leads(bytes: &[u8]) -> Vec<Lead> {
 }
 
 fn main() {
-    let rows: u64 = std::env::var("LEADS_BENCH_ROWS").ok().and_then(|s| s.parse().ok()).unwrap_or(1_000_000);
+    let rows = common::rows();
     let bytes = leads_gen::generate(rows, 42);
-    let out = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/criterion");
-    let mut c = Criterion::default()
-        .output_directory(&out)
-        .sample_size(10)
-        .warm_up_time(Duration::from_secs(2))
-        .measurement_time(Duration::from_secs(15))
-        .configure_from_args();
+    let mut c = common::criterion(15);
 
     let mut group = c.benchmark_group("import");
     group.throughput(Throughput::Bytes(bytes.len() as u64));
@@ -70,11 +64,7 @@ fn main() {
     group.finish();
     c.final_summary();
 
-    let mean = |name: &str| -> Option<f64> {
-        let path = out.join("import").join(name).join("new/estimates.json");
-        let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
-        json["mean"]["point_estimate"].as_f64().map(|ns| ns / 1e9)
-    };
+    let mean = |name: &str| common::mean_secs("import", name);
     let Some(base) = mean("csv_byte_record") else { return }; // `--test` mode measures nothing
     let mb = bytes.len() as f64 / 1e6;
     println!("\n{rows} rows, {mb:.1} MB (leads_gen seed 42)");
