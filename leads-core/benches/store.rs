@@ -21,14 +21,19 @@ fn main() {
     let store = MemoryStore::new();
     pollster::block_on(store.upsert_leads(user, &leads)).unwrap();
 
-    let filtered: LeadQuery = "status=Open,Contacted&interest_level=High&sort=-created_at,lead_name".parse().unwrap();
+    let filtered: LeadQuery =
+        "status=Open,Contacted&interest_level=High&sort=-created_at,lead_name".parse().unwrap();
     let limit = 50u64;
     let deep_page = (leads.len() as u64 / limit / 2).clamp(1, 10_000);
     let by_offset: LeadQuery = format!("sort=lead_name&limit={limit}&page={deep_page}").parse().unwrap();
     // The cursor that page `deep_page` continues from: the end of the page before it.
     let before: LeadQuery = format!("sort=lead_name&limit={limit}&page={}", deep_page - 1).parse().unwrap();
     let mut by_cursor: LeadQuery = format!("sort=lead_name&limit={limit}").parse().unwrap();
-    by_cursor.cursor = if deep_page > 1 { pollster::block_on(store.query(user, &before)).unwrap().next_cursor } else { None };
+    by_cursor.cursor = if deep_page > 1 {
+        pollster::block_on(store.query(user, &before)).unwrap().next_cursor
+    } else {
+        None
+    };
     let a = pollster::block_on(store.query(user, &by_offset)).unwrap();
     let b = pollster::block_on(store.query(user, &by_cursor)).unwrap();
     assert_eq!(a.items, b.items, "the cursor and the offset reach the same page");
@@ -45,7 +50,11 @@ fn main() {
         b.iter(|| pollster::block_on(store.query(user, black_box(&by_cursor))).unwrap())
     });
     group.bench_function("bulk_upsert", |b| {
-        b.iter_batched(MemoryStore::new, |s| pollster::block_on(s.upsert_leads(user, &leads)).unwrap(), BatchSize::PerIteration)
+        b.iter_batched(
+            MemoryStore::new,
+            |s| pollster::block_on(s.upsert_leads(user, &leads)).unwrap(),
+            BatchSize::PerIteration,
+        )
     });
     group.finish();
     c.final_summary();

@@ -48,15 +48,12 @@ struct UserData {
     salespeople: Vec<(Uuid, String, bool)>,
 }
 
+/// On the system clock. (On wasm32 there is no system clock to read: use
+/// [`MemoryStore::with_clock`] with the host's time.)
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
 impl Default for MemoryStore {
-    #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
     fn default() -> Self {
         MemoryStore::with_clock(crate::time::system_clock())
-    }
-
-    #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
-    fn default() -> Self {
-        MemoryStore::with_clock(std::sync::Arc::new(Timestamp::default))
     }
 }
 
@@ -66,6 +63,7 @@ fn not_found(what: &'static str, id: impl ToString) -> Error {
 
 impl MemoryStore {
     /// An empty store on the system clock (on wasm32, give a clock with [`with_clock`](Self::with_clock)).
+    #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
     #[must_use]
     pub fn new() -> Self {
         MemoryStore::default()
