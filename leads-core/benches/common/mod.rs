@@ -1,4 +1,5 @@
 //! What the benches share: criterion set up for big inputs, and reading back its estimates.
+#![allow(unreachable_pub)]
 
 use std::path::PathBuf;
 use std::time::Duration;
