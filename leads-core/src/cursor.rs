@@ -24,29 +24,55 @@ pub(crate) enum KeyValue {
     Missing(Option<()>),
 }
 
-impl KeyValue {
-    fn cmp(&self, other: &KeyValue) -> Ordering {
+/// A sort value borrowed from a lead, compared without copying.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum KeyRef<'a> {
+    Number(i64),
+    Text(&'a str),
+    Missing,
+}
+
+impl<'a> KeyRef<'a> {
+    fn of(lead: &'a StoredLead, key: SortKey) -> Self {
+        let l = &lead.lead;
+        match key {
+            SortKey::CreatedAt => KeyRef::Number(lead.created_at.as_micros()),
+            SortKey::LeadId => KeyRef::Text(&l.lead_id),
+            SortKey::LeadName => KeyRef::Text(&l.lead_name),
+            SortKey::Source => KeyRef::Text(&l.source),
+            SortKey::InterestLevel => KeyRef::Number(i64::from(interest_rank(l.interest_level))),
+            SortKey::Status => KeyRef::Text(&l.status),
+            SortKey::Salesperson => l.salesperson.as_deref().map_or(KeyRef::Missing, KeyRef::Text),
+        }
+    }
+
+    fn cmp(self, other: KeyRef<'_>) -> Ordering {
         match (self, other) {
-            (KeyValue::Number(a), KeyValue::Number(b)) => a.cmp(b),
-            (KeyValue::Text(a), KeyValue::Text(b)) => a.as_bytes().cmp(b.as_bytes()),
-            (KeyValue::Missing(_), KeyValue::Missing(_)) => Ordering::Equal,
-            (KeyValue::Missing(_), _) => Ordering::Greater,
-            (_, KeyValue::Missing(_)) => Ordering::Less,
-            (KeyValue::Number(_), KeyValue::Text(_)) => Ordering::Less,
-            (KeyValue::Text(_), KeyValue::Number(_)) => Ordering::Greater,
+            (KeyRef::Number(a), KeyRef::Number(b)) => a.cmp(&b),
+            (KeyRef::Text(a), KeyRef::Text(b)) => a.as_bytes().cmp(b.as_bytes()),
+            (KeyRef::Missing, KeyRef::Missing) => Ordering::Equal,
+            (KeyRef::Missing, _) => Ordering::Greater,
+            (_, KeyRef::Missing) => Ordering::Less,
+            (KeyRef::Number(_), KeyRef::Text(_)) => Ordering::Less,
+            (KeyRef::Text(_), KeyRef::Number(_)) => Ordering::Greater,
+        }
+    }
+}
+
+impl KeyValue {
+    fn as_ref(&self) -> KeyRef<'_> {
+        match self {
+            KeyValue::Number(n) => KeyRef::Number(*n),
+            KeyValue::Text(t) => KeyRef::Text(t),
+            KeyValue::Missing(_) => KeyRef::Missing,
         }
     }
 
     fn of(lead: &StoredLead, key: SortKey) -> KeyValue {
-        let l = &lead.lead;
-        match key {
-            SortKey::CreatedAt => KeyValue::Number(lead.created_at.as_micros()),
-            SortKey::LeadId => KeyValue::Text(l.lead_id.clone()),
-            SortKey::LeadName => KeyValue::Text(l.lead_name.clone()),
-            SortKey::Source => KeyValue::Text(l.source.clone()),
-            SortKey::InterestLevel => KeyValue::Number(i64::from(interest_rank(l.interest_level))),
-            SortKey::Status => KeyValue::Text(l.status.clone()),
-            SortKey::Salesperson => l.salesperson.clone().map_or(KeyValue::Missing(None), KeyValue::Text),
+        match KeyRef::of(lead, key) {
+            KeyRef::Number(n) => KeyValue::Number(n),
+            KeyRef::Text(t) => KeyValue::Text(t.to_owned()),
+            KeyRef::Missing => KeyValue::Missing(None),
         }
     }
 }
@@ -55,7 +81,7 @@ impl KeyValue {
 #[must_use]
 pub fn compare(a: &StoredLead, b: &StoredLead, sort: &[Sort]) -> Ordering {
     for s in sort {
-        let o = KeyValue::of(a, s.key).cmp(&KeyValue::of(b, s.key));
+        let o = KeyRef::of(a, s.key).cmp(KeyRef::of(b, s.key));
         let o = if s.descending { o.reverse() } else { o };
         if o != Ordering::Equal {
             return o;
@@ -116,7 +142,7 @@ impl Cursor {
     /// Whether `lead` comes after this cursor in `sort` order.
     pub(crate) fn is_before(&self, lead: &StoredLead, sort: &[Sort]) -> bool {
         for (s, value) in sort.iter().zip(&self.k) {
-            let o = KeyValue::of(lead, s.key).cmp(value);
+            let o = KeyRef::of(lead, s.key).cmp(value.as_ref());
             let o = if s.descending { o.reverse() } else { o };
             match o {
                 Ordering::Greater => return true,
