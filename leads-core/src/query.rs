@@ -408,6 +408,44 @@ mod tests {
         assert_eq!(LeadQuery::default().to_string(), "");
     }
 
+    fn text() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        // Anything a value may hold, `,` `&` `=` `%` `+` and non-ASCII included, but not blank
+        // at either end (values are trimmed) and not the `unassigned` keyword.
+        "[a-zA-Z0-9 ,&=%+?#/éü中-]{0,12}"
+            .prop_map(|s| format!("x{s}y"))
+            .prop_filter("keyword", |s| !s.eq_ignore_ascii_case("unassigned"))
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn printing_then_parsing_gives_the_same_query(
+            source in proptest::collection::vec(text(), 0..3),
+            status in proptest::collection::vec(text(), 0..3),
+            salesperson in proptest::collection::vec(text(), 0..3),
+            unassigned: bool,
+            q in proptest::option::of(text()),
+            levels in proptest::sample::subsequence(vec![InterestLevel::High, InterestLevel::Low, InterestLevel::Medium], 0..3),
+            after in proptest::option::of(0i64..4_000_000_000_000_000),
+            sort in proptest::sample::subsequence(SortKey::ALL.to_vec(), 0..4),
+            desc: bool,
+            limit in proptest::option::of(1u32..=1000),
+            offset in 0u64..100_000,
+            total: bool,
+        ) {
+            let query = LeadQuery {
+                source, status, salesperson, unassigned, q,
+                interest_level: levels,
+                created_after: after.map(Timestamp::from_micros),
+                created_before: None,
+                sort: sort.into_iter().map(|key| Sort { key, descending: desc }).collect(),
+                limit, offset, cursor: None, total,
+            };
+            let printed = query.to_string();
+            proptest::prop_assert_eq!(LeadQuery::parse(&printed).unwrap(), query, "{}", printed);
+        }
+    }
+
     #[test]
     fn bad_parameters_name_themselves() {
         assert_eq!(err("colour=red").0, "colour");
