@@ -198,16 +198,25 @@ impl Store for MemoryStore {
             Some(c) => matching.into_iter().filter(|l| c.is_before(l, &sort)).collect(),
             None => matching,
         };
-        // Only the first offset + limit + 1 leads need ordering.
+        // Only the leads of the page (and one more, to know whether another page follows) need
+        // ordering: partition away the `offset` smallest, then the rest beyond the page.
+        let cmp = |a: &&StoredLead, b: &&StoredLead| compare(a, b, &sort);
         let skip = usize::try_from(query.offset).unwrap_or(usize::MAX);
-        let want = skip.saturating_add(limit as usize + 1);
-        if candidates.len() > want {
-            candidates.select_nth_unstable_by(want - 1, |a, b| compare(a, b, &sort));
-            candidates.truncate(want);
+        let window: &mut [&StoredLead] = if skip >= candidates.len() {
+            &mut []
+        } else {
+            if skip > 0 {
+                candidates.select_nth_unstable_by(skip, cmp);
+            }
+            &mut candidates[skip..]
+        };
+        let want = (limit as usize + 1).min(window.len());
+        if want < window.len() {
+            window.select_nth_unstable_by(want - 1, cmp);
         }
-        candidates.sort_unstable_by(|a, b| compare(a, b, &sort));
-        let mut items: Vec<StoredLead> =
-            candidates.into_iter().skip(skip).take(limit as usize + 1).cloned().collect();
+        let window = &mut window[..want];
+        window.sort_unstable_by(cmp);
+        let mut items: Vec<StoredLead> = window.iter().map(|l| (*l).clone()).collect();
         let more = items.len() > limit as usize;
         items.truncate(limit as usize);
         let next_cursor =
