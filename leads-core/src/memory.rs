@@ -192,31 +192,50 @@ impl Store for MemoryStore {
         let inner = self.lock();
         let empty = BTreeMap::new();
         let leads = inner.data.get(&user).map_or(&empty, |d| &d.leads);
-        let matching: Vec<&StoredLead> = leads.values().filter(|l| matches(l, query)).collect();
-        let total = query.total.then_some(matching.len() as u64);
-        let mut candidates: Vec<&StoredLead> = match &cursor {
-            Some(c) => matching.into_iter().filter(|l| c.is_before(l, &sort)).collect(),
-            None => matching,
-        };
-        // Only the leads of the page (and one more, to know whether another page follows) need
-        // ordering: partition away the `offset` smallest, then the rest beyond the page.
         let cmp = |a: &&StoredLead, b: &&StoredLead| compare(a, b, &sort);
         let skip = usize::try_from(query.offset).unwrap_or(usize::MAX);
-        let window: &mut [&StoredLead] = if skip >= candidates.len() {
-            &mut []
-        } else {
-            if skip > 0 {
-                candidates.select_nth_unstable_by(skip, cmp);
+        // The page plus one lead, to know whether another page follows.
+        let want = limit as usize + 1;
+        let mut total = 0u64;
+        let page: Vec<&StoredLead> = if skip == 0 {
+            // First page or a cursor: one pass, keeping the best `want` in a small sorted Vec.
+            let mut best: Vec<&StoredLead> = Vec::with_capacity(want + 1);
+            for lead in leads.values().filter(|l| matches(l, query)) {
+                total += 1;
+                if cursor.as_ref().is_some_and(|c| !c.is_before(lead, &sort)) {
+                    continue;
+                }
+                if best.len() == want && cmp(&lead, &best[want - 1]) != std::cmp::Ordering::Less {
+                    continue;
+                }
+                let at = best.partition_point(|b| cmp(b, &lead) == std::cmp::Ordering::Less);
+                best.insert(at, lead);
+                best.truncate(want);
             }
-            &mut candidates[skip..]
+            best
+        } else {
+            // A deep offset: partition away the `offset` smallest, then all beyond the page.
+            let mut matching: Vec<&StoredLead> = leads.values().filter(|l| matches(l, query)).collect();
+            total = matching.len() as u64;
+            if let Some(c) = &cursor {
+                matching.retain(|l| c.is_before(l, &sort));
+            }
+            if skip >= matching.len() {
+                Vec::new()
+            } else {
+                matching.select_nth_unstable_by(skip, cmp);
+                let window = &mut matching[skip..];
+                let want = want.min(window.len());
+                if want < window.len() {
+                    window.select_nth_unstable_by(want - 1, cmp);
+                }
+                let window = &mut window[..want];
+                window.sort_unstable_by(cmp);
+                window.to_vec()
+            }
         };
-        let want = (limit as usize + 1).min(window.len());
-        if want < window.len() {
-            window.select_nth_unstable_by(want - 1, cmp);
-        }
-        let window = &mut window[..want];
-        window.sort_unstable_by(cmp);
-        let mut items: Vec<StoredLead> = window.iter().map(|l| (*l).clone()).collect();
+        let total = query.total.then_some(total);
+        let mut items: Vec<StoredLead> = page.into_iter().cloned().collect();
         let more = items.len() > limit as usize;
         items.truncate(limit as usize);
         let next_cursor =
