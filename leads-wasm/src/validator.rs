@@ -1,0 +1,88 @@
+//! The import engine: `validate` for a whole file, `Validator` for chunks.
+
+use leads_core::ImportOptions;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use crate::error::{invalid_options, to_js_error};
+
+/// Options go through their JSON form, so unknown keys and bad values get the same errors as in
+/// Rust and Python.
+fn options(value: JsValue) -> Result<ImportOptions, JsValue> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(ImportOptions::default());
+    }
+    let json =
+        js_sys::JSON::stringify(&value).map_err(|_| invalid_options("options must be a plain object"))?;
+    let json = json.as_string().ok_or_else(|| invalid_options("options must be a plain object"))?;
+    ImportOptions::from_json(&json).map_err(|e| to_js_error(&e))
+}
+
+/// Plain JS objects (no `Map`s), `null` for missing values.
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))
+}
+
+#[derive(Serialize)]
+struct Validation<'a> {
+    report: &'a leads_core::Report,
+    leads: &'a [leads_core::Lead],
+}
+
+/// Validates a whole file: `{report, leads}`.
+#[wasm_bindgen]
+pub fn validate(bytes: &[u8], options_value: JsValue) -> Result<JsValue, JsValue> {
+    let v = leads_core::validate(bytes, &options(options_value)?).map_err(|e| to_js_error(&e))?;
+    to_js(&Validation { report: &v.report, leads: &v.leads })
+}
+
+/// Every issue code, in the documented order.
+#[wasm_bindgen(js_name = issueCodes)]
+pub fn issue_codes() -> Vec<String> {
+    leads_core::IssueCode::ALL.iter().map(|c| c.as_str().to_owned()).collect()
+}
+
+/// A streaming validator: `push` chunks of any size, `takeLeads` as they complete, `finish`.
+#[wasm_bindgen]
+pub struct Validator {
+    inner: leads_core::Validator,
+}
+
+#[wasm_bindgen]
+impl Validator {
+    /// A validator for `options` (or the defaults).
+    #[wasm_bindgen(constructor)]
+    pub fn new(options_value: JsValue) -> Result<Validator, JsValue> {
+        let inner = leads_core::Validator::new(&options(options_value)?).map_err(|e| to_js_error(&e))?;
+        Ok(Validator { inner })
+    }
+
+    /// Feeds the next chunk (it may end anywhere, even inside a character).
+    pub fn push(&mut self, chunk: &[u8]) {
+        self.inner.push(chunk);
+    }
+
+    /// The valid leads completed since the last call.
+    #[wasm_bindgen(js_name = takeLeads)]
+    pub fn take_leads(&mut self) -> Result<JsValue, JsValue> {
+        let leads: Vec<leads_core::Lead> = self.inner.drain_leads().collect();
+        to_js(&leads)
+    }
+
+    /// `{bytes, rows, valid, invalid}` so far.
+    pub fn progress(&self) -> Result<JsValue, JsValue> {
+        let p = self.inner.progress();
+        to_js(
+            &[("bytes", p.bytes), ("rows", p.rows), ("valid", p.valid), ("invalid", p.invalid)]
+                .into_iter()
+                .collect::<std::collections::BTreeMap<_, _>>(),
+        )
+    }
+
+    /// Ends the input; returns the report (leads not yet taken stay available).
+    pub fn finish(&mut self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.finish())
+    }
+}

@@ -1,0 +1,69 @@
+// Runs every case of tests/vectors/ through the wasm package under Node: the report must equal the
+// expected canonical JSON (the one the Rust tests check), in one chunk and in small chunks.
+//
+//   node --test leads-wasm/tests/        (after ./scripts/test has built target/wasm-node)
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, readdirSync, statSync, existsSync } from "node:fs";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, "..", "..");
+const pkg = process.env.LEADS_WASM_NODE_PKG ?? join(root, "target", "wasm-node", "leads_wasm.js");
+const leads = createRequire(import.meta.url)(pkg);
+const vectorsDir = join(root, "tests", "vectors");
+
+function cases(dir) {
+  return readdirSync(dir).sort().flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return cases(path);
+    return name.endsWith(".csv") ? [path] : [];
+  });
+}
+
+const readJson = (path) => (existsSync(path) ? JSON.parse(readFileSync(path, "utf8")) : undefined);
+
+const all = cases(vectorsDir);
+
+test("the corpus is there", () => {
+  assert.ok(all.length >= 40, `${all.length} vectors`);
+});
+
+for (const csv of all) {
+  const name = csv.slice(vectorsDir.length + 1);
+  const base = csv.slice(0, -".csv".length);
+  const options = readJson(`${base}.options.json`);
+  const expected = readJson(`${base}.json`);
+  const expectedLeads = readJson(`${base}.leads.json`);
+  test(name, () => {
+    const bytes = new Uint8Array(readFileSync(csv));
+    const { report, leads: valid } = leads.validate(bytes, options);
+    assert.deepStrictEqual(report, expected);
+    if (expectedLeads) assert.deepStrictEqual(valid, expectedLeads);
+    // The same verdict when the file arrives in 7-byte chunks.
+    const v = new leads.Validator(options);
+    const taken = [];
+    for (let i = 0; i < bytes.length; i += 7) {
+      v.push(bytes.subarray(i, i + 7));
+      taken.push(...v.takeLeads());
+    }
+    assert.deepStrictEqual(v.finish(), expected);
+    taken.push(...v.takeLeads());
+    assert.deepStrictEqual(taken, valid);
+    assert.equal(v.progress().rows, expected.rows);
+  });
+}
+
+test("errors are Error objects with a code", () => {
+  assert.throws(
+    () => leads.validate(new Uint8Array(), { max_rows: 0 }),
+    (e) => e instanceof Error && e.code === "invalid_option" && e.data === "max_rows",
+  );
+  assert.throws(
+    () => new leads.Validator({ colour: "red" }),
+    (e) => e instanceof Error && e.code === "invalid_option" && /colour/.test(e.message),
+  );
+  assert.deepStrictEqual(leads.issueCodes().length, 13);
+});
