@@ -1,26 +1,26 @@
-//! Python binding of `leads-core` (thin: converts types, maps errors, adapts names).
+//! Python binding of `leads-core`: converts types, maps errors, adapts names. Values cross as
+//! JSON text (the same canonical JSON the test vectors hold); the `leads` package turns it into
+//! dicts and core errors into `leads.LeadsError` subclasses (`leads/errors.py`).
 
 use pyo3::prelude::*;
 
-/// Validates a whole CSV file; returns the canonical report as a JSON string.
-///
-/// `options_json` is an `ImportOptions` JSON object, or `None` for the defaults.
-#[pyfunction]
-#[pyo3(signature = (data, options_json=None))]
-fn validate_report_json(data: &[u8], options_json: Option<&str>) -> PyResult<String> {
-    let options = match options_json {
-        Some(json) => leads_core::ImportOptions::from_json(json),
-        None => Ok(leads_core::ImportOptions::default()),
-    }
-    .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
-    let v = leads_core::validate(data, &options)
-        .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
-    Ok(v.report.to_json())
+mod validator;
+
+/// A core error as `(code, message, data)`, for `leads.errors` to raise as the right class.
+pub(crate) fn error_tuple(e: &leads_core::Error) -> (String, String, Option<String>) {
+    let data = match e.kind() {
+        leads_core::ErrorKind::InvalidOption { option, .. } => Some(option.clone()),
+        leads_core::ErrorKind::InvalidQuery { parameter, .. } => Some(parameter.clone()),
+        _ => None,
+    };
+    (e.code().to_owned(), e.to_string(), data)
 }
 
 /// The native module behind the `leads` package.
 #[pymodule]
 fn _leads(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_function(wrap_pyfunction!(validate_report_json, m)?)?;
+    m.add_function(wrap_pyfunction!(validator::validate_json, m)?)?;
+    m.add_function(wrap_pyfunction!(validator::issue_codes, m)?)?;
+    m.add_class::<validator::Validator>()?;
     Ok(())
 }
