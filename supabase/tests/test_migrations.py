@@ -1,0 +1,149 @@
+"""The migrations on real PostgreSQL: a fresh install, an in-place upgrade of a seed database
+(plaintext passwords, duplicate leads), and Row Level Security as the API roles see it.
+
+Needs LEADS_PG_URL (a superuser URL); ./scripts/test starts a throwaway server and sets it."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+from typing import Iterator, List
+
+import psycopg
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+MIGRATIONS = sorted((ROOT / "supabase" / "migrations").glob("*.sql"))
+SHIM = ROOT / "scripts" / "sql" / "supabase-shim.sql"
+A = uuid.UUID(int=0xA)
+B = uuid.UUID(int=0xB)
+
+
+@pytest.fixture
+def db() -> Iterator[psycopg.Connection]:
+    url = os.environ.get("LEADS_PG_URL")
+    if not url:
+        pytest.fail("LEADS_PG_URL is not set: run ./scripts/test, or scripts/pg start and export it")
+    name = f"leads_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(f'create database "{name}"')
+    try:
+        with psycopg.connect(url.rsplit("/", 1)[0] + "/" + name, autocommit=True) as conn:
+            conn.execute(SHIM.read_text())
+            yield conn
+    finally:
+        with psycopg.connect(url, autocommit=True) as admin:
+            admin.execute(f'drop database "{name}" with (force)')
+
+
+def migrate(conn: psycopg.Connection, files: List[Path]) -> None:
+    """Applies each file in one transaction, as `supabase db push` does."""
+    for f in files:
+        with conn.transaction():
+            conn.execute(f.read_text())
+
+
+def as_user(conn: psycopg.Connection, user: uuid.UUID | None) -> None:
+    """Acts as PostgREST does for a request: the role, and the JWT claims."""
+    conn.execute("reset role")
+    if user is None:
+        conn.execute("set role anon")
+        conn.execute("select set_config('request.jwt.claims', '', false)")
+    else:
+        conn.execute("set role authenticated")
+        conn.execute("select set_config('request.jwt.claims', %s, false)", (f'{{"sub":"{user}","role":"authenticated"}}',))
+
+
+def add_user(conn: psycopg.Connection, user: uuid.UUID, name: str, password: str = "plain-password") -> None:
+    conn.execute('insert into "Users" (uuid, "userName", password) values (%s, %s, %s)', (user, name, password))
+
+
+def add_lead(conn: psycopg.Connection, user: uuid.UUID, lead_id: str, name: str, created: str, salesperson: str | None = None) -> uuid.UUID:
+    row = conn.execute(
+        'insert into "Leads" (user_uuid, lead_id, lead_name, contact_information, source, interest_level, status, salesperson, created_at)'
+        " values (%s, %s, %s, 'a@example.com', 'Web', 'High', 'Open', %s, %s) returning id",
+        (user, lead_id, name, salesperson, created),
+    ).fetchone()
+    assert row is not None
+    return row[0]
+
+
+def test_fresh_install(db: psycopg.Connection) -> None:
+    migrate(db, MIGRATIONS)
+    rls = dict(db.execute("select relname, relrowsecurity from pg_class where relname in ('Users','Leads','Salespeople','LeadsArchive')").fetchall())
+    assert rls == {"Users": True, "Leads": True, "Salespeople": True, "LeadsArchive": True}
+    add_user(db, A, "ann")
+    add_lead(db, A, "L-1", "x", "2026-01-01")
+    with pytest.raises(psycopg.errors.UniqueViolation):
+        add_lead(db, A, "L-1", "again", "2026-01-02")
+    with pytest.raises(psycopg.errors.UniqueViolation):
+        add_user(db, B, "ANN")
+
+
+def test_seed_database_upgrades_in_place_and_loses_nothing(db: psycopg.Connection) -> None:
+    migrate(db, MIGRATIONS[:1])  # the seed's own schema
+    add_user(db, A, "ann", "ann-plain")
+    add_user(db, B, "bob", "bob-plain")
+    ids = [
+        add_lead(db, A, "L-1", "oldest", "2026-01-01", "Dana"),
+        add_lead(db, A, "L-1", "newest", "2026-03-01", "dana"),
+        add_lead(db, A, "L-1", "middle", "2026-02-01"),
+        add_lead(db, A, "L-2", "only", "2026-01-05", "Fox"),
+        add_lead(db, B, "L-1", "bob old", "2026-01-01"),
+        add_lead(db, B, "L-1", "bob new", "2026-01-09"),
+    ]
+    migrate(db, MIGRATIONS[1:])
+
+    live = db.execute('select user_uuid, lead_id, lead_name from "Leads" order by user_uuid, lead_id').fetchall()
+    assert live == [(A, "L-1", "newest"), (A, "L-2", "only"), (B, "L-1", "bob new")]
+    archived = {r[0] for r in db.execute('select id from "LeadsArchive"').fetchall()}
+    kept = {r[0] for r in db.execute('select id from "Leads"').fetchall()}
+    assert kept | archived == set(ids) and not kept & archived, "every row is kept or archived"
+    assert len(archived) == 3
+    # Passwords are untouched: a plaintext one is rehashed at its owner's next login.
+    assert db.execute('select password from "Users" where uuid = %s', (A,)).fetchone() == ("ann-plain",)
+    # Salespeople from the leads' names, case-insensitively once per user.
+    people = db.execute('select user_uuid, lower(name) from "Salespeople" order by 2').fetchall()
+    assert people == [(A, "dana"), (A, "fox")]
+    # updated_at starts at created_at and moves only on a real change.
+    before = db.execute('select updated_at from "Leads" where lead_name = %s', ("only",)).fetchone()
+    db.execute('update "Leads" set status = status where lead_name = %s', ("only",))
+    assert db.execute('select updated_at from "Leads" where lead_name = %s', ("only",)).fetchone() == before
+    db.execute('update "Leads" set status = %s where lead_name = %s', ("Won", "only"))
+    after = db.execute('select updated_at from "Leads" where lead_name = %s', ("only",)).fetchone()
+    assert after is not None and before is not None and after[0] > before[0]
+
+
+def test_usernames_differing_only_in_case_stop_the_upgrade_with_their_names(db: psycopg.Connection) -> None:
+    migrate(db, MIGRATIONS[:1])
+    add_user(db, A, "Ann")
+    add_user(db, B, "ann")
+    with pytest.raises(psycopg.errors.RaiseException, match="Ann, ann|ann, Ann"):
+        migrate(db, MIGRATIONS[1:])
+    assert db.execute('select count(*) from "Users"').fetchone() == (2,)
+
+
+def test_row_level_security(db: psycopg.Connection) -> None:
+    migrate(db, MIGRATIONS)
+    add_user(db, A, "ann")
+    add_user(db, B, "bob")
+    add_lead(db, A, "A-1", "ann's", "2026-01-01")
+    add_lead(db, B, "B-1", "bob's", "2026-01-01")
+
+    as_user(db, A)
+    assert db.execute('select lead_id from "Leads"').fetchall() == [("A-1",)]
+    assert db.execute('select "userName" from "Users"').fetchall() == [("ann",)]
+    assert db.execute('update "Leads" set lead_name = %s where lead_id = %s', ("mine now", "B-1")).rowcount == 0
+    assert db.execute('delete from "Leads" where lead_id = %s', ("B-1",)).rowcount == 0
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        db.execute('insert into "Leads" (user_uuid, lead_id) values (%s, %s)', (B, "forged"))
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        db.execute('select password from "Users"')
+
+    as_user(db, None)
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        db.execute('select * from "Leads"')
+
+    db.execute("reset role")
+    assert db.execute('select lead_name from "Leads" where lead_id = %s', ("B-1",)).fetchone() == ("bob's",)
