@@ -147,3 +147,38 @@ def test_row_level_security(db: psycopg.Connection) -> None:
 
     db.execute("reset role")
     assert db.execute('select lead_name from "Leads" where lead_id = %s', ("B-1",)).fetchone() == ("bob's",)
+
+
+def lead_json(lead_id: str, name: str, salesperson: str | None = None) -> dict:
+    return {
+        "lead_id": lead_id, "lead_name": name, "contact_information": "a@example.com", "source": "Web",
+        "interest_level": "High", "status": "Open", "salesperson": salesperson,
+    }
+
+
+def upsert(db: psycopg.Connection, user: uuid.UUID, leads: list) -> dict:
+    from psycopg.types.json import Jsonb
+
+    row = db.execute("select public.leads_upsert(%s, %s)", (user, Jsonb(leads))).fetchone()
+    assert row is not None
+    return row[0]
+
+
+def test_upsert_function_counts_inserted_updated_unchanged(db: psycopg.Connection) -> None:
+    migrate(db, MIGRATIONS)
+    add_user(db, A, "ann")
+    add_user(db, B, "bob")
+    as_user(db, A)
+    first = [lead_json("L-1", "x", "Dana"), lead_json("L-2", "y"), lead_json("L-1", "z", "dana")]
+    assert upsert(db, A, first) == {"inserted": 2, "updated": 0, "unchanged": 0}
+    assert db.execute('select lead_name from "Leads" where lead_id = %s', ("L-1",)).fetchone() == ("z",)
+    again = [lead_json("L-1", "z", "dana"), lead_json("L-2", "changed"), lead_json("L-3", "w")]
+    assert upsert(db, A, again) == {"inserted": 1, "updated": 1, "unchanged": 1}
+    assert upsert(db, A, again) == {"inserted": 0, "updated": 0, "unchanged": 3}
+    assert db.execute('select lower(name) from "Salespeople"').fetchall() == [("dana",)]
+    # Row Level Security holds inside the function: ann cannot write bob's leads.
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        upsert(db, B, [lead_json("B-1", "forged")])
+    as_user(db, None)
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        upsert(db, A, [lead_json("L-9", "anon")])
