@@ -182,3 +182,30 @@ def test_upsert_function_counts_inserted_updated_unchanged(db: psycopg.Connectio
     as_user(db, None)
     with pytest.raises(psycopg.errors.InsufficientPrivilege):
         upsert(db, A, [lead_json("L-9", "anon")])
+
+
+def test_query_support_sorts_like_memory_store_and_renames_atomically(db: psycopg.Connection) -> None:
+    migrate(db, MIGRATIONS)
+    add_user(db, A, "ann")
+    add_user(db, B, "bob")
+    for i, (level, name) in enumerate([("Low", "bob"), ("High", "Zoë"), ("Medium", "alice"), ("High", "Émile")]):
+        db.execute(
+            'insert into "Leads" (user_uuid, lead_id, lead_name, interest_level, salesperson) values (%s, %s, %s, %s, %s)',
+            (A, f"L-{i}", name, level, "Dana" if i % 2 else "dana"),
+        )
+    ranks = db.execute('select interest_level, interest_rank from "Leads" order by interest_rank desc, lead_id').fetchall()
+    assert ranks == [("High", 2), ("High", 2), ("Medium", 1), ("Low", 0)]
+    # Byte order: upper case before lower case, non-ASCII last (as MemoryStore sorts).
+    names = [r[0] for r in db.execute('select lead_name from "Leads" order by lead_name').fetchall()]
+    assert names == sorted(names, key=lambda s: s.encode()) == ["Zoë", "alice", "bob", "Émile"]
+
+    db.execute('insert into "Salespeople" (user_uuid, name) values (%s, %s)', (A, "Dana"))
+    as_user(db, A)
+    (sid, name, active, count), = db.execute("select * from salespeople_with_counts(%s)", (A,)).fetchall()
+    assert (name, active, count) == ("Dana", True, 4)
+    renamed = db.execute("select name, lead_count from salesperson_rename(%s, %s, %s)", (A, sid, " Dana Scully ")).fetchall()
+    assert renamed == [("Dana Scully", 4)]
+    assert {r[0] for r in db.execute('select salesperson from "Leads"').fetchall()} == {"Dana Scully"}
+    assert db.execute("select * from salesperson_rename(%s, %s, %s)", (A, uuid.UUID(int=99), "x")).fetchall() == []
+    # Another user's salespeople are invisible.
+    assert db.execute("select * from salespeople_with_counts(%s)", (B,)).fetchall() == []
