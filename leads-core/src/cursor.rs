@@ -139,6 +139,16 @@ impl Cursor {
         Ok(Some(cursor))
     }
 
+    /// The sort values of the last lead, in sort order.
+    pub(crate) fn keys(&self) -> &[KeyValue] {
+        &self.k
+    }
+
+    /// The id of the last lead.
+    pub(crate) fn id(&self) -> Uuid {
+        self.i
+    }
+
     /// Whether `lead` comes after this cursor in `sort` order.
     pub(crate) fn is_before(&self, lead: &StoredLead, sort: &[Sort]) -> bool {
         for (s, value) in sort.iter().zip(&self.k) {

@@ -86,6 +86,26 @@ pub enum ErrorKind {
         /// The name.
         name: String,
     },
+    /// The server answered with an error status; PostgREST's error fields when it sent them.
+    #[error("the server answered {status}: {message}{}", code.as_ref().map(|c| format!(" ({c})")).unwrap_or_default())]
+    Backend {
+        /// HTTP status.
+        status: u16,
+        /// PostgREST's or PostgreSQL's error code (`23505`, `PGRST116`, ...).
+        code: Option<String>,
+        /// The message.
+        message: String,
+        /// Details, if any.
+        details: Option<String>,
+        /// A hint, if any.
+        hint: Option<String>,
+    },
+    /// The request could not be sent or its answer read (connection, timeout, bad response).
+    #[error("HTTP request failed: {message}")]
+    Http {
+        /// What happened.
+        message: String,
+    },
     /// A strict import found errors, so nothing was stored; the report says what to fix.
     #[error("the file has errors ({} invalid rows); nothing was imported", report.invalid)]
     ImportRejected {
@@ -130,6 +150,8 @@ impl Error {
             ErrorKind::InvalidLead { .. } => "invalid_lead",
             ErrorKind::SalespersonExists { .. } => "salesperson_exists",
             ErrorKind::ImportRejected { .. } => "import_rejected",
+            ErrorKind::Backend { .. } => "backend",
+            ErrorKind::Http { .. } => "http",
         }
     }
 }

@@ -51,6 +51,8 @@ mod schema;
 mod seen;
 mod sniff;
 mod store;
+#[cfg(feature = "supabase")]
+mod supabase;
 mod time;
 mod token;
 mod user;
@@ -75,6 +77,10 @@ pub use schema::{
 pub use store::{
     IMPORT_BATCH, ImportMode, Imported, LeadPatch, Page, Salesperson, Store, StoredLead, UpsertOutcome,
     dedupe_last, matches,
+};
+#[cfg(feature = "supabase")]
+pub use supabase::{
+    SupabaseOptions, SupabaseStore, query_params as postgrest_query_params, quote as postgrest_quote,
 };
 #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
 pub use time::system_clock;

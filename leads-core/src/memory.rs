@@ -11,6 +11,7 @@ use crate::lead::Lead;
 use crate::query::LeadQuery;
 use crate::store::{
     LeadPatch, Page, Salesperson, Store, StoredLead, UpsertOutcome, dedupe_last, eq_ci, matches,
+    salesperson_name,
 };
 use crate::time::{Clock, Timestamp};
 use crate::user::{User, UserRecord, new_uuid};
@@ -83,27 +84,6 @@ impl MemoryStore {
 
     fn now(&self) -> Timestamp {
         (self.clock)()
-    }
-}
-
-fn check_name(name: &str) -> Result<String> {
-    let patch = LeadPatch { salesperson: Some(Some(name.to_owned())), ..LeadPatch::default() };
-    let probe = Lead {
-        lead_id: String::new(),
-        lead_name: String::new(),
-        contact_information: String::new(),
-        source: String::new(),
-        interest_level: crate::InterestLevel::Low,
-        status: String::new(),
-        salesperson: None,
-    };
-    match patch.apply(&probe)?.salesperson {
-        Some(name) => Ok(name),
-        None => Err(ErrorKind::InvalidOption {
-            option: "name".into(),
-            message: "a salesperson needs a name".into(),
-        }
-        .into()),
     }
 }
 
@@ -277,7 +257,7 @@ impl Store for MemoryStore {
     }
 
     async fn add_salesperson(&self, user: Uuid, name: &str) -> Result<Salesperson> {
-        let name = check_name(name)?;
+        let name = salesperson_name(name)?;
         let mut inner = self.lock();
         let data = inner.data.entry(user).or_default();
         if data.salespeople.iter().any(|(_, n, _)| eq_ci(n, &name)) {
@@ -288,7 +268,7 @@ impl Store for MemoryStore {
     }
 
     async fn rename_salesperson(&self, user: Uuid, id: Uuid, name: &str) -> Result<Salesperson> {
-        let name = check_name(name)?;
+        let name = salesperson_name(name)?;
         let now = self.now();
         let mut inner = self.lock();
         let data = inner.data.get_mut(&user).ok_or_else(|| not_found("salesperson", id))?;

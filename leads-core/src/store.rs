@@ -196,6 +196,28 @@ impl LeadPatch {
     }
 }
 
+/// A salesperson name checked by the row rules (trimmed, 1 to 128 characters).
+pub(crate) fn salesperson_name(name: &str) -> Result<String> {
+    let patch = LeadPatch { salesperson: Some(Some(name.to_owned())), ..LeadPatch::default() };
+    let probe = Lead {
+        lead_id: String::new(),
+        lead_name: String::new(),
+        contact_information: String::new(),
+        source: String::new(),
+        interest_level: InterestLevel::Low,
+        status: String::new(),
+        salesperson: None,
+    };
+    match patch.apply(&probe)?.salesperson {
+        Some(name) => Ok(name),
+        None => Err(ErrorKind::InvalidOption {
+            option: "name".into(),
+            message: "a salesperson needs a name".into(),
+        }
+        .into()),
+    }
+}
+
 /// Keeps the last copy of each Lead ID, in the order of first appearance.
 #[must_use]
 pub fn dedupe_last(leads: &[Lead]) -> Vec<&Lead> {

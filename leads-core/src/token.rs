@@ -84,8 +84,26 @@ impl TokenSigner {
             iat: now.as_secs(),
             exp: now.as_secs() + self.ttl_secs,
         };
+        self.sign(&claims)
+    }
+
+    /// A `service_role` key signed with this secret, for a server talking to its own PostgREST
+    /// (a local one, or where the project's secret is known). It bypasses Row Level Security:
+    /// never send it to a browser.
+    #[must_use]
+    pub fn issue_service_key(&self, now: Timestamp) -> String {
+        self.sign(&Claims {
+            sub: Uuid::nil(),
+            role: "service_role".into(),
+            aud: "authenticated".into(),
+            iat: now.as_secs(),
+            exp: now.as_secs() + self.ttl_secs,
+        })
+    }
+
+    fn sign(&self, claims: &Claims) -> String {
         let header = B64.encode(br#"{"alg":"HS256","typ":"JWT"}"#);
-        let payload = B64.encode(serde_json::to_vec(&claims).unwrap_or_default());
+        let payload = B64.encode(serde_json::to_vec(claims).unwrap_or_default());
         let signing_input = format!("{header}.{payload}");
         let mut mac = self.mac();
         mac.update(signing_input.as_bytes());

@@ -23,6 +23,9 @@ fn params() -> PasswordParams {
 pub async fn run<S: Store>(store: &S) {
     users(store).await;
     let (a, b) = (Uuid::from_u128(0xA), Uuid::from_u128(0xB));
+    // Owners of the fixture's leads (a database checks that leads belong to a user).
+    store.create_user(a, "owner_a", "not-a-real-hash").await.unwrap();
+    store.create_user(b, "owner_b", "not-a-real-hash").await.unwrap();
     imports(store, a, b).await;
     let all = everything(store, a).await;
     assert!(all.len() >= 500, "fixture has {} leads", all.len());

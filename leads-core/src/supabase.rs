@@ -1,0 +1,635 @@
+//! `SupabaseStore`: the store over PostgREST (Supabase's Data API, or any PostgREST-compatible
+//! server), with the `postgrest` crate building requests and `reqwest` sending them.
+//!
+//! Wrapped pitfalls of `postgrest` 1.6.0 (see the repository's reference notes): one composed
+//! `Prefer` header set here, values quoted here for `in`/`or`/`and`, `limit`/`offset` as query
+//! parameters, spaces sent as `%20` (not `+`), every non-2xx turned into a typed error carrying
+//! PostgREST's `code`/`message`/`details`/`hint`, and no reliance on the server's row cap.
+//! Writes go through the migrations' RPCs (`leads_upsert`, `salesperson_rename`, ...), which
+//! give exact counts and atomic renames.
+
+use std::time::Duration;
+
+use postgrest::Builder;
+use reqwest::StatusCode;
+use reqwest::header::{HeaderMap, HeaderValue};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::cursor::{Cursor, KeyValue};
+use crate::error::{Error, ErrorKind, Result};
+use crate::lead::Lead;
+use crate::query::{LeadQuery, SortKey};
+use crate::schema::InterestLevel;
+use crate::store::{
+    LeadPatch, Page, Salesperson, Store, StoredLead, UpsertOutcome, dedupe_last, salesperson_name,
+};
+use crate::time::Timestamp;
+use crate::user::{User, UserRecord};
+
+/// How SupabaseStore talks to the server.
+#[derive(Clone, Debug)]
+pub struct SupabaseOptions {
+    /// Per-request timeout (native targets). Default 30 s.
+    pub timeout: Duration,
+    /// Leads per upsert request. Default 500.
+    pub batch_size: usize,
+    /// Extra attempts for idempotent requests on 429, 5xx and connection errors. Default 3.
+    pub retries: u32,
+}
+
+impl Default for SupabaseOptions {
+    fn default() -> Self {
+        SupabaseOptions { timeout: Duration::from_secs(30), batch_size: 500, retries: 3 }
+    }
+}
+
+/// The store over PostgREST.
+#[derive(Clone)]
+pub struct SupabaseStore {
+    base: String,
+    api_key: String,
+    token: Option<String>,
+    http: reqwest::Client,
+    options: SupabaseOptions,
+}
+
+impl std::fmt::Debug for SupabaseStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SupabaseStore").field("base", &self.base).finish_non_exhaustive()
+    }
+}
+
+fn backend(status: StatusCode, body: &str) -> Error {
+    #[derive(Deserialize, Default)]
+    struct Body {
+        code: Option<String>,
+        message: Option<String>,
+        details: Option<String>,
+        hint: Option<String>,
+    }
+    let b: Body = serde_json::from_str(body).unwrap_or_default();
+    ErrorKind::Backend {
+        status: status.as_u16(),
+        code: b.code,
+        message: b.message.unwrap_or_else(|| body.chars().take(500).collect()),
+        details: b.details,
+        hint: b.hint,
+    }
+    .into()
+}
+
+fn http_error(e: &reqwest::Error) -> Error {
+    ErrorKind::Http { message: e.to_string() }.into()
+}
+
+/// A value inside `in.(…)`, `or=(…)` or `and=(…)`: always double-quoted, `\` and `"` escaped.
+#[must_use]
+pub fn quote(value: &str) -> String {
+    format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// A LIKE pattern matching `value` literally (PostgREST writes `%` as `*`).
+fn like_literal(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        if matches!(c, '\\' | '%' | '_') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn column(key: SortKey) -> &'static str {
+    match key {
+        SortKey::InterestLevel => "interest_rank",
+        other => other.as_str(),
+    }
+}
+
+fn literal(value: &KeyValue, key: SortKey) -> Option<String> {
+    match value {
+        KeyValue::Number(n) if key == SortKey::CreatedAt => Some(Timestamp::from_micros(*n).to_string()),
+        KeyValue::Number(n) => Some(n.to_string()),
+        KeyValue::Text(t) => Some(quote(t)),
+        KeyValue::Missing(_) => None,
+    }
+}
+
+/// The PostgREST query parameters of a lead query for `user` (without paging).
+///
+/// # Errors
+/// [`ErrorKind::InvalidQuery`] for a cursor of another query.
+pub fn query_params(query: &LeadQuery, user: Uuid) -> Result<Vec<(String, String)>> {
+    let mut params =
+        vec![("select".to_owned(), "*".to_owned()), ("user_uuid".to_owned(), format!("eq.{user}"))];
+    let mut groups: Vec<String> = Vec::new();
+    let ci_set = |col: &str, values: &[String], extra: Option<String>| -> Option<String> {
+        let mut alts: Vec<String> =
+            values.iter().map(|v| format!("{col}.ilike.{}", quote(&like_literal(v)))).collect();
+        alts.extend(extra);
+        (!alts.is_empty()).then(|| format!("or({})", alts.join(",")))
+    };
+    groups.extend(ci_set("source", &query.source, None));
+    groups.extend(ci_set("status", &query.status, None));
+    groups.extend(ci_set(
+        "salesperson",
+        &query.salesperson,
+        query.unassigned.then(|| "salesperson.is.null".into()),
+    ));
+    if let Some(q) = &query.q {
+        let pattern = quote(&format!("*{}*", like_literal(q)));
+        groups.push(format!(
+            "or(lead_id.ilike.{pattern},lead_name.ilike.{pattern},contact_information.ilike.{pattern})"
+        ));
+    }
+    if !query.interest_level.is_empty() {
+        let levels: Vec<&str> = query.interest_level.iter().map(|l| l.as_str()).collect();
+        params.push(("interest_level".into(), format!("in.({})", levels.join(","))));
+    }
+    if let Some(t) = query.created_after {
+        params.push(("created_at".into(), format!("gte.{t}")));
+    }
+    if let Some(t) = query.created_before {
+        params.push(("created_at".into(), format!("lt.{t}")));
+    }
+    let sort = query.effective_sort();
+    if let Some(cursor) = Cursor::decode(query)? {
+        // After (k1, k2, …, id): k1 beyond v1, or k1 = v1 and k2 beyond v2, …, or all equal and id > last.
+        let mut alternatives = Vec::new();
+        let mut equal: Vec<String> = Vec::new();
+        for (s, value) in sort.iter().zip(cursor.keys()) {
+            let col = column(s.key);
+            let lit = literal(value, s.key);
+            // Unassigned (null) sorts after every name: last ascending, first descending.
+            let beyond = match (&lit, s.descending) {
+                (Some(v), false) if s.key == SortKey::Salesperson => {
+                    Some(format!("or({col}.gt.{v},{col}.is.null)"))
+                }
+                (Some(v), false) => Some(format!("{col}.gt.{v}")),
+                (Some(v), true) => Some(format!("{col}.lt.{v}")),
+                (None, false) => None,
+                (None, true) => Some(format!("{col}.not.is.null")),
+            };
+            if let Some(b) = beyond {
+                alternatives.push(and_of(&equal, b));
+            }
+            equal.push(match &lit {
+                Some(v) => format!("{col}.eq.{v}"),
+                None => format!("{col}.is.null"),
+            });
+        }
+        alternatives.push(and_of(&equal, format!("id.gt.{}", cursor.id())));
+        groups.push(format!("or({})", alternatives.join(",")));
+    }
+    if !groups.is_empty() {
+        params.push(("and".into(), format!("({})", groups.join(","))));
+    }
+    let mut order: Vec<String> = sort
+        .iter()
+        .map(|s| {
+            let dir = if s.descending { "desc" } else { "asc" };
+            let nulls = if s.descending { "nullsfirst" } else { "nullslast" };
+            format!("{}.{dir}.{nulls}", column(s.key))
+        })
+        .collect();
+    order.push("id.asc".into());
+    params.push(("order".into(), order.join(",")));
+    Ok(params)
+}
+
+fn and_of(equal: &[String], last: String) -> String {
+    if equal.is_empty() { last } else { format!("and({},{last})", equal.join(",")) }
+}
+
+/// `Content-Range: 0-49/1234` → 1234.
+fn content_range_total(headers: &HeaderMap) -> Option<u64> {
+    headers.get("content-range")?.to_str().ok()?.rsplit('/').next()?.parse().ok()
+}
+
+#[derive(Deserialize)]
+struct LeadRow {
+    id: Uuid,
+    user_uuid: Uuid,
+    created_at: Timestamp,
+    updated_at: Timestamp,
+    lead_id: Option<String>,
+    lead_name: Option<String>,
+    contact_information: Option<String>,
+    source: Option<String>,
+    interest_level: Option<String>,
+    status: Option<String>,
+    salesperson: Option<String>,
+}
+
+impl LeadRow {
+    fn into_stored(self) -> StoredLead {
+        StoredLead {
+            id: self.id,
+            user_uuid: self.user_uuid,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            lead: Lead {
+                lead_id: self.lead_id.unwrap_or_default(),
+                lead_name: self.lead_name.unwrap_or_default(),
+                contact_information: self.contact_information.unwrap_or_default(),
+                source: self.source.unwrap_or_default(),
+                interest_level: self
+                    .interest_level
+                    .as_deref()
+                    .and_then(|l| InterestLevel::parse(l, true))
+                    .unwrap_or(InterestLevel::Low),
+                status: self.status.unwrap_or_default(),
+                salesperson: self.salesperson.filter(|s| !s.is_empty()),
+            },
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct UserRow {
+    uuid: Uuid,
+    #[serde(rename = "userName")]
+    user_name: String,
+    password: Option<String>,
+    created_at: Timestamp,
+}
+
+#[derive(Deserialize)]
+struct SalespersonRow {
+    id: Uuid,
+    name: String,
+    active: bool,
+    lead_count: u64,
+}
+
+impl From<SalespersonRow> for Salesperson {
+    fn from(r: SalespersonRow) -> Self {
+        Salesperson { id: r.id, name: r.name, active: r.active, lead_count: r.lead_count }
+    }
+}
+
+/// A scalar RPC result: PostgREST returns the value, some compatible servers `[{"fn": value}]`.
+fn scalar(value: Value, function: &str) -> Value {
+    match value {
+        Value::Array(mut rows) if rows.len() == 1 => match rows.remove(0) {
+            Value::Object(mut o) if o.contains_key(function) => o.remove(function).unwrap_or(Value::Null),
+            other => other,
+        },
+        other => other,
+    }
+}
+
+impl SupabaseStore {
+    /// A store on the PostgREST API at `api_url` (a Supabase project's `https://<ref>.supabase.co/rest/v1`,
+    /// or any PostgREST base URL) with `api_key` (a publishable key with a user token, or, on a server only,
+    /// the service key).
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidOption`] for an unusable URL or key.
+    pub fn new(api_url: &str, api_key: &str, options: SupabaseOptions) -> Result<Self> {
+        let base = api_url.trim_end_matches('/').to_owned();
+        if !(base.starts_with("http://") || base.starts_with("https://"))
+            || HeaderValue::from_str(api_key).is_err()
+        {
+            return Err(ErrorKind::InvalidOption {
+                option: "supabase".into(),
+                message: "the API URL must be http(s) and the key printable ASCII".into(),
+            }
+            .into());
+        }
+        let http = reqwest::Client::builder().build().map_err(|e| http_error(&e))?;
+        Ok(SupabaseStore { base, api_key: api_key.to_owned(), token: None, http, options })
+    }
+
+    /// The same store acting as the user of `token` (an access token from login).
+    #[must_use]
+    pub fn with_access_token(mut self, token: &str) -> Self {
+        self.token = Some(token.to_owned());
+        self
+    }
+
+    fn builder(&self, path: &str) -> Builder {
+        let mut headers = HeaderMap::new();
+        if let Ok(key) = HeaderValue::from_str(&self.api_key) {
+            headers.insert("apikey", key);
+        }
+        let bearer = self.token.as_deref().unwrap_or(&self.api_key);
+        if let Ok(auth) = HeaderValue::from_str(&format!("Bearer {bearer}")) {
+            headers.insert("Authorization", auth);
+        }
+        Builder::new(format!("{}/{path}", self.base), None, headers, self.http.clone())
+    }
+
+    /// Sends a request: our query parameters, one `Prefer` header, `%20` for spaces, the
+    /// timeout, retries when `idempotent`; non-2xx statuses become [`ErrorKind::Backend`].
+    async fn send(
+        &self,
+        builder: Builder,
+        params: &[(String, String)],
+        prefer: &str,
+        idempotent: bool,
+    ) -> Result<(StatusCode, HeaderMap, String)> {
+        let mut attempt = 0;
+        loop {
+            let mut rb = builder.clone().build().query(params);
+            if !prefer.is_empty() {
+                let mut h = HeaderMap::new();
+                if let Ok(v) = HeaderValue::from_str(prefer) {
+                    h.insert("Prefer", v);
+                }
+                rb = rb.headers(h);
+            }
+            let mut request = rb.build().map_err(|e| http_error(&e))?;
+            if let Some(q) = request.url().query().map(|q| q.replace('+', "%20")) {
+                request.url_mut().set_query(Some(&q));
+            }
+            #[cfg(not(target_arch = "wasm32"))]
+            {
+                *request.timeout_mut() = Some(self.options.timeout);
+            }
+            let outcome = match self.http.execute(request).await {
+                Ok(response) => {
+                    let status = response.status();
+                    let headers = response.headers().clone();
+                    let body = response.text().await.map_err(|e| http_error(&e))?;
+                    if status.is_success() {
+                        return Ok((status, headers, body));
+                    }
+                    let retry = status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error();
+                    (backend(status, &body), retry)
+                }
+                Err(e) => (http_error(&e), true),
+            };
+            let (error, retryable) = outcome;
+            if !(idempotent && retryable) || attempt >= self.options.retries {
+                return Err(error);
+            }
+            attempt += 1;
+            backoff(attempt).await;
+        }
+    }
+
+    async fn json<T: for<'de> Deserialize<'de>>(
+        &self,
+        builder: Builder,
+        params: &[(String, String)],
+        prefer: &str,
+        idempotent: bool,
+    ) -> Result<T> {
+        let (_, _, body) = self.send(builder, params, prefer, idempotent).await?;
+        serde_json::from_str(&body).map_err(|e| {
+            ErrorKind::Http { message: format!("unexpected response ({e}): {body:.200}") }.into()
+        })
+    }
+
+    /// How many leads match `query` (its cursor included, if any).
+    async fn count(&self, query: &LeadQuery, user: Uuid) -> Result<Option<u64>> {
+        let mut params = query_params(query, user)?;
+        params.push(p("limit", "0"));
+        let (_, headers, _) = self.send(self.builder("Leads"), &params, "count=exact", true).await?;
+        Ok(content_range_total(&headers))
+    }
+
+    async fn salesperson_with_count(&self, user: Uuid, id: Uuid) -> Result<Salesperson> {
+        let all = self.salespeople(user).await?;
+        all.into_iter().find(|s| s.id == id).ok_or_else(|| not_found("salesperson", id))
+    }
+}
+
+fn not_found(what: &'static str, id: impl ToString) -> Error {
+    ErrorKind::NotFound { what, id: id.to_string() }.into()
+}
+
+/// Exponential backoff with jitter: ~100 ms, 200 ms, 400 ms, … (native; immediate on wasm).
+async fn backoff(attempt: u32) {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let mut jitter = [0u8; 1];
+        crate::user::random_bytes(&mut jitter);
+        let ms = 100u64 << attempt.min(6);
+        tokio::time::sleep(Duration::from_millis(ms / 2 + ms * u64::from(jitter[0]) / 512)).await;
+    }
+    #[cfg(target_arch = "wasm32")]
+    let _ = attempt;
+}
+
+fn is_unique_violation(e: &Error) -> bool {
+    matches!(e.kind(), ErrorKind::Backend { code: Some(code), .. } if code == "23505")
+}
+
+fn p(name: &str, value: impl Into<String>) -> (String, String) {
+    (name.to_owned(), value.into())
+}
+
+impl Store for SupabaseStore {
+    async fn create_user(&self, uuid: Uuid, username: &str, password: &str) -> Result<User> {
+        let body = json!([{"uuid": uuid, "userName": username, "password": password}]).to_string();
+        let rows: Vec<UserRow> = self
+            .json(self.builder("Users").insert(body), &[], "return=representation", false)
+            .await
+            .map_err(|e| {
+                if is_unique_violation(&e) {
+                    ErrorKind::UsernameTaken { username: username.to_owned() }.into()
+                } else {
+                    e
+                }
+            })?;
+        let row = rows.into_iter().next().ok_or_else(|| not_found("user", uuid))?;
+        Ok(User { uuid: row.uuid, username: row.user_name, created_at: row.created_at })
+    }
+
+    async fn find_user(&self, username: &str) -> Result<Option<UserRecord>> {
+        let params = [
+            p("select", "uuid,userName,password,created_at"),
+            p("userName", format!("ilike.{}", like_literal(username))),
+        ];
+        let rows: Vec<UserRow> = self.json(self.builder("Users"), &params, "", true).await?;
+        Ok(rows.into_iter().next().map(|r| UserRecord {
+            user: User { uuid: r.uuid, username: r.user_name, created_at: r.created_at },
+            password: r.password.unwrap_or_default(),
+        }))
+    }
+
+    async fn set_password(&self, user: Uuid, password: &str) -> Result<()> {
+        let body = json!({ "password": password }).to_string();
+        let params = [p("uuid", format!("eq.{user}")), p("select", "uuid")];
+        let rows: Vec<Value> =
+            self.json(self.builder("Users").update(body), &params, "return=representation", true).await?;
+        if rows.is_empty() { Err(not_found("user", user)) } else { Ok(()) }
+    }
+
+    async fn upsert_leads(&self, user: Uuid, leads: &[Lead]) -> Result<UpsertOutcome> {
+        let unique: Vec<&Lead> = dedupe_last(leads);
+        let mut total = UpsertOutcome::default();
+        for batch in unique.chunks(self.options.batch_size.max(1)) {
+            let body = json!({"p_user": user, "p_leads": batch}).to_string();
+            // The upsert is idempotent: retrying a batch converges to the same rows.
+            let value: Value = self.json(self.builder("rpc/leads_upsert").rpc(body), &[], "", true).await?;
+            let counts: UpsertOutcome =
+                serde_json::from_value(scalar(value, "leads_upsert")).map_err(|e| {
+                    Error::from(ErrorKind::Http { message: format!("unexpected upsert result: {e}") })
+                })?;
+            total += counts;
+        }
+        Ok(total)
+    }
+
+    async fn query(&self, user: Uuid, query: &LeadQuery) -> Result<Page> {
+        let limit = query.effective_limit();
+        let mut params = query_params(query, user)?;
+        // One more than the page, to know whether another follows; the server may cap a
+        // response at 1000 rows, so a full page of 1000 is checked with a second request.
+        let fetch = (u64::from(limit) + 1).min(1000);
+        params.push(p("limit", fetch.to_string()));
+        params.push(p("offset", query.offset.to_string()));
+        let prefer = if query.total { "count=exact" } else { "" };
+        let (_, headers, body) = match self.send(self.builder("Leads"), &params, prefer, true).await {
+            // PostgREST answers 416 for an offset past the end: an empty page.
+            Err(e) if matches!(e.kind(), ErrorKind::Backend { status: 416, .. }) => {
+                let total = if query.total { self.count(query, user).await? } else { None };
+                return Ok(Page { items: Vec::new(), total, limit, offset: query.offset, next_cursor: None });
+            }
+            other => other?,
+        };
+        let rows: Vec<LeadRow> = serde_json::from_str(&body)
+            .map_err(|e| Error::from(ErrorKind::Http { message: format!("unexpected rows: {e}") }))?;
+        let mut items: Vec<StoredLead> = rows.into_iter().map(LeadRow::into_stored).collect();
+        let mut more = items.len() > limit as usize;
+        if !more && items.len() == limit as usize && fetch == u64::from(limit) {
+            let mut probe = query_params(query, user)?;
+            probe.push(p("limit", "1"));
+            probe.push(p("offset", (query.offset + u64::from(limit)).to_string()));
+            probe.push(p("select", "id"));
+            let rows: Vec<Value> = self.json(self.builder("Leads"), &probe, "", true).await?;
+            more = !rows.is_empty();
+        }
+        items.truncate(limit as usize);
+        let total = match (query.total, &query.cursor) {
+            (false, _) => None,
+            (true, None) => content_range_total(&headers),
+            // The total counts every matching lead, not just those after the cursor.
+            (true, Some(_)) => self.count(&LeadQuery { cursor: None, ..query.clone() }, user).await?,
+        };
+        let next_cursor =
+            if more { items.last().map(|last| Cursor::after(last, query).encode()) } else { None };
+        Ok(Page { items, total, limit, offset: query.offset, next_cursor })
+    }
+
+    async fn get_lead(&self, user: Uuid, lead_id: &str) -> Result<StoredLead> {
+        let params =
+            [p("select", "*"), p("user_uuid", format!("eq.{user}")), p("lead_id", format!("eq.{lead_id}"))];
+        let rows: Vec<LeadRow> = self.json(self.builder("Leads"), &params, "", true).await?;
+        rows.into_iter().next().map(LeadRow::into_stored).ok_or_else(|| not_found("lead", lead_id))
+    }
+
+    async fn update_lead(&self, user: Uuid, lead_id: &str, patch: &LeadPatch) -> Result<StoredLead> {
+        let current = self.get_lead(user, lead_id).await?;
+        let changed = patch.apply(&current.lead)?;
+        if changed != current.lead {
+            self.upsert_leads(user, std::slice::from_ref(&changed)).await?;
+        }
+        self.get_lead(user, lead_id).await
+    }
+
+    async fn delete_lead(&self, user: Uuid, lead_id: &str) -> Result<()> {
+        let params =
+            [p("user_uuid", format!("eq.{user}")), p("lead_id", format!("eq.{lead_id}")), p("select", "id")];
+        let rows: Vec<Value> =
+            self.json(self.builder("Leads").delete(), &params, "return=representation", true).await?;
+        if rows.is_empty() { Err(not_found("lead", lead_id)) } else { Ok(()) }
+    }
+
+    async fn add_salesperson(&self, user: Uuid, name: &str) -> Result<Salesperson> {
+        let name = salesperson_name(name)?;
+        let body = json!([{"user_uuid": user, "name": name}]).to_string();
+        let rows: Vec<Value> = self
+            .json(
+                self.builder("Salespeople").insert(body),
+                &[p("select", "id")],
+                "return=representation",
+                false,
+            )
+            .await
+            .map_err(|e| {
+                if is_unique_violation(&e) {
+                    ErrorKind::SalespersonExists { name: name.clone() }.into()
+                } else {
+                    e
+                }
+            })?;
+        let id = rows.first().and_then(|r| r.get("id")).and_then(|v| serde_json::from_value(v.clone()).ok());
+        self.salesperson_with_count(user, id.ok_or_else(|| not_found("salesperson", &name))?).await
+    }
+
+    async fn rename_salesperson(&self, user: Uuid, id: Uuid, name: &str) -> Result<Salesperson> {
+        let name = salesperson_name(name)?;
+        let body = json!({"p_user": user, "p_id": id, "p_name": name}).to_string();
+        let rows: Vec<SalespersonRow> = self
+            .json(self.builder("rpc/salesperson_rename").rpc(body), &[], "", false)
+            .await
+            .map_err(|e| {
+                if is_unique_violation(&e) {
+                    ErrorKind::SalespersonExists { name: name.clone() }.into()
+                } else {
+                    e
+                }
+            })?;
+        rows.into_iter().next().map(Salesperson::from).ok_or_else(|| not_found("salesperson", id))
+    }
+
+    async fn deactivate_salesperson(&self, user: Uuid, id: Uuid) -> Result<Salesperson> {
+        let params = [p("user_uuid", format!("eq.{user}")), p("id", format!("eq.{id}")), p("select", "id")];
+        let body = json!({"active": false}).to_string();
+        let rows: Vec<Value> = self
+            .json(self.builder("Salespeople").update(body), &params, "return=representation", true)
+            .await?;
+        if rows.is_empty() {
+            return Err(not_found("salesperson", id));
+        }
+        self.salesperson_with_count(user, id).await
+    }
+
+    async fn salespeople(&self, user: Uuid) -> Result<Vec<Salesperson>> {
+        let body = json!({ "p_user": user }).to_string();
+        let rows: Vec<SalespersonRow> =
+            self.json(self.builder("rpc/salespeople_with_counts").rpc(body), &[], "", true).await?;
+        Ok(rows.into_iter().map(Salesperson::from).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_and_escapes() {
+        assert_eq!(quote(r#"Trade Show, "Hall" \2"#), r#""Trade Show, \"Hall\" \\2""#);
+        assert_eq!(like_literal("50%_off\\"), "50\\%\\_off\\\\");
+    }
+
+    #[test]
+    fn query_parameters() {
+        let q: LeadQuery =
+            "status=Open,Won&source=Trade%20Show&interest_level=hot&salesperson=unassigned&q=a_b\
+                            &created_after=2026-01-01&sort=-interest_level,salesperson"
+                .parse()
+                .unwrap();
+        let user = Uuid::from_u128(1);
+        let params = query_params(&q, user).unwrap();
+        let get =
+            |k: &str| params.iter().filter(|(n, _)| n == k).map(|(_, v)| v.as_str()).collect::<Vec<_>>();
+        assert_eq!(get("user_uuid"), [format!("eq.{user}")]);
+        assert_eq!(get("interest_level"), ["in.(High)"]);
+        assert_eq!(get("created_at"), ["gte.2026-01-01T00:00:00.000000Z"]);
+        assert_eq!(
+            get("and"),
+            [
+                r#"(or(source.ilike."Trade Show"),or(status.ilike."Open",status.ilike."Won"),or(salesperson.is.null),or(lead_id.ilike."*a\\_b*",lead_name.ilike."*a\\_b*",contact_information.ilike."*a\\_b*"))"#
+            ]
+        );
+        assert_eq!(get("order"), ["interest_rank.desc.nullsfirst,salesperson.asc.nullslast,id.asc"]);
+    }
+}
