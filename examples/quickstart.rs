@@ -9,8 +9,8 @@
 use std::path::Path;
 
 use leads_core::{
-    ImportMode, ImportOptions, LeadQuery, MemoryStore, PasswordParams, Severity, Store, validate_reader,
-    write_rejected_csv,
+    ImportMode, ImportOptions, LeadQuery, MemoryStore, PasswordParams, Severity, Store, SupabaseOptions,
+    SupabaseStore, validate_reader, write_rejected_csv,
 };
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -65,17 +65,33 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     println!("Invalid rows, with an `errors` column, are in {} to fix and import again.", rejected.display());
 
-    pollster::block_on(store_and_query(&path))
+    match (std::env::var("SUPABASE_URL"), std::env::var("SUPABASE_KEY")) {
+        (Ok(url), Ok(key)) => {
+            let api = format!("{}/rest/v1", url.trim_end_matches('/'));
+            let store = SupabaseStore::new(&api, &key, SupabaseOptions::default())?;
+            println!("\nStore: SupabaseStore ({api}; SUPABASE_URL and SUPABASE_KEY are set)");
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+            runtime.block_on(store_and_query(&store, &path))
+        }
+        _ => {
+            println!(
+                "\nStore: MemoryStore (embedded, in memory; set SUPABASE_URL and SUPABASE_KEY for Supabase)"
+            );
+            pollster::block_on(store_and_query(&MemoryStore::new(), &path))
+        }
+    }
 }
 
-/// Imports the file for a demo user into the embedded store and queries it.
-async fn store_and_query(path: &Path) -> Result<(), Box<dyn std::error::Error>> {
-    let store = MemoryStore::new();
-    println!(
-        "
-Store: MemoryStore (embedded, in memory)"
-    );
-    let user = leads_core::register(&store, "demo", "demo-password", PasswordParams::default()).await?;
+/// Imports the file for a demo user into `store` and queries it.
+async fn store_and_query<S: Store>(store: &S, path: &Path) -> Result<(), Box<dyn std::error::Error>> {
+    let user = match leads_core::register(store, "demo", "demo-password", PasswordParams::default()).await {
+        Ok(user) => user,
+        // A second run on a persistent store: the demo user is there already.
+        Err(e) if e.code() == "username_taken" => {
+            store.find_user("demo").await?.ok_or("demo user vanished")?.user
+        }
+        Err(e) => return Err(e.into()),
+    };
     let file = std::fs::File::open(path)?;
     let done = store.import_csv(user.uuid, file, &ImportOptions::default(), ImportMode::SkipInvalid).await?;
     let o = done.imported;
@@ -86,11 +102,7 @@ Store: MemoryStore (embedded, in memory)"
 
     let query: LeadQuery = "status=Open&sort=-interest_level&limit=10&total=true".parse()?;
     let page = store.query(user.uuid, &query).await?;
-    println!(
-        "
-?{query} ({} matching):",
-        page.total.unwrap_or_default()
-    );
+    println!("\n?{query} ({} matching):", page.total.unwrap_or_default());
     println!("  {:<8} {:<18} {:<9} {:<12} Salesperson", "ID", "Name", "Interest", "Source");
     for l in page.items.iter().map(|s| &s.lead) {
         let salesperson = l.salesperson.as_deref().unwrap_or("-");
@@ -103,10 +115,7 @@ Store: MemoryStore (embedded, in memory)"
         println!("  ... more on the next page (cursor)");
     }
 
-    println!(
-        "
-Leads per salesperson:"
-    );
+    println!("\nLeads per salesperson:");
     for s in store.salespeople(user.uuid).await? {
         println!("  {:<16} {:>4}", s.name, s.lead_count);
     }
