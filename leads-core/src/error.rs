@@ -106,6 +106,21 @@ pub enum ErrorKind {
         /// What happened.
         message: String,
     },
+    /// Some batches of a bulk upsert were stored and some failed (after their retries). Running
+    /// the same upsert again converges: upserts are idempotent.
+    #[error("{} of {} batches were stored, {} failed (first error: {first_error})", committed.len(), committed.len() + failed.len(), failed.len())]
+    PartialUpsert {
+        /// Indexes (0-based) of the batches that were stored.
+        committed: Vec<usize>,
+        /// Indexes of the batches that failed.
+        failed: Vec<usize>,
+        /// Leads per batch (the last one may be shorter), after removing duplicate Lead IDs.
+        batch_size: usize,
+        /// What the stored batches did.
+        outcome: crate::store::UpsertOutcome,
+        /// The first failure, as text.
+        first_error: String,
+    },
     /// A strict import found errors, so nothing was stored; the report says what to fix.
     #[error("the file has errors ({} invalid rows); nothing was imported", report.invalid)]
     ImportRejected {
@@ -151,6 +166,7 @@ impl Error {
             ErrorKind::SalespersonExists { .. } => "salesperson_exists",
             ErrorKind::ImportRejected { .. } => "import_rejected",
             ErrorKind::Backend { .. } => "backend",
+            ErrorKind::PartialUpsert { .. } => "partial_upsert",
             ErrorKind::Http { .. } => "http",
         }
     }

@@ -80,7 +80,8 @@ pub use store::{
 };
 #[cfg(feature = "supabase")]
 pub use supabase::{
-    SupabaseOptions, SupabaseStore, query_params as postgrest_query_params, quote as postgrest_quote,
+    ProgressFn, SupabaseOptions, SupabaseStore, UpsertProgress, query_params as postgrest_query_params,
+    quote as postgrest_quote,
 };
 #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
 pub use time::system_clock;

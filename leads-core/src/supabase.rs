@@ -28,20 +28,62 @@ use crate::store::{
 use crate::time::Timestamp;
 use crate::user::{User, UserRecord};
 
+/// Where a bulk upsert has got: called after each batch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UpsertProgress {
+    /// Batches finished (stored or failed).
+    pub batches_done: usize,
+    /// Batches in all.
+    pub batches_total: usize,
+    /// Leads in the batches stored so far.
+    pub rows_stored: usize,
+    /// Leads in all (after removing duplicate Lead IDs).
+    pub rows_total: usize,
+}
+
+/// A progress callback.
+pub type ProgressFn = std::sync::Arc<dyn Fn(UpsertProgress) + Send + Sync>;
+
 /// How SupabaseStore talks to the server.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct SupabaseOptions {
     /// Per-request timeout (native targets). Default 30 s.
     pub timeout: Duration,
     /// Leads per upsert request. Default 500.
     pub batch_size: usize,
+    /// Upsert requests in flight at once. Default 4.
+    pub concurrency: usize,
     /// Extra attempts for idempotent requests on 429, 5xx and connection errors. Default 3.
     pub retries: u32,
+    /// Keep connections open between requests (default `true`).
+    pub keep_alive: bool,
+    /// Called after each upsert batch.
+    pub progress: Option<ProgressFn>,
+}
+
+impl std::fmt::Debug for SupabaseOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SupabaseOptions")
+            .field("timeout", &self.timeout)
+            .field("batch_size", &self.batch_size)
+            .field("concurrency", &self.concurrency)
+            .field("retries", &self.retries)
+            .field("keep_alive", &self.keep_alive)
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
 }
 
 impl Default for SupabaseOptions {
     fn default() -> Self {
-        SupabaseOptions { timeout: Duration::from_secs(30), batch_size: 500, retries: 3 }
+        SupabaseOptions {
+            timeout: Duration::from_secs(30),
+            batch_size: 500,
+            concurrency: 4,
+            retries: 3,
+            keep_alive: true,
+            progress: None,
+        }
     }
 }
 
@@ -300,7 +342,12 @@ impl SupabaseStore {
             }
             .into());
         }
-        let http = reqwest::Client::builder().build().map_err(|e| http_error(&e))?;
+        let mut http = reqwest::Client::builder();
+        #[cfg(not(target_arch = "wasm32"))]
+        if !options.keep_alive {
+            http = http.pool_max_idle_per_host(0);
+        }
+        let http = http.build().map_err(|e| http_error(&e))?;
         Ok(SupabaseStore { base, api_key: api_key.to_owned(), token: None, http, options })
     }
 
@@ -462,19 +509,62 @@ impl Store for SupabaseStore {
     }
 
     async fn upsert_leads(&self, user: Uuid, leads: &[Lead]) -> Result<UpsertOutcome> {
+        use futures_util::StreamExt as _;
         let unique: Vec<&Lead> = dedupe_last(leads);
-        let mut total = UpsertOutcome::default();
-        for batch in unique.chunks(self.options.batch_size.max(1)) {
+        let size = self.options.batch_size.max(1);
+        let batches: Vec<&[&Lead]> = unique.chunks(size).collect();
+        let total = batches.len();
+        let sends = batches.iter().enumerate().map(|(i, batch)| async move {
             let body = json!({"p_user": user, "p_leads": batch}).to_string();
             // The upsert is idempotent: retrying a batch converges to the same rows.
-            let value: Value = self.json(self.builder("rpc/leads_upsert").rpc(body), &[], "", true).await?;
-            let counts: UpsertOutcome =
-                serde_json::from_value(scalar(value, "leads_upsert")).map_err(|e| {
+            let result = async {
+                let value: Value =
+                    self.json(self.builder("rpc/leads_upsert").rpc(body), &[], "", true).await?;
+                serde_json::from_value::<UpsertOutcome>(scalar(value, "leads_upsert")).map_err(|e| {
                     Error::from(ErrorKind::Http { message: format!("unexpected upsert result: {e}") })
-                })?;
-            total += counts;
+                })
+            }
+            .await;
+            (i, batch.len(), result)
+        });
+        let mut outcome = UpsertOutcome::default();
+        let (mut committed, mut failed, mut first_error) = (Vec::new(), Vec::new(), None);
+        let mut results = futures_util::stream::iter(sends).buffer_unordered(self.options.concurrency.max(1));
+        let mut stored_rows = 0;
+        while let Some((i, rows, result)) = results.next().await {
+            match result {
+                Ok(counts) => {
+                    outcome += counts;
+                    committed.push(i);
+                    stored_rows += rows;
+                }
+                Err(e) => {
+                    failed.push(i);
+                    first_error.get_or_insert_with(|| e.to_string());
+                }
+            }
+            if let Some(progress) = &self.options.progress {
+                progress(UpsertProgress {
+                    batches_done: committed.len() + failed.len(),
+                    batches_total: total,
+                    rows_stored: stored_rows,
+                    rows_total: unique.len(),
+                });
+            }
         }
-        Ok(total)
+        if failed.is_empty() {
+            return Ok(outcome);
+        }
+        committed.sort_unstable();
+        failed.sort_unstable();
+        Err(ErrorKind::PartialUpsert {
+            committed,
+            failed,
+            batch_size: size,
+            outcome,
+            first_error: first_error.unwrap_or_default(),
+        }
+        .into())
     }
 
     async fn query(&self, user: Uuid, query: &LeadQuery) -> Result<Page> {
