@@ -19,13 +19,18 @@ fn params() -> PasswordParams {
     PasswordParams::insecure_for_tests()
 }
 
-/// Runs every part of the suite.
+/// Runs every part of the suite on an empty store.
 pub async fn run<S: Store>(store: &S) {
-    users(store).await;
-    let (a, b) = (Uuid::from_u128(0xA), Uuid::from_u128(0xB));
+    run_named(store, "", Uuid::from_u128(0xA), Uuid::from_u128(0xB)).await;
+}
+
+/// Runs the suite with usernames prefixed by `prefix` and leads owned by `a` and `b`, so it can
+/// run again on a store that keeps data (a live project).
+pub async fn run_named<S: Store>(store: &S, prefix: &str, a: Uuid, b: Uuid) {
+    users(store, prefix).await;
     // Owners of the fixture's leads (a database checks that leads belong to a user).
-    store.create_user(a, "owner_a", "not-a-real-hash").await.unwrap();
-    store.create_user(b, "owner_b", "not-a-real-hash").await.unwrap();
+    store.create_user(a, &format!("{prefix}owner_a"), "not-a-real-hash").await.unwrap();
+    store.create_user(b, &format!("{prefix}owner_b"), "not-a-real-hash").await.unwrap();
     imports(store, a, b).await;
     let all = everything(store, a).await;
     assert!(all.len() >= 500, "fixture has {} leads", all.len());
@@ -50,38 +55,44 @@ pub async fn everything<S: Store>(store: &S, user: Uuid) -> Vec<StoredLead> {
     }
 }
 
-async fn users<S: Store>(store: &S) {
+async fn users<S: Store>(store: &S, prefix: &str) {
+    let name = |n: &str| format!("{prefix}{n}");
     let signer = TokenSigner::new(SECRET).unwrap();
     let now = Timestamp::from_micros(1_900_000_000_000_000);
-    let ann = leads_core::register(store, "Ann.Lee", "correct horse", params()).await.unwrap();
-    let taken = leads_core::register(store, "ann.lee", "another pass", params()).await.unwrap_err();
+    let ann = leads_core::register(store, &name("Ann.Lee"), "correct horse", params()).await.unwrap();
+    let taken = leads_core::register(store, &name("ann.lee"), "another pass", params()).await.unwrap_err();
     assert!(matches!(taken.kind(), ErrorKind::UsernameTaken { .. }), "{taken}");
     assert_eq!(
         leads_core::register(store, "login", "whatever1", params()).await.unwrap_err().code(),
         "invalid_username"
     );
     assert_eq!(
-        leads_core::register(store, "bob", "short", params()).await.unwrap_err().code(),
+        leads_core::register(store, &name("bob"), "short", params()).await.unwrap_err().code(),
         "invalid_password"
     );
 
-    let session = leads_core::login(store, &signer, "ANN.LEE", "correct horse", params(), now).await.unwrap();
-    assert_eq!((session.uuid, session.username.as_str()), (ann.uuid, "Ann.Lee"));
+    let session =
+        leads_core::login(store, &signer, &name("ANN.LEE"), "correct horse", params(), now).await.unwrap();
+    assert_eq!((session.uuid, session.username.as_str()), (ann.uuid, name("Ann.Lee").as_str()));
     assert_eq!(signer.verify(&session.token, now).unwrap().sub, ann.uuid);
-    let wrong = leads_core::login(store, &signer, "ann.lee", "wrong horse", params(), now).await.unwrap_err();
+    let wrong =
+        leads_core::login(store, &signer, &name("ann.lee"), "wrong horse", params(), now).await.unwrap_err();
     let unknown =
-        leads_core::login(store, &signer, "nobody", "correct horse", params(), now).await.unwrap_err();
+        leads_core::login(store, &signer, &name("nobody"), "correct horse", params(), now).await.unwrap_err();
     assert_eq!((wrong.code(), unknown.code()), ("invalid_credentials", "invalid_credentials"));
     assert_eq!(wrong.to_string(), unknown.to_string(), "the same error for both");
 
     // A seed user with a plaintext password logs in once, and the password is hashed then.
-    let legacy = store.create_user(leads_core::new_uuid(), "legacy_user", "plain-text-pw").await.unwrap();
-    let s = leads_core::login(store, &signer, "legacy_user", "plain-text-pw", params(), now).await.unwrap();
+    let legacy =
+        store.create_user(leads_core::new_uuid(), &name("legacy_user"), "plain-text-pw").await.unwrap();
+    let s = leads_core::login(store, &signer, &name("legacy_user"), "plain-text-pw", params(), now)
+        .await
+        .unwrap();
     assert_eq!(s.uuid, legacy.uuid);
-    let stored = store.find_user("legacy_user").await.unwrap().unwrap().password;
+    let stored = store.find_user(&name("legacy_user")).await.unwrap().unwrap().password;
     assert!(stored.starts_with("$argon2id$"), "{stored}");
-    leads_core::login(store, &signer, "legacy_user", "plain-text-pw", params(), now).await.unwrap();
-    assert!(leads_core::login(store, &signer, "legacy_user", &stored, params(), now).await.is_err());
+    leads_core::login(store, &signer, &name("legacy_user"), "plain-text-pw", params(), now).await.unwrap();
+    assert!(leads_core::login(store, &signer, &name("legacy_user"), &stored, params(), now).await.is_err());
 }
 
 /// The fixture: a generated 600-row file (about 2% invalid rows) imported for `a`, and a few
@@ -353,6 +364,6 @@ async fn isolation<S: Store>(store: &S, a: Uuid, b: Uuid) {
     assert_eq!(store.delete_lead(b, "L-0000002").await.unwrap_err().code(), "not_found");
     store.get_lead(a, "L-0000002").await.unwrap();
     assert!(store.salespeople(b).await.unwrap().is_empty());
-    let nobody = Uuid::from_u128(0xC);
+    let nobody = leads_core::new_uuid();
     assert!(everything(store, nobody).await.is_empty());
 }
