@@ -6,6 +6,92 @@ use wasm_bindgen::prelude::*;
 
 use crate::error::{invalid_options, to_js_error};
 
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = r#"
+/** A stable issue code (DESIGN §4). */
+export type IssueCode =
+  | "empty_file" | "missing_column" | "duplicate_column" | "unknown_column" | "field_count"
+  | "required" | "too_long" | "invalid_choice" | "invalid_contact" | "duplicate_lead_id"
+  | "invalid_encoding" | "unclosed_quote" | "limit_exceeded";
+export type Encoding = "utf-8" | "utf-16le" | "utf-16be" | "windows-1252";
+export type Delimiter = "," | ";" | "	" | "|";
+export type LeadField =
+  | "lead_id" | "lead_name" | "contact_information" | "source" | "interest_level" | "status" | "salesperson";
+export type InterestLevel = "High" | "Medium" | "Low";
+
+/** Import options; every key is optional and unknown keys are an error. */
+export interface ImportOptions {
+  encoding?: Encoding | null;
+  delimiter?: Delimiter | null;
+  statuses?: string[] | null;
+  interest_synonyms?: boolean;
+  aliases?: Record<string, LeadField>;
+  max_issues?: number;
+  max_bytes?: number;
+  max_rows?: number;
+  max_field_bytes?: number;
+}
+
+export interface Column {
+  index: number;
+  header: string;
+  field: LeadField | null;
+  match: "exact" | "normalized" | "alias" | "unknown";
+}
+
+export interface Issue {
+  line: number | null;
+  record: number | null;
+  column: string | null;
+  field: LeadField | null;
+  value: string | null;
+  code: IssueCode;
+  severity: "error" | "warning";
+  message: string;
+}
+
+/** The canonical report: the same JSON in Rust, the browser and Python. */
+export interface Report {
+  encoding: Encoding;
+  delimiter: Delimiter;
+  columns: Column[];
+  rows: number;
+  valid: number;
+  invalid: number;
+  issues: Issue[];
+  issues_truncated: boolean;
+}
+
+export interface Lead {
+  lead_id: string;
+  lead_name: string;
+  contact_information: string;
+  source: string;
+  interest_level: InterestLevel;
+  status: string;
+  salesperson: string | null;
+}
+
+export interface Validation {
+  report: Report;
+  leads: Lead[];
+}
+
+export interface Progress {
+  bytes: number;
+  rows: number;
+  valid: number;
+  invalid: number;
+}
+
+/** Errors thrown by this package: real `Error`s with the core's stable `code`. */
+export interface LeadsError extends Error {
+  code: "invalid_option" | string;
+  /** The option or parameter concerned, when there is one. */
+  data?: string;
+}
+"#;
+
 /// Options go through their JSON form, so unknown keys and bad values get the same errors as in
 /// Rust and Python.
 fn options(value: JsValue) -> Result<ImportOptions, JsValue> {
@@ -32,14 +118,17 @@ struct Validation<'a> {
 }
 
 /// Validates a whole file: `{report, leads}`.
-#[wasm_bindgen]
-pub fn validate(bytes: &[u8], options_value: JsValue) -> Result<JsValue, JsValue> {
+#[wasm_bindgen(unchecked_return_type = "Validation")]
+pub fn validate(
+    bytes: &[u8],
+    #[wasm_bindgen(unchecked_param_type = "ImportOptions | null | undefined")] options_value: JsValue,
+) -> Result<JsValue, JsValue> {
     let v = leads_core::validate(bytes, &options(options_value)?).map_err(|e| to_js_error(&e))?;
     to_js(&Validation { report: &v.report, leads: &v.leads })
 }
 
 /// Every issue code, in the documented order.
-#[wasm_bindgen(js_name = issueCodes)]
+#[wasm_bindgen(js_name = issueCodes, unchecked_return_type = "IssueCode[]")]
 pub fn issue_codes() -> Vec<String> {
     leads_core::IssueCode::ALL.iter().map(|c| c.as_str().to_owned()).collect()
 }
@@ -54,7 +143,9 @@ pub struct Validator {
 impl Validator {
     /// A validator for `options` (or the defaults).
     #[wasm_bindgen(constructor)]
-    pub fn new(options_value: JsValue) -> Result<Validator, JsValue> {
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "ImportOptions | null | undefined")] options_value: JsValue,
+    ) -> Result<Validator, JsValue> {
         let inner = leads_core::Validator::new(&options(options_value)?).map_err(|e| to_js_error(&e))?;
         Ok(Validator { inner })
     }
@@ -65,13 +156,14 @@ impl Validator {
     }
 
     /// The valid leads completed since the last call.
-    #[wasm_bindgen(js_name = takeLeads)]
+    #[wasm_bindgen(js_name = takeLeads, unchecked_return_type = "Lead[]")]
     pub fn take_leads(&mut self) -> Result<JsValue, JsValue> {
         let leads: Vec<leads_core::Lead> = self.inner.drain_leads().collect();
         to_js(&leads)
     }
 
     /// `{bytes, rows, valid, invalid}` so far.
+    #[wasm_bindgen(unchecked_return_type = "Progress")]
     pub fn progress(&self) -> Result<JsValue, JsValue> {
         let p = self.inner.progress();
         to_js(
@@ -82,6 +174,7 @@ impl Validator {
     }
 
     /// Ends the input; returns the report (leads not yet taken stay available).
+    #[wasm_bindgen(unchecked_return_type = "Report")]
     pub fn finish(&mut self) -> Result<JsValue, JsValue> {
         to_js(&self.inner.finish())
     }
