@@ -21,6 +21,7 @@ pub(crate) fn error_tuple(e: &leads_core::Error) -> (String, String, Option<Stri
 fn _leads(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(validator::validate_json, m)?)?;
     m.add_function(wrap_pyfunction!(validator::issue_codes, m)?)?;
+    m.add_function(wrap_pyfunction!(validator::rejected_csv, m)?)?;
     m.add_class::<validator::Validator>()?;
     Ok(())
 }

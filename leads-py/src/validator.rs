@@ -30,6 +30,19 @@ fn core_error(e: leads_core::Error) -> PyErr {
     pyo3::exceptions::PyValueError::new_err(error_tuple(&e))
 }
 
+/// The invalid rows as CSV bytes (original columns plus `errors`).
+#[pyfunction]
+#[pyo3(signature = (data, options_json=None))]
+pub(crate) fn rejected_csv(py: Python<'_>, data: &[u8], options_json: Option<&str>) -> PyResult<Vec<u8>> {
+    py.detach(|| {
+        let v = options(options_json).and_then(|o| leads_core::validate(data, &o))?;
+        let mut out = Vec::new();
+        leads_core::write_rejected_csv(&mut out, &v.report, &v.rejected)?;
+        Ok(out)
+    })
+    .map_err(core_error)
+}
+
 /// Every issue code, in the documented order.
 #[pyfunction]
 pub(crate) fn issue_codes() -> Vec<&'static str> {

@@ -52,3 +52,11 @@ def test_errors_are_leads_errors_of_the_right_family() -> None:
     with pytest.raises(leads.InvalidOptionError, match="colour"):
         leads.Validator({"colour": "red"})
     assert len(leads.ISSUE_CODES) == 13 and leads.ISSUE_CODES[0] == "empty_file"
+
+
+def test_rejected_rows_export() -> None:
+    csv = b"Lead ID,Lead Name,Contact Information,Source,Interest Level,Status\r\nL-1,=SUM(A1),nobody,Web,High,New\r\nL-2,Bo,bo@example.com,Web,High,New\r\n"
+    out = leads.rejected_csv(csv).decode("utf-8-sig").splitlines()
+    assert out[0] == "Lead ID,Lead Name,Contact Information,Source,Interest Level,Status,errors"
+    assert out[1].startswith("L-1,'=SUM(A1),nobody,Web,High,New,")
+    assert "is neither" in out[1] and len(out) == 2

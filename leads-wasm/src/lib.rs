@@ -5,4 +5,4 @@ mod error;
 mod validator;
 
 pub use error::to_js_error;
-pub use validator::{Validator, issue_codes, validate};
+pub use validator::{Validator, issue_codes, rejected_csv, validate};

@@ -127,6 +127,19 @@ pub fn validate(
     to_js(&Validation { report: &v.report, leads: &v.leads })
 }
 
+/// The invalid rows as a CSV file for a person to fix: the original columns plus `errors`, the
+/// file's delimiter, a UTF-8 BOM, CRLF, formula-looking cells neutralised.
+#[wasm_bindgen(js_name = rejectedCsv)]
+pub fn rejected_csv(
+    bytes: &[u8],
+    #[wasm_bindgen(unchecked_param_type = "ImportOptions | null | undefined")] options_value: JsValue,
+) -> Result<Vec<u8>, JsValue> {
+    let v = leads_core::validate(bytes, &options(options_value)?).map_err(|e| to_js_error(&e))?;
+    let mut out = Vec::new();
+    leads_core::write_rejected_csv(&mut out, &v.report, &v.rejected).map_err(|e| to_js_error(&e))?;
+    Ok(out)
+}
+
 /// Every issue code, in the documented order.
 #[wasm_bindgen(js_name = issueCodes, unchecked_return_type = "IssueCode[]")]
 pub fn issue_codes() -> Vec<String> {

@@ -67,3 +67,12 @@ test("errors are Error objects with a code", () => {
   );
   assert.deepStrictEqual(leads.issueCodes().length, 13);
 });
+
+test("rejected rows export as CSV", () => {
+  const csv = "Lead ID;Lead Name;Contact Information;Source;Interest Level;Status\r\nL-1;+1 555 010 0100;nobody;Web;High;New\r\nL-2;Bo;bo@example.com;Web;High;New\r\n";
+  const out = new TextDecoder().decode(leads.rejectedCsv(new TextEncoder().encode(csv)));
+  const lines = out.replace(/^\uFEFF/, "").split("\r\n").filter(Boolean);
+  assert.equal(lines[0], "Lead ID;Lead Name;Contact Information;Source;Interest Level;Status;errors");
+  assert.ok(lines[1].startsWith("L-1;+1 555 010 0100;nobody;"), lines[1]);
+  assert.equal(lines.length, 2);
+});

@@ -37,6 +37,7 @@ __all__ = [
     "NotFoundError",
     "ISSUE_CODES",
     "Validator",
+    "rejected_csv",
     "validate",
 ]
 
@@ -55,6 +56,14 @@ def validate(data: bytes, options: Optional[Dict[str, Any]] = None) -> Dict[str,
     text = _native(lambda: _leads.validate_json(bytes(data), _options_json(options)))
     result: Dict[str, Any] = json.loads(text)
     return result
+
+
+def rejected_csv(data: bytes, options: Optional[Dict[str, Any]] = None) -> bytes:
+    """The invalid rows of a file as CSV bytes for a person to fix and re-upload: the original
+    columns plus an ``errors`` column, the file's delimiter, a UTF-8 BOM, CRLF line ends, and
+    formula-looking cells neutralised (valid phone numbers excepted)."""
+    out: bytes = _native(lambda: _leads.rejected_csv(bytes(data), _options_json(options)))
+    return out
 
 
 class Validator:

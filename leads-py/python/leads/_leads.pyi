@@ -4,10 +4,11 @@ package instead: it turns the JSON this module returns into dicts and its errors
 
 from typing import List, Optional, Tuple, final
 
-__all__ = ["validate_json", "issue_codes", "Validator"]
+__all__ = ["validate_json", "issue_codes", "rejected_csv", "Validator"]
 
 def validate_json(data: bytes, options_json: Optional[str] = None) -> str: ...
 def issue_codes() -> List[str]: ...
+def rejected_csv(data: bytes, options_json: Optional[str] = None) -> bytes: ...
 
 @final
 class Validator:
