@@ -4,6 +4,7 @@
 
 use pyo3::prelude::*;
 
+mod store;
 mod validator;
 
 /// A core error as `(code, message, data)`, for `leads.errors` to raise as the right class.
@@ -11,6 +12,7 @@ pub(crate) fn error_tuple(e: &leads_core::Error) -> (String, String, Option<Stri
     let data = match e.kind() {
         leads_core::ErrorKind::InvalidOption { option, .. } => Some(option.clone()),
         leads_core::ErrorKind::InvalidQuery { parameter, .. } => Some(parameter.clone()),
+        leads_core::ErrorKind::ImportRejected { report } => serde_json::to_string(report).ok(),
         _ => None,
     };
     (e.code().to_owned(), e.to_string(), data)
@@ -23,5 +25,6 @@ fn _leads(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(validator::issue_codes, m)?)?;
     m.add_function(wrap_pyfunction!(validator::rejected_csv, m)?)?;
     m.add_class::<validator::Validator>()?;
+    m.add_class::<store::Store>()?;
     Ok(())
 }

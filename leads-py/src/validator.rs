@@ -26,7 +26,7 @@ pub(crate) fn validate_json(py: Python<'_>, data: &[u8], options_json: Option<&s
 
 /// A core error as `ValueError(code, message, data)`, which `leads.errors` raises as the right
 /// `LeadsError` subclass.
-fn core_error(e: leads_core::Error) -> PyErr {
+pub(crate) fn core_error(e: leads_core::Error) -> PyErr {
     pyo3::exceptions::PyValueError::new_err(error_tuple(&e))
 }
 

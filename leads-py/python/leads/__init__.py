@@ -17,6 +17,7 @@ from . import _leads
 from .errors import (
     AuthError,
     ConflictError,
+    ImportRejectedError,
     InvalidInputError,
     InvalidOptionError,
     InvalidQueryError,
@@ -25,16 +26,21 @@ from .errors import (
     NotFoundError,
     _native,
 )
+from .store import LeadsStore, MemoryStore, SupabaseStore
 
 __all__ = [
     "AuthError",
     "ConflictError",
+    "ImportRejectedError",
     "InvalidInputError",
     "InvalidOptionError",
     "InvalidQueryError",
     "LeadsError",
     "LeadsIOError",
+    "LeadsStore",
+    "MemoryStore",
     "NotFoundError",
+    "SupabaseStore",
     "ISSUE_CODES",
     "Validator",
     "rejected_csv",

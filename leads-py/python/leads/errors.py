@@ -4,7 +4,8 @@ Python exceptions."""
 
 from __future__ import annotations
 
-from typing import Callable, Optional, TypeVar
+import json
+from typing import Any, Callable, Dict, Optional, TypeVar
 
 T = TypeVar("T")
 
@@ -47,7 +48,17 @@ class ConflictError(LeadsError, ValueError):
 
 
 class LeadsIOError(LeadsError, OSError):
-    """Reading input failed."""
+    """Reading input failed, or the server could not be reached or answered with an error."""
+
+
+class ImportRejectedError(LeadsError, ValueError):
+    """A strict import found errors (or the file has a file-level error): nothing was stored.
+    ``report`` is the validation report, as a dict."""
+
+    @property
+    def report(self) -> Dict[str, Any]:
+        parsed: Dict[str, Any] = json.loads(self.data) if self.data else {}
+        return parsed
 
 
 _BY_CODE = {
@@ -62,6 +73,10 @@ _BY_CODE = {
     "username_taken": ConflictError,
     "salesperson_exists": ConflictError,
     "io": LeadsIOError,
+    "backend": LeadsIOError,
+    "http": LeadsIOError,
+    "partial_upsert": LeadsIOError,
+    "import_rejected": ImportRejectedError,
 }
 
 
