@@ -26,5 +26,6 @@ fn _leads(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(validator::rejected_csv, m)?)?;
     m.add_class::<validator::Validator>()?;
     m.add_class::<store::Store>()?;
+    m.add_function(wrap_pyfunction!(store::verify_token, m)?)?;
     Ok(())
 }

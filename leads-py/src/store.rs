@@ -49,6 +49,13 @@ macro_rules! with_store {
     }};
 }
 
+/// Verifies a token issued by `login` with `jwt_secret`; returns its claims as JSON.
+#[pyfunction]
+pub(crate) fn verify_token(token: &str, jwt_secret: &str) -> PyResult<String> {
+    let signer = TokenSigner::new(jwt_secret).map_err(core_error)?;
+    json(&signer.verify(token, Timestamp::now()).map_err(core_error)?)
+}
+
 /// Drives a future that never waits on I/O (MemoryStore) to completion.
 fn pollster_block_on<F: Future>(future: F) -> F::Output {
     use std::task::{Context, Poll, Waker};
@@ -93,6 +100,11 @@ impl Store {
         let params = self.params;
         let user = with_store!(self, py, |s| leads_core::register(s, username, password, params))?;
         json(&user)
+    }
+
+    fn find_user(&self, py: Python<'_>, username: &str) -> PyResult<Option<String>> {
+        let record = with_store!(self, py, |s| s.find_user(username))?;
+        record.map(|r| json(&r.user)).transpose()
     }
 
     fn login(&self, py: Python<'_>, username: &str, password: &str, jwt_secret: &str) -> PyResult<String> {

@@ -45,6 +45,7 @@ __all__ = [
     "Validator",
     "rejected_csv",
     "validate",
+    "verify_token",
 ]
 
 #: Every issue code a report can hold, in the documented order.
@@ -53,6 +54,13 @@ ISSUE_CODES: Tuple[str, ...] = tuple(_leads.issue_codes())
 
 def _options_json(options: Optional[Dict[str, Any]]) -> Optional[str]:
     return None if options is None else json.dumps(options)
+
+
+def verify_token(token: str, jwt_secret: str) -> Dict[str, Any]:
+    """Checks a token from ``login`` (HS256 only; expired, forged or ``alg: none`` tokens raise
+    ``InvalidInputError``) and returns its claims: ``{"sub", "role", "aud", "iat", "exp"}``."""
+    claims: Dict[str, Any] = json.loads(_native(lambda: _leads.verify_token(token, jwt_secret)))
+    return claims
 
 
 def validate(data: bytes, options: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:

@@ -23,6 +23,12 @@ class LeadsStore:
         user: Dict[str, Any] = json.loads(_native(lambda: self._native.register(username, password)))
         return user
 
+    def find_user(self, username: str) -> Optional[Dict[str, Any]]:
+        """A user by username (case-insensitive): ``{"uuid", "username", "created_at"}`` or None."""
+        text = _native(lambda: self._native.find_user(username))
+        user: Optional[Dict[str, Any]] = None if text is None else json.loads(text)
+        return user
+
     def login(self, username: str, password: str, jwt_secret: str) -> Dict[str, Any]:
         """Logs in: ``{"uuid", "username", "token"}`` (an HS256 JWT signed with ``jwt_secret``).
         Raises ``AuthError`` for an unknown user or a wrong password alike."""

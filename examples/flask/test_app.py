@@ -1,0 +1,90 @@
+"""The Flask stand-in, through Flask's test client, on the embedded store."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any, Dict
+
+import pytest
+from flask.testing import FlaskClient
+
+import leads
+from app import create_app
+
+SECRET = "flask-test-secret-of-at-least-32-bytes!"
+CSV = (
+    b"Lead ID,Lead Name,Contact Information,Source,Interest Level,Status,Assigned Salesperson\n"
+    b"L-1,Ada,ada@example.com,Website,Hot,Open,Grace\n"
+    b"L-2,Alan,alan@example,Referral,Low,Open,\n"
+    b"L-3,Edsger,+31 20 555 0101,Website,Medium,Won,Grace\n"
+)
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> FlaskClient:
+    (tmp_path / "leads.csv").write_bytes(CSV)
+    app = create_app(leads.MemoryStore(fast_passwords=True), SECRET, str(tmp_path), max_upload_bytes=10_000)
+    return app.test_client()
+
+
+def auth(c: FlaskClient, name: str) -> Dict[str, str]:
+    c.post("/user", json={"username": name, "password": "correct horse"})
+    token = c.post("/login", json={"username": name, "password": "correct horse"}).get_json()["token"]
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_users(client: FlaskClient) -> None:
+    r = client.post("/user", json={"username": "ann", "password": "correct horse"})
+    assert r.status_code == 201 and r.get_json()["username"] == "ann"
+    r = client.put("/user", json={"username": "ANN", "password": "correct horse"})
+    assert r.status_code == 409 and r.get_json()["error"]["code"] == "username_taken"
+    assert client.post("/user", json={"username": "login", "password": "correct horse"}).status_code == 400
+    r = client.post("/login", json={"username": "ann", "password": "correct horse"})
+    assert r.status_code == 200 and set(r.get_json()) == {"uuid", "username", "token"}
+    for body in ({"username": "ann", "password": "wrong"}, {"username": "nobody", "password": "correct horse"}):
+        r = client.post("/login", json=body)
+        assert r.status_code == 401 and r.get_json()["error"]["code"] == "invalid_credentials"
+
+
+def test_import_modes_and_errors(client: FlaskClient) -> None:
+    h = auth(client, "ann")
+    r = client.post("/ann", headers=h, data={"file": (io.BytesIO(CSV), "leads.csv")})
+    assert r.status_code == 422 and r.get_json()["report"]["invalid"] == 1
+    r = client.post("/ann?mode=skip_invalid", headers=h, data={"file": (io.BytesIO(CSV), "leads.csv")})
+    assert r.status_code == 200 and r.get_json()["imported"] == {"inserted": 2, "updated": 0, "unchanged": 0}
+    r = client.post("/ann", headers=h, json={"path": "leads.csv"}, query_string={"mode": "skip_invalid"})
+    assert r.status_code == 200 and r.get_json()["imported"]["unchanged"] == 2
+    assert client.post("/ann", headers=h, json={"path": "../etc/passwd"}).status_code == 404
+    big = b"x" * 20_000
+    assert client.post("/ann", headers=h, data={"file": (io.BytesIO(big), "big.csv")}).status_code == 413
+
+
+def test_auth_is_required_and_per_user(client: FlaskClient) -> None:
+    h_ann, h_bob = auth(client, "ann"), auth(client, "bob")
+    assert client.get("/ann").status_code == 401
+    assert client.get("/ann", headers={"Authorization": "Bearer forged.token.here"}).status_code == 401
+    assert client.get("/ann", headers=h_bob).status_code == 403
+    assert client.get("/ann", headers=h_ann).status_code == 200
+
+
+def test_query_edit_delete_and_salespeople(client: FlaskClient) -> None:
+    h = auth(client, "ann")
+    client.post("/ann?mode=skip_invalid", headers=h, data={"file": (io.BytesIO(CSV), "leads.csv")})
+    page: Dict[str, Any] = client.get("/ann?source=website&sort=-interest_level&total=true", headers=h).get_json()
+    assert page["total"] == 2 and [l["lead_id"] for l in page["items"]] == ["L-1", "L-3"]
+    r = client.get("/ann?colour=red", headers=h)
+    assert r.status_code == 400 and r.get_json()["error"]["code"] == "invalid_query"
+    r = client.patch("/ann/leads/L-1", headers=h, json={"status": "won"})
+    assert r.status_code == 200 and r.get_json()["status"] == "Won"
+    assert client.patch("/ann/leads/L-1", headers=h, json={"contact_information": "x"}).status_code == 400
+    assert client.delete("/ann/leads/L-3", headers=h).status_code == 204
+    assert client.delete("/ann/leads/L-3", headers=h).status_code == 404
+    people = client.get("/ann/salespeople", headers=h).get_json()
+    assert [(p["name"], p["lead_count"]) for p in people] == [("Grace", 1)]
+    r = client.post("/ann/salespeople", headers=h, json={"name": "Jane"})
+    assert r.status_code == 201
+    jane = r.get_json()["id"]
+    assert client.post("/ann/salespeople", headers=h, json={"name": "jane"}).status_code == 409
+    r = client.patch(f"/ann/salespeople/{jane}", headers=h, json={"name": "Jane Roe", "active": False})
+    assert r.status_code == 200 and (r.get_json()["name"], r.get_json()["active"]) == ("Jane Roe", False)
