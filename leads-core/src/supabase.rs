@@ -463,8 +463,12 @@ async fn backoff(attempt: u32) {
     let _ = attempt;
 }
 
-fn is_unique_violation(e: &Error) -> bool {
-    matches!(e.kind(), ErrorKind::Backend { code: Some(code), .. } if code == "23505")
+/// A unique-constraint violation (SQLSTATE 23505) as the store's own error; others unchanged.
+fn on_conflict(e: Error, conflict: impl FnOnce() -> ErrorKind) -> Error {
+    match e.kind() {
+        ErrorKind::Backend { code: Some(code), .. } if code == "23505" => conflict().into(),
+        _ => e,
+    }
 }
 
 fn p(name: &str, value: impl Into<String>) -> (String, String) {
@@ -477,13 +481,7 @@ impl Store for SupabaseStore {
         let rows: Vec<UserRow> = self
             .json(self.builder("Users").insert(body), &[], "return=representation", false)
             .await
-            .map_err(|e| {
-                if is_unique_violation(&e) {
-                    ErrorKind::UsernameTaken { username: username.to_owned() }.into()
-                } else {
-                    e
-                }
-            })?;
+            .map_err(|e| on_conflict(e, || ErrorKind::UsernameTaken { username: username.to_owned() }))?;
         let row = rows.into_iter().next().ok_or_else(|| not_found("user", uuid))?;
         Ok(User { uuid: row.uuid, username: row.user_name, created_at: row.created_at })
     }
@@ -643,13 +641,7 @@ impl Store for SupabaseStore {
                 false,
             )
             .await
-            .map_err(|e| {
-                if is_unique_violation(&e) {
-                    ErrorKind::SalespersonExists { name: name.clone() }.into()
-                } else {
-                    e
-                }
-            })?;
+            .map_err(|e| on_conflict(e, || ErrorKind::SalespersonExists { name: name.clone() }))?;
         let id = rows.first().and_then(|r| r.get("id")).and_then(|v| serde_json::from_value(v.clone()).ok());
         self.salesperson_with_count(user, id.ok_or_else(|| not_found("salesperson", &name))?).await
     }
@@ -660,13 +652,7 @@ impl Store for SupabaseStore {
         let rows: Vec<SalespersonRow> = self
             .json(self.builder("rpc/salesperson_rename").rpc(body), &[], "", false)
             .await
-            .map_err(|e| {
-                if is_unique_violation(&e) {
-                    ErrorKind::SalespersonExists { name: name.clone() }.into()
-                } else {
-                    e
-                }
-            })?;
+            .map_err(|e| on_conflict(e, || ErrorKind::SalespersonExists { name: name.clone() }))?;
         rows.into_iter().next().map(Salesperson::from).ok_or_else(|| not_found("salesperson", id))
     }
 

@@ -10,7 +10,6 @@ import base64
 import hashlib
 import hmac
 import json
-import os
 import subprocess
 import time
 import urllib.error
@@ -22,7 +21,7 @@ from typing import Any, Iterator, Optional, Tuple
 import psycopg
 import pytest
 
-from test_migrations import A, B, MIGRATIONS, SHIM, add_lead, add_user, lead_json, migrate
+from test_migrations import A, B, MIGRATIONS, add_lead, add_user, lead_json, migrate, scratch_database
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "api-test-secret-of-at-least-32-bytes!!"
@@ -44,15 +43,12 @@ def token(user: uuid.UUID, secret: str = SECRET, exp_in: int = 3600, alg: str = 
 
 @pytest.fixture(scope="module")
 def api() -> Iterator[Tuple[str, psycopg.Connection]]:
-    url = os.environ.get("LEADS_PG_URL")
-    if not url:
-        pytest.fail("LEADS_PG_URL is not set: run ./scripts/test")
-    name = f"leads_api_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(url, autocommit=True) as admin:
-        admin.execute(f'create database "{name}"')
-    db_url = url.rsplit("/", 1)[0] + "/" + name
-    conn = psycopg.connect(db_url, autocommit=True)
-    conn.execute(SHIM.read_text())
+    with scratch_database("leads_api") as (db_url, conn):
+        yield from serve(db_url, conn)
+
+
+def serve(db_url: str, conn: psycopg.Connection) -> Iterator[Tuple[str, psycopg.Connection]]:
+    """Migrates, adds two users with a lead each, and serves the database through postrust."""
     migrate(conn, MIGRATIONS)
     add_user(conn, A, "ann")
     add_user(conn, B, "bob")
@@ -65,9 +61,6 @@ def api() -> Iterator[Tuple[str, psycopg.Connection]]:
         yield base, conn
     finally:
         subprocess.run([str(ROOT / "scripts" / "postrust"), "stop"], check=False)
-        conn.close()
-        with psycopg.connect(url, autocommit=True) as admin:
-            admin.execute(f'drop database "{name}" with (force)')
 
 
 def call(base: str, method: str, path: str, tok: Optional[str] = None, body: Any = None) -> Tuple[int, Any]:

@@ -8,7 +8,8 @@ from __future__ import annotations
 import os
 import uuid
 from pathlib import Path
-from typing import Iterator, List
+from contextlib import contextmanager
+from typing import Iterator, List, Tuple
 
 import psycopg
 import pytest
@@ -20,21 +21,30 @@ A = uuid.UUID(int=0xA)
 B = uuid.UUID(int=0xB)
 
 
-@pytest.fixture
-def db() -> Iterator[psycopg.Connection]:
+@contextmanager
+def scratch_database(prefix: str) -> Iterator[Tuple[str, psycopg.Connection]]:
+    """A new database with the Supabase shim (no migrations yet): its URL and a connection;
+    dropped afterwards."""
     url = os.environ.get("LEADS_PG_URL")
     if not url:
         pytest.fail("LEADS_PG_URL is not set: run ./scripts/test, or scripts/pg start and export it")
-    name = f"leads_test_{uuid.uuid4().hex[:12]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(url, autocommit=True) as admin:
         admin.execute(f'create database "{name}"')
+    db_url = url.rsplit("/", 1)[0] + "/" + name
     try:
-        with psycopg.connect(url.rsplit("/", 1)[0] + "/" + name, autocommit=True) as conn:
+        with psycopg.connect(db_url, autocommit=True) as conn:
             conn.execute(SHIM.read_text())
-            yield conn
+            yield db_url, conn
     finally:
         with psycopg.connect(url, autocommit=True) as admin:
             admin.execute(f'drop database "{name}" with (force)')
+
+
+@pytest.fixture
+def db() -> Iterator[psycopg.Connection]:
+    with scratch_database("leads_test") as (_, conn):
+        yield conn
 
 
 def migrate(conn: psycopg.Connection, files: List[Path]) -> None:
