@@ -75,8 +75,8 @@ pub use schema::{
     MAX_SOURCE_CHARS, UnknownName, normalize_header,
 };
 pub use store::{
-    IMPORT_BATCH, ImportMode, Imported, LeadPatch, Page, Salesperson, Store, StoredLead, UpsertOutcome,
-    dedupe_last, matches,
+    IMPORT_BATCH, ImportMode, ImportProgress, Imported, LeadPatch, Page, Salesperson, Store, StoredLead,
+    UpsertOutcome, dedupe_last, matches,
 };
 #[cfg(feature = "supabase")]
 pub use supabase::{

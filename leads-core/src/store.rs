@@ -17,7 +17,7 @@ use crate::rules::{Checked, Rules, trim};
 use crate::schema::{Field, InterestLevel};
 use crate::time::Timestamp;
 use crate::user::{User, UserRecord};
-use crate::validator::Validator;
+use crate::validator::{Progress, Validator};
 
 /// Leads sent to the store per call during an import.
 pub const IMPORT_BATCH: usize = 1000;
@@ -310,9 +310,25 @@ pub trait Store {
     async fn import_csv<R: Read>(
         &self,
         user: Uuid,
+        input: R,
+        options: &ImportOptions,
+        mode: ImportMode,
+    ) -> Result<Imported> {
+        self.import_csv_with_progress(user, input, options, mode, &mut |_| {}).await
+    }
+
+    /// [`import_csv`](Store::import_csv), calling `progress` after every chunk read (64 KiB)
+    /// and after every stored batch.
+    ///
+    /// # Errors
+    /// As [`import_csv`](Store::import_csv).
+    async fn import_csv_with_progress<R: Read>(
+        &self,
+        user: Uuid,
         mut input: R,
         options: &ImportOptions,
         mode: ImportMode,
+        progress: &mut dyn FnMut(&ImportProgress),
     ) -> Result<Imported> {
         let mut v = Validator::new(options)?.keep_rejected(false);
         let mut imported = UpsertOutcome::default();
@@ -334,6 +350,7 @@ pub trait Store {
                 }
                 pending.clear();
             }
+            progress(&ImportProgress { validation: v.progress(), stored: imported });
             if v.is_stopped() {
                 break;
             }
@@ -347,9 +364,19 @@ pub trait Store {
         }
         for batch in pending.chunks(IMPORT_BATCH) {
             imported += self.upsert_leads(user, batch).await?;
+            progress(&ImportProgress { validation: v.progress(), stored: imported });
         }
         Ok(Imported { report, imported })
     }
+}
+
+/// How far an import has got: the validation so far and what has been stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ImportProgress {
+    /// Bytes read, rows validated, valid and invalid so far.
+    pub validation: Progress,
+    /// Leads stored so far (in strict mode nothing is stored before the whole file is checked).
+    pub stored: UpsertOutcome,
 }
 
 /// Whether a lead matches a query's filters.

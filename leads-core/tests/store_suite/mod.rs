@@ -113,8 +113,16 @@ async fn imports<S: Store>(store: &S, a: Uuid, b: Uuid) {
     let first = store.import_csv(a, &csv[..], &options, ImportMode::SkipInvalid).await.unwrap();
     assert_eq!(first.imported.inserted, first.report.valid);
     assert_eq!((first.imported.updated, first.imported.unchanged), (0, 0));
-    let again = store.import_csv(a, &csv[..], &options, ImportMode::SkipInvalid).await.unwrap();
+    let mut seen: Vec<leads_core::ImportProgress> = Vec::new();
+    let again = store
+        .import_csv_with_progress(a, &csv[..], &options, ImportMode::SkipInvalid, &mut |p| seen.push(*p))
+        .await
+        .unwrap();
     assert_eq!(again.imported.unchanged, first.report.valid, "re-import changes nothing");
+    let last = seen.last().expect("progress was reported");
+    assert_eq!((last.validation.bytes, last.validation.rows), (csv.len() as u64, again.report.rows));
+    assert_eq!(last.stored, again.imported);
+    assert!(seen.windows(2).all(|w| w[0].validation.bytes <= w[1].validation.bytes));
     assert_eq!((again.imported.inserted, again.imported.updated), (0, 0));
     assert_eq!(everything(store, a).await.len() as u64, first.report.valid);
 
