@@ -325,14 +325,17 @@ fn scalar(value: Value, function: &str) -> Value {
 }
 
 impl SupabaseStore {
-    /// A store on the PostgREST API at `api_url` (a Supabase project's `https://<ref>.supabase.co/rest/v1`,
-    /// or any PostgREST base URL) with `api_key` (a publishable key with a user token, or, on a server only,
-    /// the service key).
+    /// A store on the PostgREST API at `api_url` with `api_key` (a publishable key with a user
+    /// token, or, on a server only, the service key). `api_url` is any PostgREST base URL; a bare
+    /// project URL without a path (`https://<ref>.supabase.co`) means its `/rest/v1` API.
     ///
     /// # Errors
     /// [`ErrorKind::InvalidOption`] for an unusable URL or key.
     pub fn new(api_url: &str, api_key: &str, options: SupabaseOptions) -> Result<Self> {
-        let base = api_url.trim_end_matches('/').to_owned();
+        let mut base = api_url.trim_end_matches('/').to_owned();
+        if base.split_once("://").is_some_and(|(_, rest)| !rest.contains('/')) {
+            base.push_str("/rest/v1");
+        }
         if !(base.starts_with("http://") || base.starts_with("https://"))
             || HeaderValue::from_str(api_key).is_err()
         {
@@ -684,6 +687,16 @@ mod tests {
     fn quotes_and_escapes() {
         assert_eq!(quote(r#"Trade Show, "Hall" \2"#), r#""Trade Show, \"Hall\" \\2""#);
         assert_eq!(like_literal("50%_off\\"), "50\\%\\_off\\\\");
+    }
+
+    #[test]
+    fn project_urls_mean_their_rest_api() {
+        let base = |url: &str| SupabaseStore::new(url, "key", SupabaseOptions::default()).unwrap().base;
+        assert_eq!(base("https://abc.supabase.co"), "https://abc.supabase.co/rest/v1");
+        assert_eq!(base("https://abc.supabase.co/"), "https://abc.supabase.co/rest/v1");
+        assert_eq!(base("http://127.0.0.1:3000/api/"), "http://127.0.0.1:3000/api");
+        assert_eq!(base("https://abc.supabase.co/rest/v1"), "https://abc.supabase.co/rest/v1");
+        assert!(SupabaseStore::new("abc.supabase.co", "key", SupabaseOptions::default()).is_err());
     }
 
     #[test]
