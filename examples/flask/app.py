@@ -7,18 +7,25 @@ otherwise. LEADS_JWT_SECRET signs login tokens (a random one per process when un
 Supabase use the project's JWT secret so its Row Level Security sees the user).
 LEADS_IMPORT_DIR names the folder `{"path": ...}` imports may read; LEADS_MAX_UPLOAD_BYTES caps
 uploads (default 50 MB). Errors are `{"error": {"code", "message"}}`.
+
+Uploads are validated and stored as they stream in: the multipart body is held in memory (within
+the upload limit), never spooled to a temporary file, and `{"path": ...}` imports are read from
+disk in chunks.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import secrets
 from pathlib import Path
-from typing import Any, Dict, Optional, Tuple
+from typing import IO, Any, Dict, Literal, Optional, Tuple, Union, cast
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Request, Response, jsonify, request
 
 import leads
+
+Mode = Literal["strict", "skip_invalid"]  # anything else: 400 invalid_option from leads
 
 STATUS = {
     "invalid_option": 400,
@@ -42,8 +49,18 @@ def error(code: str, message: str, status: int, **extra: Any) -> Tuple[Response,
     return jsonify({"error": {"code": code, "message": message}, **extra}), status
 
 
+class InMemoryUploads(Request):
+    """Keeps uploaded files in memory (they are bounded by MAX_CONTENT_LENGTH) instead of
+    werkzeug's temporary files for parts over 500 KB: nothing is left on disk."""
+
+    def _get_file_stream(
+        self, total_content_length: Optional[int], content_type: Optional[str], filename: Optional[str] = None, content_length: Optional[int] = None
+    ) -> IO[bytes]:
+        return io.BytesIO()
+
+
 def create_app(
-    store: Optional[leads.LeadsStore] = None,
+    store: Optional[leads.Store] = None,
     jwt_secret: Optional[str] = None,
     import_dir: Optional[str] = None,
     max_upload_bytes: Optional[int] = None,
@@ -52,20 +69,23 @@ def create_app(
     if store is None:
         url, key = os.environ.get("SUPABASE_URL"), os.environ.get("SUPABASE_KEY")
         if url and key:
-            store = leads.SupabaseStore(url.rstrip("/") + "/rest/v1", key)
+            store = leads.SupabaseStore(url, key)
         else:
             store = leads.MemoryStore()
     secret = jwt_secret or os.environ.get("LEADS_JWT_SECRET") or secrets.token_urlsafe(48)
     folder = import_dir or os.environ.get("LEADS_IMPORT_DIR")
     app = Flask(__name__)
+    app.request_class = InMemoryUploads
     app.config["MAX_CONTENT_LENGTH"] = max_upload_bytes or int(os.environ.get("LEADS_MAX_UPLOAD_BYTES", 50 * 1024 * 1024))
-    db: leads.LeadsStore = store
+    db: leads.Store = store
 
     @app.errorhandler(leads.LeadsError)
     def leads_error(e: leads.LeadsError) -> Tuple[Response, int]:
         extra: Dict[str, Any] = {}
         if isinstance(e, leads.ImportRejectedError):
-            extra["report"] = e.report
+            extra["report"] = e.report.to_dict()
+        if isinstance(e, leads.InvalidInputError) and e.issues:
+            extra["issues"] = [issue.to_dict() for issue in e.issues]
         return error(e.code, str(e), STATUS.get(e.code, 500), **extra)
 
     @app.errorhandler(413)
@@ -115,29 +135,29 @@ def create_app(
     @app.post("/<username>")
     def import_leads(username: str) -> Tuple[Response, int]:
         uid = owner(username)
-        mode = request.args.get("mode") or request.form.get("mode") or "strict"
+        mode = cast(Mode, request.args.get("mode") or request.form.get("mode") or "strict")
         upload = request.files.get("file")
+        source: Union[Path, IO[bytes]]
         if upload is not None:
-            data = upload.read()
+            source = upload.stream
         else:
             path = body().get("path")
             if not path or not folder:
                 return error("invalid_request", "send a multipart field `file`, or JSON {\"path\": ...} with LEADS_IMPORT_DIR set", 400)
             base = Path(folder).resolve()
-            target = (base / str(path)).resolve()
-            if base not in target.parents or not target.is_file():
+            source = (base / str(path)).resolve()
+            if base not in source.parents or not source.is_file():
                 return error("not_found", f"{path!r} is not a file inside the import folder", 404)
-            data = target.read_bytes()
-        return jsonify(db.import_csv(uid, data, mode=mode)), 200
+        return jsonify(db.import_csv(uid, source, mode=mode).to_dict()), 200
 
     @app.get("/<username>")
     def list_leads(username: str) -> Response:
         uid = owner(username)
-        return jsonify(db.query(uid, request.query_string.decode()))
+        return jsonify(db.query(uid, request.query_string.decode()).to_dict())
 
     @app.patch("/<username>/leads/<lead_id>")
     def update_lead(username: str, lead_id: str) -> Response:
-        return jsonify(db.update_lead(owner(username), lead_id, body()))
+        return jsonify(db.update_lead(owner(username), lead_id, body()).to_dict())
 
     @app.delete("/<username>/leads/<lead_id>")
     def delete_lead(username: str, lead_id: str) -> Tuple[str, int]:

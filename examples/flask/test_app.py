@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import tempfile
 from pathlib import Path
 from typing import Any, Dict
 
@@ -56,6 +57,11 @@ def test_import_modes_and_errors(client: FlaskClient) -> None:
     r = client.post("/ann", headers=h, json={"path": "leads.csv"}, query_string={"mode": "skip_invalid"})
     assert r.status_code == 200 and r.get_json()["imported"]["unchanged"] == 2
     assert client.post("/ann", headers=h, json={"path": "../etc/passwd"}).status_code == 404
+    assert client.post("/ann", headers=h, json={"path": "/etc/passwd"}).status_code == 404
+    assert client.post("/ann", headers=h, json={"path": "missing.csv"}).status_code == 404
+    assert client.post("/ann", headers=h, json={}).status_code == 400
+    r = client.post("/ann?mode=lenient", headers=h, data={"file": (io.BytesIO(CSV), "leads.csv")})
+    assert r.status_code == 400 and r.get_json()["error"]["code"] == "invalid_option"
     big = b"x" * 20_000
     assert client.post("/ann", headers=h, data={"file": (io.BytesIO(big), "big.csv")}).status_code == 413
 
@@ -77,7 +83,8 @@ def test_query_edit_delete_and_salespeople(client: FlaskClient) -> None:
     assert r.status_code == 400 and r.get_json()["error"]["code"] == "invalid_query"
     r = client.patch("/ann/leads/L-1", headers=h, json={"status": "won"})
     assert r.status_code == 200 and r.get_json()["status"] == "Won"
-    assert client.patch("/ann/leads/L-1", headers=h, json={"contact_information": "x"}).status_code == 400
+    r = client.patch("/ann/leads/L-1", headers=h, json={"contact_information": "x"})
+    assert r.status_code == 400 and r.get_json()["issues"][0]["code"] == "invalid_contact"
     assert client.delete("/ann/leads/L-3", headers=h).status_code == 204
     assert client.delete("/ann/leads/L-3", headers=h).status_code == 404
     people = client.get("/ann/salespeople", headers=h).get_json()
@@ -88,3 +95,23 @@ def test_query_edit_delete_and_salespeople(client: FlaskClient) -> None:
     assert client.post("/ann/salespeople", headers=h, json={"name": "jane"}).status_code == 409
     r = client.patch(f"/ann/salespeople/{jane}", headers=h, json={"name": "Jane Roe", "active": False})
     assert r.status_code == 200 and (r.get_json()["name"], r.get_json()["active"]) == ("Jane Roe", False)
+
+
+def test_big_uploads_leave_no_temporary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """werkzeug spools file parts over 500 KB to temporary files; the app keeps them in memory
+    (bounded by the upload limit) and streams them into the validator."""
+
+    def no_temp_files(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("a temporary file was created")
+
+    for name in ("TemporaryFile", "NamedTemporaryFile", "SpooledTemporaryFile", "mkstemp"):
+        monkeypatch.setattr(tempfile, name, no_temp_files)
+    app = create_app(leads.MemoryStore(fast_passwords=True), SECRET, max_upload_bytes=5_000_000)
+    c = app.test_client()
+    h = auth(c, "ann")
+    rows = b"".join(b"L-%d,Name %d,n%d@example.com,Web,High,New,\n" % (i, i, i) for i in range(20_000))
+    body = CSV.splitlines(keepends=True)[0] + rows
+    assert len(body) > 600_000
+    r = c.post("/ann", headers=h, data={"file": (io.BytesIO(body), "big.csv")})
+    assert r.status_code == 200, r.get_json()
+    assert r.get_json()["imported"]["inserted"] == 20_000

@@ -1,31 +1,44 @@
-//! Python binding of `leads-core`: converts types, maps errors, adapts names. Values cross as
-//! JSON text (the same canonical JSON the test vectors hold); the `leads` package turns it into
-//! dicts and core errors into `leads.LeadsError` subclasses (`leads/errors.py`).
+//! Python binding of `leads-core`: converts types, maps errors, adapts names. One file per core
+//! area; the `leads` package re-exports these classes and raises core errors as
+//! `leads.LeadsError` subclasses (`leads/errors.py`, the one mapping).
 
 use pyo3::prelude::*;
 
+mod error;
+mod lead;
+mod query;
+mod report;
+mod source;
 mod store;
 mod validator;
 
-/// A core error as `(code, message, data)`, for `leads.errors` to raise as the right class.
-pub(crate) fn error_tuple(e: &leads_core::Error) -> (String, String, Option<String>) {
-    let data = match e.kind() {
-        leads_core::ErrorKind::InvalidOption { option, .. } => Some(option.clone()),
-        leads_core::ErrorKind::InvalidQuery { parameter, .. } => Some(parameter.clone()),
-        leads_core::ErrorKind::ImportRejected { report } => serde_json::to_string(report).ok(),
-        _ => None,
-    };
-    (e.code().to_owned(), e.to_string(), data)
+/// A serialisable core value as plain Python data (via its canonical JSON).
+pub(crate) fn to_dict<'py, T: serde::Serialize>(py: Python<'py>, value: &T) -> PyResult<Bound<'py, PyAny>> {
+    let json =
+        serde_json::to_string(value).map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))?;
+    py.import("json")?.getattr("loads")?.call1((json,))
 }
 
 /// The native module behind the `leads` package.
 #[pymodule]
 fn _leads(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_function(wrap_pyfunction!(validator::validate_json, m)?)?;
-    m.add_function(wrap_pyfunction!(validator::issue_codes, m)?)?;
+    m.add_function(wrap_pyfunction!(validator::validate_csv, m)?)?;
     m.add_function(wrap_pyfunction!(validator::rejected_csv, m)?)?;
-    m.add_class::<validator::Validator>()?;
-    m.add_class::<store::Store>()?;
+    m.add_function(wrap_pyfunction!(validator::issue_codes, m)?)?;
     m.add_function(wrap_pyfunction!(store::verify_token, m)?)?;
+    m.add_class::<validator::Validator>()?;
+    m.add_class::<report::Report>()?;
+    m.add_class::<report::Issue>()?;
+    m.add_class::<report::Column>()?;
+    m.add_class::<report::Progress>()?;
+    m.add_class::<lead::Lead>()?;
+    m.add_class::<lead::LeadList>()?;
+    m.add_class::<lead::LeadIter>()?;
+    m.add_class::<query::LeadQuery>()?;
+    m.add_class::<store::Store>()?;
+    m.add_class::<store::MemoryStore>()?;
+    m.add_class::<store::SupabaseStore>()?;
+    m.add_class::<store::Page>()?;
+    m.add_class::<store::ImportResult>()?;
     Ok(())
 }

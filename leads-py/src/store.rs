@@ -1,63 +1,60 @@
-//! Stores for Python: `MemoryStore` and `SupabaseStore` behind one class, with blocking methods
-//! (each call runs the core's async method to completion; the GIL is released meanwhile).
-//! Values cross as JSON text; the `leads` package turns them into dicts.
+//! Stores for Python: `MemoryStore` and `SupabaseStore`, both `Store`, with blocking methods
+//! (each call runs the core's async method to completion with the GIL released), and `Page`
+//! and `ImportResult`.
 
 use std::future::Future;
+use std::sync::Mutex;
+use std::time::Duration;
 
 use leads_core::{
-    ImportMode, ImportOptions, LeadPatch, LeadQuery, MemoryStore, PasswordParams, Store as _,
-    SupabaseOptions, SupabaseStore, Timestamp, TokenSigner, Uuid,
+    ImportMode, LeadPatch, MemoryStore as CoreMemory, PasswordParams, Store as _, SupabaseOptions,
+    SupabaseStore as CoreSupabase, Timestamp, TokenSigner, Uuid,
 };
 use pyo3::prelude::*;
+use pyo3::types::PyDict;
 
-use crate::validator::core_error;
+use crate::error::to_py;
+use crate::lead::Lead;
+use crate::query::LeadQuery;
+use crate::report::Report;
+use crate::source::{Reader, Source, failure_or};
+use crate::to_dict;
+use crate::validator::{import_options, report_progress};
 
 enum Backend {
-    Memory(MemoryStore),
-    Supabase(SupabaseStore, tokio::runtime::Runtime),
+    Memory(CoreMemory),
+    Supabase(CoreSupabase, tokio::runtime::Runtime),
 }
 
-/// A store: `Store.memory()` or `Store.supabase(api_url, key)`.
-#[pyclass(module = "leads._leads")]
+/// Users, leads and salespeople. Create one with ``MemoryStore()`` or ``SupabaseStore(url,
+/// key)``: both have these methods and give the same answers. ``user`` arguments are user UUIDs
+/// as strings.
+#[pyclass(module = "leads._leads", subclass, frozen)]
 pub(crate) struct Store {
     backend: Backend,
     params: PasswordParams,
 }
 
 fn bad_input(option: &str, message: String) -> PyErr {
-    core_error(leads_core::Error::new(leads_core::ErrorKind::InvalidOption {
-        option: option.into(),
-        message,
-    }))
+    to_py(leads_core::Error::new(leads_core::ErrorKind::InvalidOption { option: option.into(), message }))
 }
 
-fn uuid(text: &str) -> PyResult<Uuid> {
-    text.parse().map_err(|_| bad_input("user", format!("{text:?} is not a UUID")))
+fn uuid(name: &str, text: &str) -> PyResult<Uuid> {
+    text.parse().map_err(|_| bad_input(name, format!("{text:?} is not a UUID")))
 }
 
-fn json<T: serde::Serialize>(value: &T) -> PyResult<String> {
-    serde_json::to_string(value).map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))
-}
-
+/// Runs `$body` (a future using the store `$s`) to completion without the GIL.
 macro_rules! with_store {
     ($self:ident, $py:ident, |$s:ident| $body:expr) => {{
         match &$self.backend {
-            Backend::Memory($s) => $py.detach(|| pollster_block_on($body)),
+            Backend::Memory($s) => $py.detach(|| block_on_ready($body)),
             Backend::Supabase($s, runtime) => $py.detach(|| runtime.block_on($body)),
         }
-        .map_err(core_error)
     }};
 }
 
-/// Verifies a token issued by `login` with `jwt_secret`; returns its claims as JSON.
-#[pyfunction]
-pub(crate) fn verify_token(token: &str, jwt_secret: &str) -> PyResult<String> {
-    let signer = TokenSigner::new(jwt_secret).map_err(core_error)?;
-    json(&signer.verify(token, Timestamp::now()).map_err(core_error)?)
-}
-
 /// Drives a future that never waits on I/O (MemoryStore) to completion.
-fn pollster_block_on<F: Future>(future: F) -> F::Output {
+fn block_on_ready<F: Future>(future: F) -> F::Output {
     use std::task::{Context, Poll, Waker};
     let mut future = std::pin::pin!(future);
     let mut cx = Context::from_waker(Waker::noop());
@@ -69,46 +66,141 @@ fn pollster_block_on<F: Future>(future: F) -> F::Output {
     }
 }
 
+/// Checks a token issued by ``login`` with ``jwt_secret`` (HS256 only; expired, forged or
+/// ``alg: none`` tokens raise ``InvalidInputError``) and returns its claims: ``{"sub", "role",
+/// "aud", "iat", "exp"}``.
+#[pyfunction]
+pub(crate) fn verify_token<'py>(
+    py: Python<'py>,
+    token: &str,
+    jwt_secret: &str,
+) -> PyResult<Bound<'py, PyAny>> {
+    let signer = TokenSigner::new(jwt_secret).map_err(to_py)?;
+    to_dict(py, &signer.verify(token, Timestamp::now()).map_err(to_py)?)
+}
+
+/// One page of leads: ``items``, ``total`` (when the query asked, ``total=true``), ``limit``,
+/// ``offset`` and ``next_cursor`` (``None`` on the last page).
+#[pyclass(module = "leads._leads", frozen)]
+pub(crate) struct Page(leads_core::Page);
+
+#[pymethods]
+impl Page {
+    /// The leads of the page, in order.
+    #[getter]
+    fn items(&self) -> Vec<Lead> {
+        self.0.items.iter().cloned().map(Lead::from).collect()
+    }
+
+    /// How many leads match the filters, when the query asked (``total=true``).
+    #[getter]
+    fn total(&self) -> Option<u64> {
+        self.0.total
+    }
+
+    /// The page size used.
+    #[getter]
+    fn limit(&self) -> u32 {
+        self.0.limit
+    }
+
+    /// The offset used (0 when the page continues a cursor).
+    #[getter]
+    fn offset(&self) -> u64 {
+        self.0.offset
+    }
+
+    /// Pass to ``LeadQuery.with_cursor`` (or as ``cursor=``) for the next page.
+    #[getter]
+    fn next_cursor(&self) -> Option<String> {
+        self.0.next_cursor.clone()
+    }
+
+    /// The page as the REST JSON: ``{"items": [...], "total", "limit", "offset", "next_cursor"}``.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_dict(py, &self.0)
+    }
+
+    fn __len__(&self) -> usize {
+        self.0.items.len()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<Page of {} leads, offset {}>", self.0.items.len(), self.0.offset)
+    }
+}
+
+/// What an import did: the ``report`` and the counts of stored leads.
+#[pyclass(module = "leads._leads", frozen)]
+pub(crate) struct ImportResult {
+    inner: leads_core::Imported,
+    report: Py<Report>,
+}
+
+#[pymethods]
+impl ImportResult {
+    /// The validation report (its ``leads`` are empty: they were stored).
+    #[getter]
+    fn report(&self, py: Python<'_>) -> Py<Report> {
+        self.report.clone_ref(py)
+    }
+
+    /// New leads.
+    #[getter]
+    fn inserted(&self) -> u64 {
+        self.inner.imported.inserted
+    }
+
+    /// Existing leads whose fields changed.
+    #[getter]
+    fn updated(&self) -> u64 {
+        self.inner.imported.updated
+    }
+
+    /// Existing leads already exactly so.
+    #[getter]
+    fn unchanged(&self) -> u64 {
+        self.inner.imported.unchanged
+    }
+
+    /// ``{"report": {...}, "imported": {"inserted", "updated", "unchanged"}}`` (the REST JSON).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_dict(py, &self.inner)
+    }
+
+    fn __repr__(&self) -> String {
+        let i = &self.inner.imported;
+        format!("<ImportResult inserted={} updated={} unchanged={}>", i.inserted, i.updated, i.unchanged)
+    }
+}
+
 #[pymethods]
 impl Store {
-    /// The embedded in-memory store. `fast_passwords=True` uses the cheapest Argon2 parameters
-    /// (tests only).
-    #[staticmethod]
-    #[pyo3(signature = (fast_passwords=false))]
-    fn memory(fast_passwords: bool) -> Self {
-        let params =
-            if fast_passwords { PasswordParams::insecure_for_tests() } else { PasswordParams::default() };
-        Store { backend: Backend::Memory(MemoryStore::new()), params }
-    }
-
-    /// The PostgREST store at `api_url` (`https://<ref>.supabase.co/rest/v1`) with `key`.
-    #[staticmethod]
-    #[pyo3(signature = (api_url, key, access_token=None))]
-    fn supabase(api_url: &str, key: &str, access_token: Option<&str>) -> PyResult<Self> {
-        let mut store = SupabaseStore::new(api_url, key, SupabaseOptions::default()).map_err(core_error)?;
-        if let Some(token) = access_token {
-            store = store.with_access_token(token);
-        }
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))?;
-        Ok(Store { backend: Backend::Supabase(store, runtime), params: PasswordParams::default() })
-    }
-
-    fn register(&self, py: Python<'_>, username: &str, password: &str) -> PyResult<String> {
+    /// Registers a user: ``{"uuid", "username", "created_at"}``. ``InvalidInputError`` for a bad
+    /// username or password, ``ConflictError`` when the name is taken in any letter case.
+    fn register<'py>(&self, py: Python<'py>, username: &str, password: &str) -> PyResult<Bound<'py, PyAny>> {
         let params = self.params;
-        let user = with_store!(self, py, |s| leads_core::register(s, username, password, params))?;
-        json(&user)
+        let user =
+            with_store!(self, py, |s| leads_core::register(s, username, password, params)).map_err(to_py)?;
+        to_dict(py, &user)
     }
 
-    fn find_user(&self, py: Python<'_>, username: &str) -> PyResult<Option<String>> {
-        let record = with_store!(self, py, |s| s.find_user(username))?;
-        record.map(|r| json(&r.user)).transpose()
+    /// A user by username (case-insensitive): ``{"uuid", "username", "created_at"}`` or ``None``.
+    fn find_user<'py>(&self, py: Python<'py>, username: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let record = with_store!(self, py, |s| s.find_user(username)).map_err(to_py)?;
+        record.map(|r| to_dict(py, &r.user)).transpose()
     }
 
-    fn login(&self, py: Python<'_>, username: &str, password: &str, jwt_secret: &str) -> PyResult<String> {
-        let signer = TokenSigner::new(jwt_secret).map_err(core_error)?;
+    /// Logs in: ``{"uuid", "username", "token"}``, the token an HS256 JWT signed with
+    /// ``jwt_secret``. ``AuthError`` for an unknown user and a wrong password alike.
+    fn login<'py>(
+        &self,
+        py: Python<'py>,
+        username: &str,
+        password: &str,
+        jwt_secret: &str,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let signer = TokenSigner::new(jwt_secret).map_err(to_py)?;
         let params = self.params;
         let session = with_store!(self, py, |s| leads_core::login(
             s,
@@ -117,70 +209,199 @@ impl Store {
             password,
             params,
             Timestamp::now()
-        ))?;
-        json(&session)
+        ))
+        .map_err(to_py)?;
+        to_dict(py, &session)
     }
 
-    #[pyo3(signature = (user, data, options_json=None, mode="strict"))]
+    /// Validates a CSV and stores its valid leads for ``user``. ``source`` as ``validate_csv``
+    /// (streamed); ``mode`` is ``"strict"`` (any error: nothing stored, ``ImportRejectedError``
+    /// carrying the report) or ``"skip_invalid"``. ``progress(p: Progress)`` is called after every
+    /// chunk read and every stored batch. Options are keyword arguments.
+    #[pyo3(signature = (user, source, *, mode="strict", progress=None, **options))]
     fn import_csv(
         &self,
         py: Python<'_>,
         user: &str,
-        data: &[u8],
-        options_json: Option<&str>,
+        source: &Bound<'_, PyAny>,
         mode: &str,
-    ) -> PyResult<String> {
-        let user = uuid(user)?;
-        let options = match options_json {
-            Some(json) => ImportOptions::from_json(json).map_err(core_error)?,
-            None => ImportOptions::default(),
+        progress: Option<Py<PyAny>>,
+        options: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<ImportResult> {
+        let user = uuid("user", user)?;
+        let options = import_options(py, options)?;
+        let mode: ImportMode = mode.parse().map_err(to_py)?;
+        let source = Source::extract(source)?;
+        let input = source.open().map_err(to_py)?;
+        let total = input.len();
+        let failure = Mutex::new(None);
+        let mut on_progress = |p: &leads_core::ImportProgress| {
+            let Some(callback) = &progress else { return };
+            if let (Err(e), Ok(mut f)) = (report_progress(callback, *p, total), failure.lock()) {
+                f.get_or_insert(e);
+            }
         };
-        let mode: ImportMode = mode.parse().map_err(core_error)?;
-        let done = with_store!(self, py, |s| s.import_csv(user, data, &options, mode))?;
-        json(&done)
+        let done = with_store!(self, py, |s| {
+            let reader = Reader { input, failure: &failure };
+            s.import_csv_with_progress(user, reader, &options, mode, &mut on_progress)
+        });
+        if let Some(e) = failure.lock().ok().and_then(|mut f| f.take()) {
+            return Err(e);
+        }
+        let inner = done.map_err(|e| failure_or(&failure, e))?;
+        let report = Py::new(py, Report::new(py, inner.report.clone(), Vec::new())?)?;
+        Ok(ImportResult { inner, report })
     }
 
-    fn query(&self, py: Python<'_>, user: &str, query: &str) -> PyResult<String> {
-        let user = uuid(user)?;
-        let query: LeadQuery = query.parse().map_err(core_error)?;
-        let page = with_store!(self, py, |s| s.query(user, &query))?;
-        json(&page)
+    /// Inserts or updates leads (from ``validate_csv`` or a ``Validator``) by Lead ID:
+    /// ``{"inserted", "updated", "unchanged"}``.
+    fn upsert_leads<'py>(
+        &self,
+        py: Python<'py>,
+        user: &str,
+        leads: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let user = uuid("user", user)?;
+        let leads: Vec<leads_core::Lead> =
+            leads.try_iter()?.map(|l| Ok(l?.cast::<Lead>()?.get().lead.clone())).collect::<PyResult<_>>()?;
+        let outcome = with_store!(self, py, |s| s.upsert_leads(user, &leads)).map_err(to_py)?;
+        to_dict(py, &outcome)
     }
 
-    fn get_lead(&self, py: Python<'_>, user: &str, lead_id: &str) -> PyResult<String> {
-        let user = uuid(user)?;
-        json(&with_store!(self, py, |s| s.get_lead(user, lead_id))?)
+    /// One page of the user's leads for a query (a ``LeadQuery`` or its query string).
+    #[pyo3(signature = (user, query=None))]
+    fn query(&self, py: Python<'_>, user: &str, query: Option<&Bound<'_, PyAny>>) -> PyResult<Page> {
+        let user = uuid("user", user)?;
+        let query = match query {
+            None => leads_core::LeadQuery::default(),
+            Some(q) => match q.cast::<LeadQuery>() {
+                Ok(q) => q.get().0.clone(),
+                Err(_) => leads_core::LeadQuery::parse(&q.extract::<String>()?).map_err(to_py)?,
+            },
+        };
+        with_store!(self, py, |s| s.query(user, &query)).map(Page).map_err(to_py)
     }
 
-    fn update_lead(&self, py: Python<'_>, user: &str, lead_id: &str, patch_json: &str) -> PyResult<String> {
-        let user = uuid(user)?;
-        let patch: LeadPatch =
-            serde_json::from_str(patch_json).map_err(|e| bad_input("patch", e.to_string()))?;
-        json(&with_store!(self, py, |s| s.update_lead(user, lead_id, &patch))?)
+    /// One lead by its Lead ID (``NotFoundError`` if there is none).
+    fn get_lead(&self, py: Python<'_>, user: &str, lead_id: &str) -> PyResult<Lead> {
+        let user = uuid("user", user)?;
+        with_store!(self, py, |s| s.get_lead(user, lead_id)).map(Lead::from).map_err(to_py)
     }
 
+    /// Changes fields of one lead (``{"status": "Won", "salesperson": None, ...}``), checked by
+    /// the import rules: ``InvalidInputError`` carrying ``issues``.
+    fn update_lead(
+        &self,
+        py: Python<'_>,
+        user: &str,
+        lead_id: &str,
+        patch: &Bound<'_, PyDict>,
+    ) -> PyResult<Lead> {
+        let user = uuid("user", user)?;
+        let json: String = py.import("json")?.getattr("dumps")?.call1((patch,))?.extract()?;
+        let patch: LeadPatch = serde_json::from_str(&json).map_err(|e| bad_input("patch", e.to_string()))?;
+        with_store!(self, py, |s| s.update_lead(user, lead_id, &patch)).map(Lead::from).map_err(to_py)
+    }
+
+    /// Deletes one lead (``NotFoundError`` if there is none).
     fn delete_lead(&self, py: Python<'_>, user: &str, lead_id: &str) -> PyResult<()> {
-        let user = uuid(user)?;
-        with_store!(self, py, |s| s.delete_lead(user, lead_id))
+        let user = uuid("user", user)?;
+        with_store!(self, py, |s| s.delete_lead(user, lead_id)).map_err(to_py)
     }
 
-    fn salespeople(&self, py: Python<'_>, user: &str) -> PyResult<String> {
-        let user = uuid(user)?;
-        json(&with_store!(self, py, |s| s.salespeople(user))?)
+    /// The user's salespeople with their lead counts: ``[{"id", "name", "active", "lead_count"}]``.
+    fn salespeople<'py>(&self, py: Python<'py>, user: &str) -> PyResult<Bound<'py, PyAny>> {
+        let user = uuid("user", user)?;
+        to_dict(py, &with_store!(self, py, |s| s.salespeople(user)).map_err(to_py)?)
     }
 
-    fn add_salesperson(&self, py: Python<'_>, user: &str, name: &str) -> PyResult<String> {
-        let user = uuid(user)?;
-        json(&with_store!(self, py, |s| s.add_salesperson(user, name))?)
+    /// Adds a salesperson (``ConflictError`` if the name exists, in any letter case).
+    fn add_salesperson<'py>(&self, py: Python<'py>, user: &str, name: &str) -> PyResult<Bound<'py, PyAny>> {
+        let user = uuid("user", user)?;
+        to_dict(py, &with_store!(self, py, |s| s.add_salesperson(user, name)).map_err(to_py)?)
     }
 
-    fn rename_salesperson(&self, py: Python<'_>, user: &str, id: &str, name: &str) -> PyResult<String> {
-        let (user, id) = (uuid(user)?, uuid(id)?);
-        json(&with_store!(self, py, |s| s.rename_salesperson(user, id, name))?)
+    /// Renames a salesperson; their leads follow.
+    fn rename_salesperson<'py>(
+        &self,
+        py: Python<'py>,
+        user: &str,
+        salesperson_id: &str,
+        name: &str,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (user, id) = (uuid("user", user)?, uuid("salesperson_id", salesperson_id)?);
+        to_dict(py, &with_store!(self, py, |s| s.rename_salesperson(user, id, name)).map_err(to_py)?)
     }
 
-    fn deactivate_salesperson(&self, py: Python<'_>, user: &str, id: &str) -> PyResult<String> {
-        let (user, id) = (uuid(user)?, uuid(id)?);
-        json(&with_store!(self, py, |s| s.deactivate_salesperson(user, id))?)
+    /// Marks a salesperson inactive (their leads keep them).
+    fn deactivate_salesperson<'py>(
+        &self,
+        py: Python<'py>,
+        user: &str,
+        salesperson_id: &str,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (user, id) = (uuid("user", user)?, uuid("salesperson_id", salesperson_id)?);
+        to_dict(py, &with_store!(self, py, |s| s.deactivate_salesperson(user, id)).map_err(to_py)?)
+    }
+}
+
+/// The embedded store, in memory. ``fast_passwords=True`` uses the cheapest Argon2 parameters:
+/// for tests only.
+#[pyclass(module = "leads._leads", extends = Store, frozen)]
+pub(crate) struct MemoryStore;
+
+#[pymethods]
+impl MemoryStore {
+    #[new]
+    #[pyo3(signature = (fast_passwords=false))]
+    fn new(fast_passwords: bool) -> PyClassInitializer<Self> {
+        let params =
+            if fast_passwords { PasswordParams::insecure_for_tests() } else { PasswordParams::default() };
+        PyClassInitializer::from(Store { backend: Backend::Memory(CoreMemory::new()), params })
+            .add_subclass(MemoryStore)
+    }
+}
+
+/// The store over PostgREST (Supabase). ``url`` is the project URL (``https://<ref>.supabase.co``)
+/// or any PostgREST base URL; ``key`` the project key (the service key on a server only, or a
+/// publishable key with ``access_token``, a user's token from ``login``). Upserts go in
+/// batches of ``batch_size`` with ``concurrency`` requests in flight; idempotent requests are
+/// retried ``retries`` times on 429, 5xx and connection errors; each request times out after
+/// ``timeout`` seconds.
+#[pyclass(module = "leads._leads", extends = Store, frozen)]
+pub(crate) struct SupabaseStore;
+
+#[pymethods]
+impl SupabaseStore {
+    #[new]
+    #[pyo3(signature = (url, key, access_token=None, *, batch_size=500, concurrency=4, retries=3, timeout=30.0))]
+    fn new(
+        url: &str,
+        key: &str,
+        access_token: Option<&str>,
+        batch_size: usize,
+        concurrency: usize,
+        retries: u32,
+        timeout: f64,
+    ) -> PyResult<PyClassInitializer<Self>> {
+        if batch_size == 0 || concurrency == 0 {
+            return Err(bad_input("batch_size", "batch_size and concurrency must be at least 1".into()));
+        }
+        let timeout = Duration::try_from_secs_f64(timeout)
+            .ok()
+            .filter(|t| !t.is_zero())
+            .ok_or_else(|| bad_input("timeout", format!("{timeout} is not a positive number of seconds")))?;
+        let options =
+            SupabaseOptions { batch_size, concurrency, retries, timeout, ..SupabaseOptions::default() };
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))?;
+        let mut store = runtime.block_on(async { CoreSupabase::new(url, key, options) }).map_err(to_py)?;
+        if let Some(token) = access_token {
+            store = store.with_access_token(token);
+        }
+        let base = Store { backend: Backend::Supabase(store, runtime), params: PasswordParams::default() };
+        Ok(PyClassInitializer::from(base).add_subclass(SupabaseStore))
     }
 }

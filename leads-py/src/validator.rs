@@ -1,46 +1,108 @@
-//! The import engine: `validate` for a whole file, `Validator` for chunks.
+//! The import engine: `validate_csv` for a whole input, `Validator` for chunks, `rejected_csv`.
 
-use leads_core::ImportOptions;
-use pyo3::exceptions::PyRuntimeError;
+use std::io::Read;
+use std::sync::Mutex;
+
+use leads_core::{ImportOptions, ImportProgress};
 use pyo3::prelude::*;
+use pyo3::types::PyDict;
 
-use crate::error_tuple;
+use crate::error::to_py;
+use crate::lead::Lead;
+use crate::report::{Progress, Report};
+use crate::source::{Reader, Source, failure_or};
 
-fn options(json: Option<&str>) -> Result<ImportOptions, leads_core::Error> {
-    json.map_or_else(|| Ok(ImportOptions::default()), ImportOptions::from_json)
+/// Import options from keyword arguments (the JSON option names: `delimiter`, `encoding`,
+/// `statuses`, `interest_synonyms`, `aliases`, `max_issues`, `max_bytes`, `max_rows`,
+/// `max_field_bytes`); unknown names and bad values are `InvalidOptionError`.
+pub(crate) fn import_options(py: Python<'_>, options: Option<&Bound<'_, PyDict>>) -> PyResult<ImportOptions> {
+    let Some(options) = options.filter(|o| !o.is_empty()) else { return Ok(ImportOptions::default()) };
+    let json: String = py.import("json")?.getattr("dumps")?.call1((options,))?.extract()?;
+    ImportOptions::from_json(&json).map_err(to_py)
 }
 
-fn to_json<T: serde::Serialize>(value: &T) -> PyResult<String> {
-    serde_json::to_string(value).map_err(|e| PyRuntimeError::new_err(e.to_string()))
+/// Calls a Python progress callback.
+pub(crate) fn report_progress(callback: &Py<PyAny>, p: ImportProgress, total: Option<u64>) -> PyResult<()> {
+    Python::attach(|py| callback.call1(py, (Progress::new(p, total),)).map(drop))
 }
 
-/// Validates a whole file: `{"report": ..., "leads": [...]}` as JSON.
+/// Validates a CSV and returns its ``Report`` with the valid leads (``report.leads``).
+///
+/// ``source`` is a path (``str`` without a line break, or ``os.PathLike``), CSV ``bytes``, CSV
+/// text (a ``str`` holding a line break) or a binary file object; paths and files are streamed,
+/// never read whole. ``progress(p: Progress)`` is called after each chunk of ``chunk_size``
+/// bytes. Options are keyword arguments; problems in the file are issues in the report, never
+/// exceptions.
 #[pyfunction]
-#[pyo3(signature = (data, options_json=None))]
-pub(crate) fn validate_json(py: Python<'_>, data: &[u8], options_json: Option<&str>) -> PyResult<String> {
-    let v = py
-        .detach(|| options(options_json).and_then(|o| leads_core::validate(data, &o)))
-        .map_err(core_error)?;
-    to_json(&serde_json::json!({"report": v.report, "leads": v.leads}))
+#[pyo3(signature = (source, *, progress=None, chunk_size=1_048_576, **options))]
+pub(crate) fn validate_csv(
+    py: Python<'_>,
+    source: &Bound<'_, PyAny>,
+    progress: Option<Py<PyAny>>,
+    chunk_size: usize,
+    options: Option<&Bound<'_, PyDict>>,
+) -> PyResult<Report> {
+    let options = import_options(py, options)?;
+    let source = Source::extract(source)?;
+    let input = source.open().map_err(to_py)?;
+    let total = input.len();
+    let failure = Mutex::new(None);
+    let done = py.detach(|| -> leads_core::Result<_> {
+        let mut reader = Reader { input, failure: &failure };
+        let mut v = leads_core::Validator::new(&options)?.keep_rejected(false);
+        let mut leads = Vec::new();
+        let mut buf = vec![0; chunk_size.max(1)];
+        loop {
+            let n = reader.read(&mut buf)?;
+            if n == 0 {
+                break;
+            }
+            v.push(&buf[..n]);
+            leads.extend(v.drain_leads());
+            if let Some(callback) = &progress {
+                let p = ImportProgress { validation: v.progress(), ..ImportProgress::default() };
+                if let Err(e) = report_progress(callback, p, total) {
+                    *failure.lock().map_err(|_| std::io::Error::other("poisoned"))? = Some(e);
+                    return Err(std::io::Error::other("stopped").into());
+                }
+            }
+            if v.is_stopped() {
+                break;
+            }
+        }
+        let report = v.finish();
+        leads.extend(v.drain_leads());
+        Ok((report, leads))
+    });
+    let (report, leads) = done.map_err(|e| failure_or(&failure, e))?;
+    Report::new(py, report, leads)
 }
 
-/// A core error as `ValueError(code, message, data)`, which `leads.errors` raises as the right
-/// `LeadsError` subclass.
-pub(crate) fn core_error(e: leads_core::Error) -> PyErr {
-    pyo3::exceptions::PyValueError::new_err(error_tuple(&e))
-}
-
-/// The invalid rows as CSV bytes (original columns plus `errors`).
+/// The invalid rows of a CSV as CSV bytes for a person to fix and re-upload: the original
+/// columns plus ``errors``, the file's delimiter, a UTF-8 BOM, CRLF line ends, formula-looking
+/// cells neutralised (valid phone numbers excepted). ``source`` and options as ``validate_csv``.
 #[pyfunction]
-#[pyo3(signature = (data, options_json=None))]
-pub(crate) fn rejected_csv(py: Python<'_>, data: &[u8], options_json: Option<&str>) -> PyResult<Vec<u8>> {
+#[pyo3(signature = (source, **options))]
+pub(crate) fn rejected_csv(
+    py: Python<'_>,
+    source: &Bound<'_, PyAny>,
+    options: Option<&Bound<'_, PyDict>>,
+) -> PyResult<Vec<u8>> {
+    let options = import_options(py, options)?;
+    let source = Source::extract(source)?;
+    let input = source.open().map_err(to_py)?;
+    let failure = Mutex::new(None);
     py.detach(|| {
-        let v = options(options_json).and_then(|o| leads_core::validate(data, &o))?;
+        let reader = Reader { input, failure: &failure };
+        let mut v = leads_core::Validator::new(&options)?.keep_leads(false);
+        v.push_reader(reader)?;
+        let report = v.finish();
+        let rejected: Vec<_> = v.drain_rejected().collect();
         let mut out = Vec::new();
-        leads_core::write_rejected_csv(&mut out, &v.report, &v.rejected)?;
+        leads_core::write_rejected_csv(&mut out, &report, &rejected)?;
         Ok(out)
     })
-    .map_err(core_error)
+    .map_err(|e| failure_or(&failure, e))
 }
 
 /// Every issue code, in the documented order.
@@ -49,38 +111,58 @@ pub(crate) fn issue_codes() -> Vec<&'static str> {
     leads_core::IssueCode::ALL.iter().map(|c| c.as_str()).collect()
 }
 
-/// A streaming validator (the `leads.Validator` class wraps it).
+/// A streaming validator: ``push`` chunks of any size (a chunk may end anywhere, even inside a
+/// character), ``take_leads`` as they complete, ``finish`` for the report. Memory stays bounded
+/// by the longest record plus the Lead IDs seen, however large the file. Options as
+/// ``validate_csv``.
 #[pyclass(module = "leads._leads")]
 pub(crate) struct Validator {
     inner: leads_core::Validator,
+    finished: bool,
 }
 
 #[pymethods]
 impl Validator {
-    /// A validator, or an error tuple for bad options (raised by the wrapper).
-    #[staticmethod]
-    #[pyo3(signature = (options_json=None))]
-    fn create(options_json: Option<&str>) -> Result<Validator, PyErr> {
-        let inner = options(options_json).and_then(|o| leads_core::Validator::new(&o)).map_err(core_error)?;
-        Ok(Validator { inner })
+    #[new]
+    #[pyo3(signature = (**options))]
+    fn new(py: Python<'_>, options: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
+        let options = import_options(py, options)?;
+        let inner = leads_core::Validator::new(&options).map_err(to_py)?.keep_rejected(false);
+        Ok(Validator { inner, finished: false })
     }
 
-    fn push(&mut self, py: Python<'_>, chunk: &[u8]) {
+    /// Feeds the next chunk (bytes-like).
+    fn push(&mut self, py: Python<'_>, chunk: &[u8]) -> PyResult<()> {
+        self.check_open()?;
         let inner = &mut self.inner;
         py.detach(|| inner.push(chunk));
+        Ok(())
     }
 
-    fn take_leads_json(&mut self) -> PyResult<String> {
-        let leads: Vec<leads_core::Lead> = self.inner.drain_leads().collect();
-        to_json(&leads)
+    /// The valid leads completed since the last call, in file order.
+    fn take_leads(&mut self) -> Vec<Lead> {
+        self.inner.drain_leads().map(Lead::from).collect()
     }
 
-    fn progress(&self) -> (u64, u64, u64, u64) {
-        let p = self.inner.progress();
-        (p.bytes, p.rows, p.valid, p.invalid)
+    /// How far the validation has got.
+    #[getter]
+    fn progress(&self) -> Progress {
+        let p = ImportProgress { validation: self.inner.progress(), ..ImportProgress::default() };
+        Progress::new(p, None)
     }
 
-    fn finish_json(&mut self) -> PyResult<String> {
-        to_json(&self.inner.finish())
+    /// Ends the input and returns the report; its ``leads`` are the leads not yet taken.
+    fn finish(&mut self, py: Python<'_>) -> PyResult<Report> {
+        self.check_open()?;
+        self.finished = true;
+        let report = self.inner.finish();
+        let leads = self.inner.drain_leads().collect();
+        Report::new(py, report, leads)
+    }
+}
+
+impl Validator {
+    fn check_open(&self) -> PyResult<()> {
+        if self.finished { Err(to_py(leads_core::ErrorKind::Finished.into())) } else { Ok(()) }
     }
 }

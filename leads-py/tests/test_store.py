@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import os
+import uuid
+from pathlib import Path
 from typing import Any, List
 
 import pytest
@@ -46,14 +49,17 @@ def stores() -> List[Any]:
 
 @pytest.mark.parametrize("make", stores())
 def test_users_imports_queries_edits(make) -> None:  # type: ignore[no-untyped-def]
-    store: leads.LeadsStore = make()
-    user = store.register("ann", "correct horse")
-    with pytest.raises(leads.ConflictError):
-        store.register("ANN", "other password")
-    session = store.login("Ann", "correct horse", SECRET)
+    store: leads.Store = make()
+    name = f"ann_{uuid.uuid4().hex[:8]}"
+    user = store.register(name, "correct horse")
+    with pytest.raises(leads.ConflictError) as taken:
+        store.register(name.upper(), "other password")
+    assert taken.value.username == name.upper()
+    session = store.login(name.title(), "correct horse", SECRET)
     assert session["uuid"] == user["uuid"] and session["token"].count(".") == 2
+    assert leads.verify_token(session["token"], SECRET)["sub"] == user["uuid"]
     with pytest.raises(leads.AuthError) as wrong:
-        store.login("ann", "wrong horse", SECRET)
+        store.login(name, "wrong horse", SECRET)
     with pytest.raises(leads.AuthError) as unknown:
         store.login("nobody", "correct horse", SECRET)
     assert str(wrong.value) == str(unknown.value) and isinstance(wrong.value, PermissionError)
@@ -61,26 +67,39 @@ def test_users_imports_queries_edits(make) -> None:  # type: ignore[no-untyped-d
     uid = user["uuid"]
     with pytest.raises(leads.ImportRejectedError) as rejected:
         store.import_csv(uid, CSV)
-    assert rejected.value.report["invalid"] == 1
-    done = store.import_csv(uid, CSV, mode="skip_invalid")
-    assert done["imported"] == {"inserted": 2, "updated": 0, "unchanged": 0}
+    assert rejected.value.report.invalid == 1 and rejected.value.report.issues[0].line == 3
+    assert store.query(uid).items == [], "strict stored nothing"
+    done = store.import_csv(uid, io.BytesIO(CSV), mode="skip_invalid")
+    assert (done.inserted, done.updated, done.unchanged) == (2, 0, 0)
+    assert done.to_dict()["imported"] == {"inserted": 2, "updated": 0, "unchanged": 0}
+    assert done.report.to_dict() == leads.validate_csv(CSV).to_dict()
     again = store.import_csv(uid, CSV, mode="skip_invalid")
-    assert again["imported"] == {"inserted": 0, "updated": 0, "unchanged": 2}
+    assert (again.inserted, again.updated, again.unchanged) == (0, 0, 2)
+    with pytest.raises(leads.InvalidOptionError) as mode:
+        store.import_csv(uid, CSV, mode="lenient")  # type: ignore[arg-type]
+    assert mode.value.option == "mode"
 
     page = store.query(uid, "?source=website&sort=-interest_level&limit=1&total=true")
-    assert page["total"] == 2 and [l["lead_id"] for l in page["items"]] == ["L-1"]
-    nxt = store.query(uid, f"source=website&sort=-interest_level&limit=1&total=true&cursor={page['next_cursor']}")
-    assert [l["lead_id"] for l in nxt["items"]] == ["L-3"] and nxt["next_cursor"] is None
+    assert page.total == 2 and [lead.lead_id for lead in page.items] == ["L-1"]
+    assert page.items[0].user_uuid == uid and page.items[0].id is not None
+    assert page.to_dict()["items"][0]["lead_id"] == "L-1" and len(page) == 1
+    query = leads.LeadQuery.parse("source=website&sort=-interest_level&limit=1&total=true")
+    assert page.next_cursor is not None
+    nxt = store.query(uid, query.with_cursor(page.next_cursor))
+    assert [lead.lead_id for lead in nxt.items] == ["L-3"] and nxt.next_cursor is None
     with pytest.raises(leads.InvalidQueryError) as bad:
         store.query(uid, "colour=red")
-    assert bad.value.data == "colour" and isinstance(bad.value, ValueError)
+    assert bad.value.parameter == "colour" and isinstance(bad.value, ValueError)
 
     lead = store.update_lead(uid, "L-1", {"status": "won", "salesperson": None})
-    assert (lead["status"], lead["salesperson"]) == ("Won", None)
-    with pytest.raises(leads.InvalidInputError):
+    assert (lead.status, lead.salesperson) == ("Won", None)
+    assert store.get_lead(uid, "L-1") == lead
+    with pytest.raises(leads.InvalidInputError) as invalid:
         store.update_lead(uid, "L-1", {"contact_information": "nobody"})
-    with pytest.raises(leads.NotFoundError):
+    assert invalid.value.issues is not None and invalid.value.issues[0].code == "invalid_contact"
+    with pytest.raises(leads.NotFoundError) as missing:
         store.get_lead(uid, "nope")
+    assert (missing.value.what, missing.value.id) == ("lead", "nope") and isinstance(missing.value, LookupError)
     store.delete_lead(uid, "L-3")
     with pytest.raises(leads.NotFoundError):
         store.delete_lead(uid, "L-3")
@@ -94,8 +113,72 @@ def test_users_imports_queries_edits(make) -> None:  # type: ignore[no-untyped-d
     assert store.deactivate_salesperson(uid, jane["id"])["active"] is False
 
 
-def test_supabase_store_needs_an_http_url() -> None:
+@pytest.mark.parametrize("make", stores())
+def test_long_imports_report_progress_and_upserts_take_leads(make, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    store: leads.Store = make()
+    uid = store.register(f"bo_{uuid.uuid4().hex[:8]}", "correct horse")["uuid"]
+    rows = "".join(f"L-{i},Name {i},n{i}@example.com,Web,High,New,\n" for i in range(2500))
+    path = tmp_path / "big.csv"
+    path.write_text("Lead ID,Lead Name,Contact Information,Source,Interest Level,Status,Assigned Salesperson\n" + rows)
+    seen: List[leads.Progress] = []
+    done = store.import_csv(uid, path, mode="strict", progress=seen.append)
+    assert done.inserted == 2500
+    assert seen[-1].inserted == 2500 and seen[-1].rows == 2500 and seen[-1].total_bytes == path.stat().st_size
+    assert [p.inserted for p in seen] == sorted(p.inserted for p in seen) and len(seen) >= 4
+
+    class Stop(Exception):
+        pass
+
+    def stop(_: leads.Progress) -> None:
+        raise Stop()
+
+    with pytest.raises(Stop):
+        store.import_csv(uid, path, progress=stop)
+
+    report = leads.validate_csv(path)
+    outcome = store.upsert_leads(uid, report.leads[:10])
+    assert outcome == {"inserted": 0, "updated": 0, "unchanged": 10}
+    with pytest.raises(TypeError):
+        store.upsert_leads(uid, [{"lead_id": "L-1"}])  # type: ignore[list-item]
+
+
+def test_supabase_errors_are_typed() -> None:
     with pytest.raises(leads.InvalidOptionError):
         leads.SupabaseStore("ftp://example", "key")
-    store = leads.SupabaseStore(os.environ.get("LEADS_TEST_API_URL", "http://127.0.0.1:9/api"), "key")
-    assert isinstance(store, leads.LeadsStore)
+    with pytest.raises(leads.InvalidOptionError):
+        leads.SupabaseStore("http://127.0.0.1:9", "key", timeout=0)
+    store = leads.SupabaseStore("http://127.0.0.1:9/api", "key", retries=0, timeout=2)
+    assert isinstance(store, leads.Store)
+    with pytest.raises(leads.BackendError) as down:
+        store.find_user("ann")
+    assert down.value.code == "http" and isinstance(down.value, OSError)
+    url = os.environ.get("LEADS_TEST_API_URL")
+    if url:
+        with pytest.raises(leads.BackendError) as refused:
+            leads.SupabaseStore(url, "not-a-valid-jwt", retries=0).find_user("ann")
+        assert refused.value.status in (401, 403) and refused.value.code == "backend"
+
+
+def test_the_gil_is_released_while_parsing_and_hashing() -> None:
+    """Another Python thread keeps running while leads validates a file or hashes a password."""
+    import threading
+
+    rows = b"".join(b"L-%d,Name %d,n%d@example.com,Web,High,New\n" % (i, i, i) for i in range(150_000))
+    data = b"Lead ID,Lead Name,Contact Information,Source,Interest Level,Status\n" + rows
+    store = leads.MemoryStore()  # real Argon2 parameters: tens of milliseconds per hash
+
+    for work in (lambda: leads.validate_csv(data), lambda: store.register(f"gil_{uuid.uuid4().hex[:8]}", "correct horse")):
+        ticks = 0
+        started = threading.Event()
+
+        def run(work: Any = work) -> None:
+            started.set()
+            work()
+
+        t = threading.Thread(target=run)
+        t.start()
+        started.wait()
+        while t.is_alive():
+            ticks += 1
+        t.join()
+        assert ticks > 1000, ticks

@@ -1,97 +1,126 @@
 """The exceptions of ``leads``: one base class, one subclass per family, each also a subclass of
-the matching built-in exception. This module is the one place where core error codes become
-Python exceptions."""
+the matching built-in exception. :func:`_from_core` is the one place where the core's error codes
+become Python exceptions.
+
+Every exception has ``code`` (the core's stable error code, e.g. ``"invalid_option"``) and the
+structured fields of its family as attributes (``option``, ``parameter``, ``status``,
+``postgrest_code``, ``report``, ...); fields a given error does not carry are ``None``.
+"""
 
 from __future__ import annotations
 
-import json
-from typing import Any, Callable, Dict, Optional, TypeVar
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Type
 
-T = TypeVar("T")
+if TYPE_CHECKING:
+    from ._leads import Issue, Report
 
 
 class LeadsError(Exception):
-    """Base class of every error raised by ``leads``.
+    """Base class of every error raised by ``leads``. ``code`` is the core's stable error code."""
 
-    ``code`` is the core's stable error code (``"invalid_option"``, ...); ``data`` names the
-    option or parameter concerned, when there is one.
-    """
+    code: str
 
-    def __init__(self, message: str, code: str, data: Optional[str] = None) -> None:
+    def __init__(self, message: str, code: str = "error", **fields: Any) -> None:
         super().__init__(message)
         self.code = code
-        self.data = data
+        for name, value in fields.items():
+            setattr(self, name, value)
 
 
 class InvalidOptionError(LeadsError, ValueError):
-    """An import option that cannot work (``data`` names it)."""
+    """An import or store option that cannot work; ``option`` names it."""
+
+    option: Optional[str] = None
 
 
 class InvalidQueryError(LeadsError, ValueError):
-    """A lead query parameter or value that cannot be used (``data`` names it)."""
+    """A lead query parameter or value that cannot be used; ``parameter`` names it."""
+
+    parameter: Optional[str] = None
 
 
 class InvalidInputError(LeadsError, ValueError):
-    """A username, password, lead edit or token that is not acceptable."""
+    """A username, password, token or lead edit that is not acceptable. For a lead edit,
+    ``issues`` lists the broken rules as :class:`leads.Issue` objects."""
+
+    issues: Optional[List["Issue"]] = None
 
 
 class NotFoundError(LeadsError, LookupError):
-    """A lead, user or salesperson that does not exist."""
+    """A lead, user or salesperson that does not exist: ``what`` and ``id``."""
+
+    what: Optional[str] = None
+    id: Optional[str] = None
 
 
 class AuthError(LeadsError, PermissionError):
-    """Unknown user or wrong password."""
+    """Unknown user or wrong password (the same error for both, on purpose)."""
 
 
 class ConflictError(LeadsError, ValueError):
-    """A username or salesperson name that is already taken."""
+    """A username (``username``) or salesperson name (``name``) that is already taken."""
+
+    username: Optional[str] = None
+    name: Optional[str] = None
 
 
 class LeadsIOError(LeadsError, OSError):
-    """Reading input failed, or the server could not be reached or answered with an error."""
+    """Reading the input failed (``io_kind``, ``errno``)."""
+
+    io_kind: Optional[str] = None
+
+
+class SourceNotFoundError(LeadsIOError, FileNotFoundError):
+    """The CSV path does not exist."""
+
+
+class BackendError(LeadsIOError):
+    """The store's server failed or answered with an error: ``status`` (HTTP), PostgREST's
+    ``postgrest_code``, ``details`` and ``hint`` when it sent them. For a bulk upsert that was
+    partly stored, ``committed``/``failed`` batch indexes, ``batch_size`` and the counts
+    ``inserted``/``updated``/``unchanged`` of the stored batches (running it again converges)."""
+
+    status: Optional[int] = None
+    postgrest_code: Optional[str] = None
+    details: Optional[str] = None
+    hint: Optional[str] = None
+    committed: Optional[List[int]] = None
+    failed: Optional[List[int]] = None
 
 
 class ImportRejectedError(LeadsError, ValueError):
-    """A strict import found errors (or the file has a file-level error): nothing was stored.
-    ``report`` is the validation report, as a dict."""
+    """A strict import found errors, or the file has a file-level error: nothing was stored.
+    ``report`` is the :class:`leads.Report` saying what to fix."""
 
-    @property
-    def report(self) -> Dict[str, Any]:
-        parsed: Dict[str, Any] = json.loads(self.data) if self.data else {}
-        return parsed
+    report: "Report"
 
 
-_BY_CODE = {
+_BY_CODE: Dict[str, Type[LeadsError]] = {
     "invalid_option": InvalidOptionError,
     "invalid_query": InvalidQueryError,
     "invalid_username": InvalidInputError,
     "invalid_password": InvalidInputError,
     "invalid_token": InvalidInputError,
     "invalid_lead": InvalidInputError,
+    "finished": InvalidInputError,
     "not_found": NotFoundError,
     "invalid_credentials": AuthError,
     "username_taken": ConflictError,
     "salesperson_exists": ConflictError,
     "io": LeadsIOError,
-    "backend": LeadsIOError,
-    "http": LeadsIOError,
-    "partial_upsert": LeadsIOError,
+    "backend": BackendError,
+    "http": BackendError,
+    "partial_upsert": BackendError,
     "import_rejected": ImportRejectedError,
 }
 
 
-def _raise_from_native(error: ValueError) -> None:
-    """Re-raises a native ``ValueError(code, message, data)`` as its ``LeadsError`` subclass."""
-    if len(error.args) == 3 and isinstance(error.args[0], str):
-        code, message, data = error.args
-        raise _BY_CODE.get(code, LeadsError)(message, code, data) from None
-    raise error
-
-
-def _native(call: Callable[[], T]) -> T:
-    """Calls into the native module, mapping its errors."""
-    try:
-        return call()
-    except ValueError as error:
-        _raise_from_native(error)
-        raise  # unreachable: _raise_from_native always raises
+def _from_core(code: str, message: str, fields: Dict[str, Any]) -> LeadsError:
+    """The exception for a core error (called by the native module)."""
+    cls = _BY_CODE.get(code, LeadsError)
+    if code == "io" and fields.get("io_kind") == "NotFound":
+        cls = SourceNotFoundError
+    error = cls(message, code, **fields)
+    if isinstance(error, OSError) and fields.get("errno") is not None:
+        error.errno = fields["errno"]
+    return error

@@ -1,0 +1,106 @@
+"""The real server: `python app.py` started on a loopback port and driven over HTTP, as a
+frontend would use it."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from pathlib import Path
+from typing import Any, Dict, Iterator, Optional, Tuple
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+CSV = (
+    b"Lead ID,Lead Name,Contact Information,Source,Interest Level,Status,Assigned Salesperson\n"
+    + b"".join(b"L-%02d,Lead %d,l%d@example.com,%s,Hot,Open,Grace\n" % (i, i, i, b"Website" if i % 2 else b"Referral") for i in range(1, 31))
+    + b"L-99,Broken,not a contact,Website,High,Open,\n"
+)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    port = free_port()
+    env = {**os.environ, "PORT": str(port), "LEADS_IMPORT_DIR": str(tmp_path), "LEADS_JWT_SECRET": "server-test-secret-of-at-least-32-bytes"}
+    env.pop("SUPABASE_URL", None)
+    proc = subprocess.Popen([sys.executable, str(HERE / "app.py")], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"the server did not start: {proc.stderr.read() if proc.stderr else ''!r}")
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def call(method: str, url: str, body: Any = None, token: Optional[str] = None, file: Optional[bytes] = None) -> Tuple[int, Any]:
+    headers: Dict[str, str] = {}
+    data: Optional[bytes] = None
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    if file is not None:
+        boundary = uuid.uuid4().hex
+        headers["Content-Type"] = f"multipart/form-data; boundary={boundary}"
+        data = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="leads.csv"\r\n'
+            "Content-Type: text/csv\r\n\r\n"
+        ).encode() + file + f"\r\n--{boundary}--\r\n".encode()
+    elif body is not None:
+        headers["Content-Type"] = "application/json"
+        data = json.dumps(body).encode()
+    req = urllib.request.Request(url, data=data, headers=headers, method=method)
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            raw = r.read()
+            return r.status, json.loads(raw) if raw else None
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read() or b"null")
+
+
+def test_the_seed_flow_over_http(server: str) -> None:
+    status, user = call("POST", f"{server}/user", {"username": "ann", "password": "correct horse"})
+    assert status == 201 and user["username"] == "ann"
+    status, session = call("POST", f"{server}/login", {"username": "ann", "password": "correct horse"})
+    assert status == 200 and session["uuid"] == user["uuid"]
+    token = session["token"]
+    assert call("GET", f"{server}/ann")[0] == 401
+
+    status, body = call("POST", f"{server}/ann", token=token, file=CSV)
+    assert status == 422 and body["error"]["code"] == "import_rejected"
+    assert body["report"]["invalid"] == 1 and body["report"]["issues"][0]["line"] == 32
+    assert call("GET", f"{server}/ann?total=true", token=token)[1]["total"] == 0
+
+    status, body = call("POST", f"{server}/ann?mode=skip_invalid", token=token, file=CSV)
+    assert status == 200 and body["imported"] == {"inserted": 30, "updated": 0, "unchanged": 0}
+
+    status, page = call("GET", f"{server}/ann?source=Website&sort=lead_id&limit=4&page=2&total=true", token=token)
+    assert status == 200 and page["total"] == 15 and page["offset"] == 4
+    assert [lead["lead_id"] for lead in page["items"]] == ["L-09", "L-11", "L-13", "L-15"]
+    status, nxt = call("GET", f"{server}/ann?source=Website&sort=lead_id&limit=4&cursor={page['next_cursor']}", token=token)
+    assert [lead["lead_id"] for lead in nxt["items"]] == ["L-17", "L-19", "L-21", "L-23"]
+
+    status, lead = call("PATCH", f"{server}/ann/leads/L-09", {"status": "won", "salesperson": ""}, token=token)
+    assert status == 200 and (lead["status"], lead["salesperson"]) == ("Won", None)
+    assert call("DELETE", f"{server}/ann/leads/L-09", token=token)[0] == 204
+    assert call("DELETE", f"{server}/ann/leads/L-09", token=token)[0] == 404
+    assert call("GET", f"{server}/ann?total=true&limit=1", token=token)[1]["total"] == 29

@@ -1,0 +1,205 @@
+//! `Lead` (a lead from a file or from a store) and `LeadList` (the valid leads of a validation,
+//! turned into Python objects only when asked for).
+
+use std::sync::Arc;
+
+use leads_core::{StoredLead, Timestamp, Uuid};
+use pyo3::exceptions::PyIndexError;
+use pyo3::prelude::*;
+use pyo3::types::PySlice;
+
+use crate::to_dict;
+
+/// What a store adds to a lead.
+#[derive(Clone, PartialEq)]
+struct Stored {
+    id: Uuid,
+    user_uuid: Uuid,
+    created_at: Timestamp,
+    updated_at: Timestamp,
+}
+
+/// A valid lead: the seven fields, normalised by the import rules. Leads read from a store also
+/// have `id`, `user_uuid`, `created_at` and `updated_at` (``None`` for leads from a file).
+#[pyclass(module = "leads._leads", frozen, eq)]
+#[derive(Clone, PartialEq)]
+pub(crate) struct Lead {
+    pub(crate) lead: leads_core::Lead,
+    stored: Option<Stored>,
+}
+
+impl From<leads_core::Lead> for Lead {
+    fn from(lead: leads_core::Lead) -> Self {
+        Lead { lead, stored: None }
+    }
+}
+
+impl From<StoredLead> for Lead {
+    fn from(s: StoredLead) -> Self {
+        let stored =
+            Stored { id: s.id, user_uuid: s.user_uuid, created_at: s.created_at, updated_at: s.updated_at };
+        Lead { lead: s.lead, stored: Some(stored) }
+    }
+}
+
+#[pymethods]
+impl Lead {
+    /// The lead's identifier in the user's own system (unique per user).
+    #[getter]
+    fn lead_id(&self) -> &str {
+        &self.lead.lead_id
+    }
+
+    /// The lead's name.
+    #[getter]
+    fn lead_name(&self) -> &str {
+        &self.lead.lead_name
+    }
+
+    /// Emails (lower-cased) and/or phone numbers (as given).
+    #[getter]
+    fn contact_information(&self) -> &str {
+        &self.lead.contact_information
+    }
+
+    /// Where the lead came from.
+    #[getter]
+    fn source(&self) -> &str {
+        &self.lead.source
+    }
+
+    /// ``"High"``, ``"Medium"`` or ``"Low"``.
+    #[getter]
+    fn interest_level(&self) -> &'static str {
+        self.lead.interest_level.as_str()
+    }
+
+    /// A status of the vocabulary, in its canonical casing.
+    #[getter]
+    fn status(&self) -> &str {
+        &self.lead.status
+    }
+
+    /// The assigned salesperson, or ``None``.
+    #[getter]
+    fn salesperson(&self) -> Option<&str> {
+        self.lead.salesperson.as_deref()
+    }
+
+    /// The store's id of the lead (a UUID string), or ``None`` for a lead from a file.
+    #[getter]
+    fn id(&self) -> Option<String> {
+        self.stored.as_ref().map(|s| s.id.to_string())
+    }
+
+    /// The owner's UUID, or ``None`` for a lead from a file.
+    #[getter]
+    fn user_uuid(&self) -> Option<String> {
+        self.stored.as_ref().map(|s| s.user_uuid.to_string())
+    }
+
+    /// When the lead was first stored (RFC 3339, UTC), or ``None``.
+    #[getter]
+    fn created_at(&self) -> Option<String> {
+        self.stored.as_ref().map(|s| s.created_at.to_string())
+    }
+
+    /// When the lead last changed (RFC 3339, UTC), or ``None``.
+    #[getter]
+    fn updated_at(&self) -> Option<String> {
+        self.stored.as_ref().map(|s| s.updated_at.to_string())
+    }
+
+    /// The lead as a dict with the seed's snake_case column names (the REST JSON).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        match &self.stored {
+            None => to_dict(py, &self.lead),
+            Some(s) => to_dict(
+                py,
+                &StoredLead {
+                    id: s.id,
+                    user_uuid: s.user_uuid,
+                    created_at: s.created_at,
+                    updated_at: s.updated_at,
+                    lead: self.lead.clone(),
+                },
+            ),
+        }
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Lead(lead_id={:?}, lead_name={:?}, status={:?}, interest_level={:?})",
+            self.lead.lead_id,
+            self.lead.lead_name,
+            self.lead.status,
+            self.lead.interest_level.as_str()
+        )
+    }
+}
+
+/// The valid leads of a validation, in file order: a read-only sequence (``len``, indexing,
+/// slicing, iteration) whose ``Lead`` objects are made only when read.
+#[pyclass(module = "leads._leads", frozen, sequence)]
+pub(crate) struct LeadList {
+    pub(crate) leads: Arc<Vec<leads_core::Lead>>,
+}
+
+#[pymethods]
+impl LeadList {
+    fn __len__(&self) -> usize {
+        self.leads.len()
+    }
+
+    fn __getitem__<'py>(&self, py: Python<'py>, index: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        if let Ok(slice) = index.cast::<PySlice>() {
+            let ix = slice.indices(self.leads.len().try_into().unwrap_or(isize::MAX))?;
+            let picked: Vec<Lead> = (0..ix.slicelength)
+                .map(|k| {
+                    let i = ix.start + ix.step * k as isize;
+                    Lead::from(self.leads[i as usize].clone())
+                })
+                .collect();
+            return picked.into_pyobject(py).map(Bound::into_any);
+        }
+        let i: isize = index.extract()?;
+        let len = self.leads.len() as isize;
+        let at = if i < 0 { i + len } else { i };
+        if !(0..len).contains(&at) {
+            return Err(PyIndexError::new_err("lead index out of range"));
+        }
+        Bound::new(py, Lead::from(self.leads[at as usize].clone())).map(Bound::into_any)
+    }
+
+    fn __iter__(&self) -> LeadIter {
+        LeadIter { leads: Arc::clone(&self.leads), next: std::sync::atomic::AtomicUsize::new(0) }
+    }
+
+    /// Every lead as a dict (see ``Lead.to_dict``).
+    fn to_dicts<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyAny>>> {
+        self.leads.iter().map(|l| to_dict(py, l)).collect()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<LeadList of {} leads>", self.leads.len())
+    }
+}
+
+/// An iterator over a ``LeadList``.
+#[pyclass(module = "leads._leads", frozen)]
+pub(crate) struct LeadIter {
+    leads: Arc<Vec<leads_core::Lead>>,
+    next: std::sync::atomic::AtomicUsize,
+}
+
+#[pymethods]
+impl LeadIter {
+    fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    fn __next__(&self) -> Option<Lead> {
+        let i = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.leads.get(i).cloned().map(Lead::from)
+    }
+}
