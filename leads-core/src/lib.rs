@@ -53,6 +53,7 @@ mod sniff;
 mod store;
 #[cfg(feature = "supabase")]
 mod supabase;
+mod table;
 mod time;
 mod token;
 mod user;
@@ -84,6 +85,7 @@ pub use supabase::{
     quote as postgrest_quote,
 };
 #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+pub use table::LeadTable;
 pub use time::system_clock;
 pub use time::{BadTimestamp, Clock, Timestamp};
 pub use token::{Claims, DEFAULT_TOKEN_TTL_SECS, TokenSigner};

@@ -250,6 +250,10 @@ impl Rules {
         Ok(Rules { statuses, folded, synonyms: options.interest_synonyms, status_message })
     }
 
+    pub(crate) fn statuses(&self) -> &[String] {
+        &self.statuses
+    }
+
     pub(crate) fn status_name(&self, index: usize) -> &str {
         &self.statuses[index]
     }

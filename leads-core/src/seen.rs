@@ -45,6 +45,14 @@ impl SeenIds {
         }
     }
 
+    /// Makes room for `more` IDs (of the average length so far), if memory allows.
+    pub(crate) fn reserve(&mut self, more: usize) {
+        let per_id = if self.spans.is_empty() { 16 } else { self.arena.len() / self.spans.len() };
+        let _ = self.table.try_reserve(more, |&e| spread(e >> 32));
+        let _ = self.spans.try_reserve(more);
+        let _ = self.arena.try_reserve(more.saturating_mul(per_id));
+    }
+
     fn span(&self, index: u64) -> (usize, usize) {
         let span = self.spans[usize::try_from(index).unwrap_or(usize::MAX)];
         (

@@ -106,6 +106,24 @@ fn large_generated_file_in_any_chunk_size() {
         let cuts: Vec<usize> = (size..bytes.len()).step_by(size).collect();
         assert_eq!(pushed(&bytes, &cuts, &options), whole, "chunks of {size}");
     }
+    // The compact lead table holds the same leads, with custom statuses too.
+    let mut v = leads_core::Validator::new(&options).unwrap().lead_table(true);
+    v.push(&bytes);
+    assert_eq!(v.finish(), whole.report);
+    let table = v.take_lead_table();
+    assert_eq!(table.len(), whole.leads.len());
+    assert!(table.iter().eq(whole.leads.iter().cloned()));
+    assert_eq!(table.get(table.len()), None);
+    assert!(v.take_lead_table().is_empty(), "taken");
+    // A size hint, right or wrong, changes nothing but speed.
+    for hint in [0, 1000, bytes.len() as u64, u64::MAX] {
+        let mut v = leads_core::Validator::new(&options).unwrap().lead_table(true).size_hint(hint);
+        for chunk in bytes.chunks(100_000) {
+            v.push(chunk);
+        }
+        assert_eq!(v.finish(), whole.report, "hint {hint}");
+        assert!(v.take_lead_table().iter().eq(whole.leads.iter().cloned()), "hint {hint}");
+    }
 }
 
 #[test]

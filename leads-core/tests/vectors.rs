@@ -105,6 +105,16 @@ fn every_vector_gives_its_expected_report() {
         {
             failures.push(format!("{name}: leads differ\nexpected: {expected}\n  actual: {leads}"));
         }
+        let mut v = Validator::new(&options).unwrap().lead_table(true);
+        for chunk in bytes.chunks(3) {
+            v.push(chunk);
+            assert_eq!(v.drain_leads().count(), 0, "{name}: a table keeps its leads");
+        }
+        let tabled =
+            (v.finish(), serde_json::to_value(v.take_lead_table().iter().collect::<Vec<_>>()).unwrap());
+        if tabled != (report.clone(), leads.clone()) {
+            failures.push(format!("{name}: the lead table gives other leads"));
+        }
         for size in [1, 2, 3, 5, 7, 64, 1000] {
             let chunked = run_chunked(&bytes, &options, size);
             if chunked != (report.clone(), leads.clone()) {

@@ -46,7 +46,7 @@ fn build(py: Python<'_>, e: &leads_core::Error) -> PyResult<PyErr> {
             fields.set_item("unchanged", outcome.unchanged)?;
         }
         ErrorKind::ImportRejected { report } => {
-            fields.set_item("report", Report::new(py, (**report).clone(), Vec::new())?)?;
+            fields.set_item("report", Report::bare(py, (**report).clone())?)?;
         }
         _ => {}
     }

@@ -138,11 +138,33 @@ impl Lead {
     }
 }
 
+/// Leads held by a `LeadList`: the compact table of `validate_csv`, or a list.
+pub(crate) enum Leads {
+    Table(leads_core::LeadTable),
+    List(Vec<leads_core::Lead>),
+}
+
+impl Leads {
+    fn len(&self) -> usize {
+        match self {
+            Leads::Table(t) => t.len(),
+            Leads::List(l) => l.len(),
+        }
+    }
+
+    fn get(&self, i: usize) -> Option<leads_core::Lead> {
+        match self {
+            Leads::Table(t) => t.get(i),
+            Leads::List(l) => l.get(i).cloned(),
+        }
+    }
+}
+
 /// The valid leads of a validation, in file order: a read-only sequence (``len``, indexing,
 /// slicing, iteration) whose ``Lead`` objects are made only when read.
 #[pyclass(module = "leads._leads", frozen, sequence)]
 pub(crate) struct LeadList {
-    pub(crate) leads: Arc<Vec<leads_core::Lead>>,
+    pub(crate) leads: Arc<Leads>,
 }
 
 #[pymethods]
@@ -157,9 +179,10 @@ impl LeadList {
             let picked: Vec<Lead> = (0..ix.slicelength)
                 .map(|k| {
                     let i = ix.start + ix.step * k as isize;
-                    Lead::from(self.leads[i as usize].clone())
+                    self.leads.get(i as usize).map(Lead::from)
                 })
-                .collect();
+                .collect::<Option<_>>()
+                .unwrap_or_default();
             return picked.into_pyobject(py).map(Bound::into_any);
         }
         let i: isize = index.extract()?;
@@ -168,7 +191,9 @@ impl LeadList {
         if !(0..len).contains(&at) {
             return Err(PyIndexError::new_err("lead index out of range"));
         }
-        Bound::new(py, Lead::from(self.leads[at as usize].clone())).map(Bound::into_any)
+        let lead =
+            self.leads.get(at as usize).ok_or_else(|| PyIndexError::new_err("lead index out of range"))?;
+        Bound::new(py, Lead::from(lead)).map(Bound::into_any)
     }
 
     fn __iter__(&self) -> LeadIter {
@@ -177,7 +202,7 @@ impl LeadList {
 
     /// Every lead as a dict (see ``Lead.to_dict``).
     fn to_dicts<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyAny>>> {
-        self.leads.iter().map(|l| to_dict(py, l)).collect()
+        (0..self.leads.len()).filter_map(|i| self.leads.get(i)).map(|l| to_dict(py, &l)).collect()
     }
 
     fn __repr__(&self) -> String {
@@ -188,7 +213,7 @@ impl LeadList {
 /// An iterator over a ``LeadList``.
 #[pyclass(module = "leads._leads", frozen)]
 pub(crate) struct LeadIter {
-    leads: Arc<Vec<leads_core::Lead>>,
+    leads: Arc<Leads>,
     next: std::sync::atomic::AtomicUsize,
 }
 
@@ -200,6 +225,6 @@ impl LeadIter {
 
     fn __next__(&self) -> Option<Lead> {
         let i = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        self.leads.get(i).cloned().map(Lead::from)
+        self.leads.get(i).map(Lead::from)
     }
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use pyo3::prelude::*;
 
-use crate::lead::LeadList;
+use crate::lead::{LeadList, Leads};
 use crate::to_dict;
 
 /// One problem found in a file. ``line`` is the physical line where the record starts (the
@@ -132,12 +132,13 @@ pub(crate) struct Report {
 }
 
 impl Report {
-    pub(crate) fn new(
-        py: Python<'_>,
-        report: leads_core::Report,
-        leads: Vec<leads_core::Lead>,
-    ) -> PyResult<Self> {
+    pub(crate) fn new(py: Python<'_>, report: leads_core::Report, leads: Leads) -> PyResult<Self> {
         Ok(Report { inner: Arc::new(report), leads: Py::new(py, LeadList { leads: Arc::new(leads) })? })
+    }
+
+    /// A report without leads (imports, errors).
+    pub(crate) fn bare(py: Python<'_>, report: leads_core::Report) -> PyResult<Self> {
+        Self::new(py, report, Leads::List(Vec::new()))
     }
 }
 

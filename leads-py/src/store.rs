@@ -249,7 +249,7 @@ impl Store {
             return Err(e);
         }
         let inner = done.map_err(|e| failure_or(&failure, e))?;
-        let report = Py::new(py, Report::new(py, inner.report.clone(), Vec::new())?)?;
+        let report = Py::new(py, Report::bare(py, inner.report.clone())?)?;
         Ok(ImportResult { inner, report })
     }
 

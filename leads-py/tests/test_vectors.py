@@ -43,6 +43,8 @@ def test_vector(csv: Path) -> None:
     # The same verdict from a path (str and Path), a binary file object read in 7-byte chunks,
     # and a streaming Validator fed 5 bytes at a time.
     assert leads.validate_csv(str(csv), **options).to_dict() == expected
+    bare = leads.validate_csv(data, keep_leads=False, **options)
+    assert bare.to_dict() == expected and len(bare.leads) == 0
     assert leads.validate_csv(csv, chunk_size=7, **options).to_dict() == expected
     assert leads.validate_csv(io.BytesIO(data), chunk_size=7, **options).to_dict() == expected
     v = leads.Validator(**options)

@@ -33,6 +33,7 @@ def validate_csv(
     *,
     progress: Optional[_ProgressCallback] = None,
     chunk_size: int = 1048576,
+    keep_leads: bool = True,
     **options: Unpack[_ImportOptions],
 ) -> "Report": ...
 def rejected_csv(source: _Source, **options: Unpack[_ImportOptions]) -> bytes: ...
