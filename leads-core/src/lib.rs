@@ -43,6 +43,7 @@ mod lead;
 mod memory;
 mod options;
 mod parser;
+mod pipeline;
 mod query;
 mod rejects;
 mod report;
@@ -67,6 +68,9 @@ pub use options::{
     DEFAULT_MAX_BYTES, DEFAULT_MAX_FIELD_BYTES, DEFAULT_MAX_ISSUES, DEFAULT_MAX_ROWS, Delimiter, Encoding,
     ImportOptions,
 };
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+#[cfg(not(target_arch = "wasm32"))]
+pub use pipeline::validate_parallel;
 pub use query::{DEFAULT_LIMIT, LeadQuery, MAX_LIMIT, Sort, SortKey};
 pub use rejects::{RejectedRow, write_rejected_csv};
 pub use report::{Column, Issue, IssueCode, MatchKind, Report, Severity};
@@ -84,7 +88,6 @@ pub use supabase::{
     ProgressFn, SupabaseOptions, SupabaseStore, UpsertProgress, query_params as postgrest_query_params,
     quote as postgrest_quote,
 };
-#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
 pub use table::LeadTable;
 pub use time::system_clock;
 pub use time::{BadTimestamp, Clock, Timestamp};

@@ -31,6 +31,23 @@ pub(crate) struct RawRecord<'a> {
 }
 
 impl<'a> RawRecord<'a> {
+    /// A record over `buf` with field ends `ends` (relative to `buf`).
+    pub(crate) fn new(
+        line: u64,
+        buf: &'a [u8],
+        ends: &'a [usize],
+        field_count: usize,
+        overflow: Option<usize>,
+        unclosed_quote: bool,
+    ) -> Self {
+        RawRecord { line, buf, ends, field_count, overflow, unclosed_quote }
+    }
+
+    /// The field ends, relative to [`bytes`](Self::bytes).
+    pub(crate) fn ends(&self) -> &'a [usize] {
+        self.ends
+    }
+
     /// The stored fields (at most [`MAX_FIELDS`]).
     pub(crate) fn len(&self) -> usize {
         self.ends.len()

@@ -9,6 +9,7 @@ use crate::header::{self, Aliases, Header};
 use crate::lead::Lead;
 use crate::options::{Delimiter, Encoding, ImportOptions};
 use crate::parser::{Flow, Parser, RawRecord};
+use crate::pipeline::Pipe;
 use crate::rejects::RejectedRow;
 use crate::report::{Column, Issue, IssueCode, Report};
 use crate::rules::{Checked, Rules, trim};
@@ -125,6 +126,8 @@ struct Back {
     parser: Option<Parser>,
     delimiter: Delimiter,
     rows: Rows,
+    /// Set while `validate_parallel` runs the rules on a worker: records go there.
+    pipe: Option<Pipe>,
 }
 
 impl Validator {
@@ -152,6 +155,7 @@ impl Validator {
                 parser: None,
                 delimiter: options.delimiter.unwrap_or(Delimiter::Comma),
                 rows: Rows::new(rules, options),
+                pipe: None,
             },
             size_hint: None,
         })
@@ -199,11 +203,18 @@ impl Validator {
     /// field or a CRLF.
     pub fn push(&mut self, chunk: &[u8]) {
         self.push_chunk(chunk);
+        if self.back.rows.rows >= 64 {
+            self.reserve_now();
+        }
+    }
+
+    /// Applies the size hint, if any, from the rows per byte so far.
+    pub(crate) fn reserve_now(&mut self) {
         if let Some(total) = self.size_hint
-            && self.back.rows.rows >= 64
+            && self.back.rows.rows > 0
         {
-            // Reserve once, from the rows per byte so far, what the rest of the file will need
-            // (untouched reserved memory costs nothing): no rehashing or copying as sets grow.
+            // Reserve once what the rest of the file will need (untouched reserved memory
+            // costs nothing): no rehashing or copying as the sets grow.
             self.size_hint = None;
             let rows = &mut self.back.rows;
             let per_row = self.front.bytes as f64 / rows.rows as f64;
@@ -216,6 +227,32 @@ impl Validator {
                 table.reserve(more, rest);
             }
         }
+    }
+
+    /// Whether the encoding and the delimiter are decided and records flow to the rules.
+    pub(crate) fn is_parsing(&self) -> bool {
+        self.back.parser.is_some()
+    }
+
+    /// Takes the rules' state out (for a worker thread), leaving a fresh one.
+    pub(crate) fn lend_rows(&mut self) -> Result<Rows> {
+        let spare = Rows::new(Rules::new(&ImportOptions::default())?, &ImportOptions::default());
+        Ok(std::mem::replace(&mut self.back.rows, spare))
+    }
+
+    /// Puts the rules' state back.
+    pub(crate) fn return_rows(&mut self, rows: Rows) {
+        self.back.rows = rows;
+    }
+
+    /// Sets or clears the pipe to a worker; returns the previous one.
+    pub(crate) fn set_pipe(&mut self, pipe: Option<Pipe>) -> Option<Pipe> {
+        std::mem::replace(&mut self.back.pipe, pipe)
+    }
+
+    /// Whether reading should stop while the rules run on a worker.
+    pub(crate) fn is_pipe_stopped(&self) -> bool {
+        self.front.over_limit || self.back.pipe.as_ref().is_none_or(Pipe::is_stopped)
     }
 
     /// Tells the validator how many bytes the input holds (a file's size), so it can reserve
@@ -375,9 +412,8 @@ impl Front {
 
 impl Back {
     fn text(&mut self, text: &[u8]) {
-        if let Some(p) = &mut self.parser {
-            let rows = &mut self.rows;
-            p.feed(text, &mut |r| rows.record(&r));
+        if let Back { parser: Some(p), rows, pipe, .. } = self {
+            p.feed(text, &mut |r| route(rows, pipe, &r));
         } else {
             self.sample.extend_from_slice(text);
             if self.sample.len() >= SNIFF_BYTES {
@@ -394,27 +430,35 @@ impl Back {
             .forced
             .unwrap_or_else(|| sniff(sniffed, complete && sample.len() <= SNIFF_BYTES, &self.rows.aliases));
         let parser = self.parser.insert(Parser::new(self.delimiter.byte(), self.max_field));
-        let rows = &mut self.rows;
-        parser.feed(&sample, &mut |r| rows.record(&r));
+        let (rows, pipe) = (&mut self.rows, &mut self.pipe);
+        parser.feed(&sample, &mut |r| route(rows, pipe, &r));
     }
 
     fn finish(&mut self, end_of_input: bool) {
         if self.parser.is_none() {
             self.start(end_of_input);
         }
-        let Back { parser, rows, .. } = self;
+        let Back { parser, rows, pipe, .. } = self;
         if let Some(p) = parser
             && end_of_input
             && !rows.stopped
         {
-            p.finish(&mut |r| rows.record(&r));
+            p.finish(&mut |r| route(rows, pipe, &r));
         }
         rows.end();
     }
 }
 
+/// Sends a record to the rules, here or on `validate_parallel`'s worker.
+fn route(rows: &mut Rows, pipe: &mut Option<Pipe>, r: &RawRecord<'_>) -> Flow {
+    match pipe {
+        Some(pipe) => pipe.record(r),
+        None => rows.record(r),
+    }
+}
+
 /// Per-record work: the header, then the rules for each row.
-struct Rows {
+pub(crate) struct Rows {
     rules: Rules,
     aliases: Aliases,
     encoding: Encoding,
@@ -428,13 +472,13 @@ struct Rows {
     mapped: Vec<(usize, Field)>,
     width: usize,
     header_line: u64,
-    rows: u64,
-    valid: u64,
-    invalid: u64,
+    pub(crate) rows: u64,
+    pub(crate) valid: u64,
+    pub(crate) invalid: u64,
     issues: Vec<Issue>,
     row_issues: usize,
     truncated: bool,
-    stopped: bool,
+    pub(crate) stopped: bool,
     seen: SeenIds,
     leads: VecDeque<Lead>,
     /// Set by `lead_table(true)`: valid leads go here instead of `leads`.
@@ -523,7 +567,7 @@ impl Rows {
         });
     }
 
-    fn record(&mut self, r: &RawRecord<'_>) -> Flow {
+    pub(crate) fn record(&mut self, r: &RawRecord<'_>) -> Flow {
         if self.stopped {
             return Flow::Stop;
         }

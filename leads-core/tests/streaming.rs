@@ -170,3 +170,46 @@ proptest! {
         prop_assert_eq!(pushed(&input, &[cut], &options), whole);
     }
 }
+
+/// Two threads (parsing here, rules on a worker) give exactly the one-thread result, also when
+/// a limit stops the rules midway; an error from the progress callback stops the work.
+#[test]
+fn parallel_validation_agrees() {
+    let bytes = leads_gen::generate(20_000, 5);
+    let limited = |f: &dyn Fn(&mut ImportOptions)| {
+        let mut o = ImportOptions::default();
+        f(&mut o);
+        o
+    };
+    let cases = [
+        ImportOptions::default(),
+        limited(&|o| o.max_rows = 12_345),
+        limited(&|o| o.max_bytes = 1_000_000),
+        limited(&|o| o.max_issues = 10),
+    ];
+    for options in &cases {
+        let whole = validate(&bytes, options).unwrap();
+        for chunk in [1000, 65_536, 1 << 20] {
+            for hint in [None, Some(bytes.len() as u64)] {
+                let mut calls = 0;
+                let (report, table) =
+                    leads_core::validate_parallel(&bytes[..], options, true, hint, chunk, &mut |_| {
+                        calls += 1;
+                        Ok(())
+                    })
+                    .unwrap();
+                assert_eq!(report, whole.report, "chunks of {chunk}, {options:?}");
+                assert!(table.iter().eq(whole.leads.iter().cloned()), "chunks of {chunk}");
+                assert!(calls >= bytes.len().min(options.max_bytes as usize) / chunk);
+            }
+            let (bare, none) =
+                leads_core::validate_parallel(&bytes[..], options, false, None, chunk, &mut |_| Ok(()))
+                    .unwrap();
+            assert_eq!((bare, none.len()), (whole.report.clone(), 0));
+        }
+    }
+    let stop = leads_core::validate_parallel(&bytes[..], &cases[0], false, None, 100_000, &mut |p| {
+        if p.bytes > 500_000 { Err(std::io::Error::other("enough")) } else { Ok(()) }
+    });
+    assert!(stop.unwrap_err().to_string().contains("enough"));
+}

@@ -1,6 +1,5 @@
 //! The import engine: `validate_csv` for a whole input, `Validator` for chunks, `rejected_csv`.
 
-use std::io::Read;
 use std::sync::Mutex;
 
 use leads_core::{ImportOptions, ImportProgress};
@@ -31,7 +30,7 @@ pub(crate) fn report_progress(callback: &Py<PyAny>, p: ImportProgress, total: Op
 /// ``source`` is a path (``str`` without a line break, or ``os.PathLike``), CSV ``bytes``, CSV
 /// text (a ``str`` holding a line break) or a binary file object; paths and files are streamed,
 /// never read whole. ``progress(p: Progress)`` is called after each chunk of ``chunk_size``
-/// bytes. Options are keyword arguments; problems in the file are issues in the report, never
+/// bytes and once at the end. Options are keyword arguments; problems in the file are issues in the report, never
 /// exceptions. ``keep_leads=False`` gives the report alone (``report.leads`` is empty), faster.
 #[pyfunction]
 #[pyo3(signature = (source, *, progress=None, chunk_size=1_048_576, keep_leads=true, **options))]
@@ -48,32 +47,18 @@ pub(crate) fn validate_csv(
     let input = source.open().map_err(to_py)?;
     let total = input.len();
     let failure = Mutex::new(None);
-    let done = py.detach(|| -> leads_core::Result<_> {
-        let mut reader = Reader { input, failure: &failure };
-        let mut v = leads_core::Validator::new(&options)?
-            .keep_rejected(false)
-            .keep_leads(keep_leads)
-            .lead_table(true);
-        let mut buf = vec![0; chunk_size.max(1)];
-        loop {
-            let n = reader.read(&mut buf)?;
-            if n == 0 {
-                break;
-            }
-            v.push(&buf[..n]);
-            if let Some(callback) = &progress {
-                let p = ImportProgress { validation: v.progress(), ..ImportProgress::default() };
-                if let Err(e) = report_progress(callback, p, total) {
-                    *failure.lock().map_err(|_| std::io::Error::other("poisoned"))? = Some(e);
-                    return Err(std::io::Error::other("stopped").into());
-                }
-            }
-            if v.is_stopped() {
-                break;
-            }
-        }
-        let report = v.finish();
-        Ok((report, v.take_lead_table()))
+    let done = py.detach(|| {
+        let reader = Reader { input, failure: &failure };
+        leads_core::validate_parallel(reader, &options, keep_leads, total, chunk_size, &mut |p| {
+            let Some(callback) = &progress else { return Ok(()) };
+            report_progress(callback, ImportProgress { validation: p, ..ImportProgress::default() }, total)
+                .map_err(|e| {
+                    if let Ok(mut f) = failure.lock() {
+                        f.get_or_insert(e);
+                    }
+                    std::io::Error::other("stopped by the progress callback")
+                })
+        })
     });
     let (report, table) = done.map_err(|e| failure_or(&failure, e))?;
     Report::new(py, report, Leads::Table(table))

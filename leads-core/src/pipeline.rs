@@ -1,0 +1,221 @@
+//! Whole-input validation on two threads: decoding and CSV parsing on the calling thread, the
+//! row rules on a worker, records passed in owned batches. Same results as the [`Validator`]
+//! fed the same bytes; native targets only.
+
+use std::io::Read;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{SyncSender, sync_channel};
+
+use crate::error::Result;
+use crate::options::ImportOptions;
+use crate::parser::{Flow, RawRecord};
+use crate::report::Report;
+use crate::table::LeadTable;
+use crate::validator::{Progress, Validator};
+
+/// Bytes of record text per batch, and records per batch, before it is sent.
+const BATCH_BYTES: usize = 256 * 1024;
+const BATCH_RECORDS: usize = 4096;
+/// Batches in flight between the threads.
+const IN_FLIGHT: usize = 4;
+
+/// Records copied out of the parser.
+#[derive(Default)]
+pub(crate) struct Batch {
+    buf: Vec<u8>,
+    ends: Vec<usize>,
+    records: Vec<Meta>,
+}
+
+struct Meta {
+    line: u64,
+    buf_end: usize,
+    ends_end: usize,
+    field_count: usize,
+    overflow: Option<usize>,
+    unclosed_quote: bool,
+}
+
+impl Batch {
+    fn push(&mut self, r: &RawRecord<'_>) {
+        self.buf.extend_from_slice(r.bytes());
+        self.ends.extend_from_slice(r.ends());
+        self.records.push(Meta {
+            line: r.line,
+            buf_end: self.buf.len(),
+            ends_end: self.ends.len(),
+            field_count: r.field_count,
+            overflow: r.overflow,
+            unclosed_quote: r.unclosed_quote,
+        });
+    }
+
+    fn is_full(&self) -> bool {
+        self.buf.len() >= BATCH_BYTES || self.records.len() >= BATCH_RECORDS
+    }
+
+    fn each(&self, mut f: impl FnMut(&RawRecord<'_>) -> Flow) {
+        let (mut buf_start, mut ends_start) = (0, 0);
+        for m in &self.records {
+            let record = RawRecord::new(
+                m.line,
+                &self.buf[buf_start..m.buf_end],
+                &self.ends[ends_start..m.ends_end],
+                m.field_count,
+                m.overflow,
+                m.unclosed_quote,
+            );
+            if f(&record) == Flow::Stop {
+                return;
+            }
+            (buf_start, ends_start) = (m.buf_end, m.ends_end);
+        }
+    }
+}
+
+/// What the worker tells the parsing thread.
+#[derive(Default)]
+struct Shared {
+    stopped: AtomicBool,
+    rows: AtomicU64,
+    valid: AtomicU64,
+    invalid: AtomicU64,
+}
+
+/// The parsing thread's end of the pipe.
+pub(crate) struct Pipe {
+    tx: Option<SyncSender<Batch>>,
+    batch: Batch,
+    shared: Arc<Shared>,
+}
+
+impl Pipe {
+    /// Takes a record from the parser.
+    pub(crate) fn record(&mut self, r: &RawRecord<'_>) -> Flow {
+        if self.shared.stopped.load(Ordering::Relaxed) {
+            return Flow::Stop;
+        }
+        self.batch.push(r);
+        if self.batch.is_full() {
+            self.send();
+        }
+        Flow::Continue
+    }
+
+    /// Whether the rules have stopped (a limit, a broken header).
+    pub(crate) fn is_stopped(&self) -> bool {
+        self.shared.stopped.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn send(&mut self) {
+        let batch = std::mem::take(&mut self.batch);
+        if let Some(tx) = &self.tx
+            && tx.send(batch).is_err()
+        {
+            // The worker is gone (it panicked); joining it reports that.
+            self.tx = None;
+        }
+    }
+}
+
+/// Validates everything `reader` yields, like a [`Validator`] with
+/// [`lead_table(true)`](Validator::lead_table) (or [`keep_leads(false)`](Validator::keep_leads)
+/// when `keep_leads` is false) and no rejected rows, on two threads: reading,
+/// decoding and CSV parsing on the calling thread, the row rules on a worker. `size_hint` is
+/// the input's size when known ([`Validator::size_hint`]); `progress` is called after each
+/// chunk of `chunk_size` bytes (its counts may trail the bytes by a few thousand rows) and once
+/// at the end with the final counts; it stops the work by returning an error.
+///
+/// ```
+/// let csv = "Lead ID,Lead Name,Contact Information,Source,Interest Level,Status\nL-1,Ann,ann@example.com,Web,Hot,open\n";
+/// let (report, leads) =
+///     leads_core::validate_parallel(csv.as_bytes(), &Default::default(), true, None, 1 << 20, &mut |_| Ok(()))?;
+/// assert_eq!((report.valid, leads.get(0).unwrap().status.as_str()), (1, "Open"));
+/// # Ok::<(), leads_core::Error>(())
+/// ```
+///
+/// # Errors
+/// Unusable options; an I/O error from `reader`; an error returned by `progress`.
+pub fn validate_parallel<R: Read>(
+    mut reader: R,
+    options: &ImportOptions,
+    keep_leads: bool,
+    size_hint: Option<u64>,
+    chunk_size: usize,
+    progress: &mut dyn FnMut(Progress) -> std::io::Result<()>,
+) -> Result<(Report, LeadTable)> {
+    let mut v = Validator::new(options)?.keep_rejected(false).keep_leads(keep_leads).lead_table(true);
+    if let Some(total) = size_hint {
+        v = v.size_hint(total);
+    }
+    let mut buf = vec![0; chunk_size.max(1)];
+    let mut read = |buf: &mut [u8]| loop {
+        match reader.read(buf) {
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            other => return other,
+        }
+    };
+    // One thread until the encoding and the delimiter are decided and rows flow.
+    let mut done = false;
+    while !v.is_parsing() && !v.is_stopped() {
+        let n = read(&mut buf)?;
+        if n == 0 {
+            done = true;
+            break;
+        }
+        v.push(&buf[..n]);
+        progress(v.progress())?;
+    }
+    if !done && !v.is_stopped() {
+        v.reserve_now();
+        let shared = Arc::new(Shared::default());
+        let (tx, rx) = sync_channel::<Batch>(IN_FLIGHT);
+        let mut rows = v.lend_rows()?;
+        let outcome = std::thread::scope(|scope| {
+            let worker_shared = Arc::clone(&shared);
+            let worker = scope.spawn(move || {
+                for batch in rx {
+                    batch.each(|r| rows.record(r));
+                    worker_shared.rows.store(rows.rows, Ordering::Relaxed);
+                    worker_shared.valid.store(rows.valid, Ordering::Relaxed);
+                    worker_shared.invalid.store(rows.invalid, Ordering::Relaxed);
+                    if rows.stopped {
+                        worker_shared.stopped.store(true, Ordering::Relaxed);
+                    }
+                }
+                rows
+            });
+            v.set_pipe(Some(Pipe { tx: Some(tx), batch: Batch::default(), shared: Arc::clone(&shared) }));
+            let outcome = (|| -> Result<()> {
+                while !v.is_pipe_stopped() {
+                    let n = read(&mut buf)?;
+                    if n == 0 {
+                        break;
+                    }
+                    v.push(&buf[..n]);
+                    let p = Progress {
+                        bytes: v.progress().bytes,
+                        rows: shared.rows.load(Ordering::Relaxed),
+                        valid: shared.valid.load(Ordering::Relaxed),
+                        invalid: shared.invalid.load(Ordering::Relaxed),
+                    };
+                    progress(p)?;
+                }
+                Ok(())
+            })();
+            if let Some(mut pipe) = v.set_pipe(None) {
+                pipe.send();
+            }
+            match worker.join() {
+                Ok(rows) => v.return_rows(rows),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+            outcome
+        });
+        outcome?;
+    }
+    let report = v.finish();
+    progress(v.progress())?;
+    Ok((report, v.take_lead_table()))
+}
