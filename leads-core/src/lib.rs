@@ -68,7 +68,6 @@ pub use options::{
     DEFAULT_MAX_BYTES, DEFAULT_MAX_FIELD_BYTES, DEFAULT_MAX_ISSUES, DEFAULT_MAX_ROWS, Delimiter, Encoding,
     ImportOptions,
 };
-#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
 #[cfg(not(target_arch = "wasm32"))]
 pub use pipeline::validate_parallel;
 pub use query::{DEFAULT_LIMIT, LeadQuery, MAX_LIMIT, Sort, SortKey};
@@ -81,7 +80,7 @@ pub use schema::{
 };
 pub use store::{
     IMPORT_BATCH, ImportMode, ImportProgress, Imported, LeadPatch, Page, Salesperson, Store, StoredLead,
-    UpsertOutcome, dedupe_last, matches,
+    UpsertOutcome, check_lead, dedupe_last, matches,
 };
 #[cfg(feature = "supabase")]
 pub use supabase::{
@@ -89,6 +88,7 @@ pub use supabase::{
     quote as postgrest_quote,
 };
 pub use table::LeadTable;
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
 pub use time::system_clock;
 pub use time::{BadTimestamp, Clock, Timestamp};
 pub use token::{Claims, DEFAULT_TOKEN_TTL_SECS, TokenSigner};

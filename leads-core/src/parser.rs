@@ -32,6 +32,7 @@ pub(crate) struct RawRecord<'a> {
 
 impl<'a> RawRecord<'a> {
     /// A record over `buf` with field ends `ends` (relative to `buf`).
+    #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
     pub(crate) fn new(
         line: u64,
         buf: &'a [u8],
@@ -44,6 +45,7 @@ impl<'a> RawRecord<'a> {
     }
 
     /// The field ends, relative to [`bytes`](Self::bytes).
+    #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
     pub(crate) fn ends(&self) -> &'a [usize] {
         self.ends
     }

@@ -2,6 +2,9 @@
 //! row rules on a worker, records passed in owned batches. Same results as the [`Validator`]
 //! fed the same bytes; native targets only.
 
+// On wasm32 (no threads) only the `Pipe` type is used, never set.
+#![cfg_attr(target_arch = "wasm32", allow(dead_code))]
+
 use std::io::Read;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -137,6 +140,7 @@ impl Pipe {
 ///
 /// # Errors
 /// Unusable options; an I/O error from `reader`; an error returned by `progress`.
+#[cfg_attr(target_arch = "wasm32", allow(unreachable_pub))]
 pub fn validate_parallel<R: Read>(
     mut reader: R,
     options: &ImportOptions,

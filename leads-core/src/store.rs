@@ -196,6 +196,51 @@ impl LeadPatch {
     }
 }
 
+/// A lead from outside a CSV import (an API call, a browser) checked by the row rules (default
+/// options) and normalised the same way.
+///
+/// # Errors
+/// [`ErrorKind::InvalidLead`] with one issue per broken rule.
+pub fn check_lead(lead: &Lead) -> Result<Lead> {
+    let interest = lead.interest_level.as_str().to_owned();
+    let patch = LeadPatch {
+        lead_name: Some(lead.lead_name.clone()),
+        contact_information: Some(lead.contact_information.clone()),
+        source: Some(lead.source.clone()),
+        interest_level: Some(interest),
+        status: Some(lead.status.clone()),
+        salesperson: Some(lead.salesperson.clone()),
+    };
+    let id_issue = Rules::new(&ImportOptions::default())?
+        .check(Field::LeadId, trim(&lead.lead_id))
+        .err()
+        .map(|broken| Issue {
+            line: None,
+            record: None,
+            column: Some(Field::LeadId.label().to_owned()),
+            field: Some(Field::LeadId),
+            value: Some(lead.lead_id.clone()),
+            code: broken.code,
+            severity: broken.code.severity(),
+            message: broken.message,
+        });
+    match (patch.apply(lead), id_issue) {
+        (Ok(mut checked), None) => {
+            checked.lead_id = trim(&lead.lead_id).to_owned();
+            Ok(checked)
+        }
+        (Ok(_), Some(issue)) => Err(ErrorKind::InvalidLead { issues: vec![issue] }.into()),
+        (Err(e), None) => Err(e),
+        (Err(e), Some(issue)) => match e.into_kind() {
+            ErrorKind::InvalidLead { mut issues } => {
+                issues.insert(0, issue);
+                Err(ErrorKind::InvalidLead { issues }.into())
+            }
+            other => Err(other.into()),
+        },
+    }
+}
+
 /// A salesperson name checked by the row rules (trimmed, 1 to 128 characters).
 pub(crate) fn salesperson_name(name: &str) -> Result<String> {
     let patch = LeadPatch { salesperson: Some(Some(name.to_owned())), ..LeadPatch::default() };

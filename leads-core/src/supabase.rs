@@ -345,6 +345,7 @@ impl SupabaseStore {
             }
             .into());
         }
+        #[cfg_attr(target_arch = "wasm32", allow(unused_mut))]
         let mut http = reqwest::Client::builder();
         #[cfg(not(target_arch = "wasm32"))]
         if !options.keep_alive {

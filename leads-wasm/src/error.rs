@@ -1,28 +1,57 @@
-//! Core errors as real JS `Error` objects with `code` (the core's stable error code) and `data`.
+//! Core errors as real JS `Error` objects with `code` (the core's stable error code) and `data`
+//! (the structured details: option or parameter name, HTTP status and PostgREST fields, the
+//! report of a rejected import, the issues of an invalid edit).
 
+use serde::Serialize;
 use wasm_bindgen::JsValue;
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Data<'a> {
+    Name(&'a str),
+    Backend { status: u16, postgrest_code: Option<&'a str>, details: Option<&'a str>, hint: Option<&'a str> },
+    Report(&'a leads_core::Report),
+    Issues(&'a [leads_core::Issue]),
+    NotFound { what: &'a str, id: &'a str },
+}
 
 /// A JS `Error` with `code` and, where the core error carries details, `data`.
 pub fn to_js_error(e: &leads_core::Error) -> JsValue {
+    use leads_core::ErrorKind as K;
     let error = js_sys::Error::new(&e.to_string());
     let object: &JsValue = error.as_ref();
     let _ = js_sys::Reflect::set(object, &"code".into(), &e.code().into());
     let data = match e.kind() {
-        leads_core::ErrorKind::InvalidOption { option, .. } => Some(JsValue::from_str(option)),
-        leads_core::ErrorKind::InvalidQuery { parameter, .. } => Some(JsValue::from_str(parameter)),
+        K::InvalidOption { option, .. } => Some(Data::Name(option)),
+        K::InvalidQuery { parameter, .. } => Some(Data::Name(parameter)),
+        K::UsernameTaken { username } => Some(Data::Name(username)),
+        K::SalespersonExists { name } => Some(Data::Name(name)),
+        K::NotFound { what, id } => Some(Data::NotFound { what, id }),
+        K::Backend { status, code, details, hint, .. } => Some(Data::Backend {
+            status: *status,
+            postgrest_code: code.as_deref(),
+            details: details.as_deref(),
+            hint: hint.as_deref(),
+        }),
+        K::ImportRejected { report } => Some(Data::Report(report)),
+        K::InvalidLead { issues } => Some(Data::Issues(issues)),
         _ => None,
     };
-    if let Some(data) = data {
+    if let Some(data) = data.and_then(|d| crate::validator::to_js(&d).ok()) {
         let _ = js_sys::Reflect::set(object, &"data".into(), &data);
     }
     error.into()
 }
 
-/// A JS `Error` with `code: "invalid_option"` for options that cannot be read.
-pub(crate) fn invalid_options(message: &str) -> JsValue {
-    let e = leads_core::Error::new(leads_core::ErrorKind::InvalidOption {
-        option: "options".into(),
-        message: message.into(),
-    });
+/// The same, taking the error by value (for `map_err`).
+pub(crate) fn js(e: leads_core::Error) -> JsValue {
     to_js_error(&e)
+}
+
+/// A JS `Error` with `code: "invalid_option"` naming `option`.
+pub(crate) fn invalid_option(option: &str, message: &str) -> JsValue {
+    to_js_error(&leads_core::Error::new(leads_core::ErrorKind::InvalidOption {
+        option: option.into(),
+        message: message.into(),
+    }))
 }

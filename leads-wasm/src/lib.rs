@@ -1,8 +1,34 @@
 //! WebAssembly binding of `leads-core`: converts types, maps errors, adapts names. No rules live
 //! here; the verdicts are the core's.
 
+use wasm_bindgen::prelude::*;
+
 mod error;
+mod query;
+mod store;
 mod validator;
 
 pub use error::to_js_error;
-pub use validator::{Validator, issue_codes, rejected_csv, validate};
+pub use query::LeadQuery;
+pub use store::MemoryStore;
+#[cfg(feature = "supabase")]
+pub use store::SupabaseStore;
+pub use validator::{CsvValidator, issue_codes, rejected_csv, validate_csv};
+
+/// Runs when the module is instantiated: a Rust panic (a bug) becomes a thrown JS `Error` with
+/// `code: "panic"` and the panic message, never a bare `RuntimeError: unreachable`.
+#[wasm_bindgen(start)]
+fn start() {
+    std::panic::set_hook(Box::new(|info| {
+        let error = js_sys::Error::new(&format!("leads-wasm internal error (please report it): {info}"));
+        let _ = js_sys::Reflect::set(error.as_ref(), &"code".into(), &"panic".into());
+        wasm_bindgen::throw_val(error.into());
+    }));
+}
+
+/// Throws a panic on purpose (tests of the panic hook only).
+#[doc(hidden)]
+#[wasm_bindgen(js_name = __panicForTests)]
+pub fn panic_for_tests() {
+    panic!("a test panic");
+}

@@ -1,10 +1,11 @@
-//! The import engine: `validate` for a whole file, `Validator` for chunks.
+//! The import engine: `validateCsv` for a whole file, `CsvValidator` for chunks, `rejectedCsv`.
 
 use leads_core::ImportOptions;
 use serde::Serialize;
+use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
-use crate::error::{invalid_options, to_js_error};
+use crate::error::{invalid_option, js};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
@@ -72,11 +73,21 @@ export interface Lead {
   salesperson: string | null;
 }
 
+/** A lead as a store keeps it: the fields plus the store's id, owner and times (RFC 3339). */
+export interface StoredLead extends Lead {
+  id: string;
+  user_uuid: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** What `validateCsv` gives: the report and the valid leads, in file order. */
 export interface Validation {
   report: Report;
   leads: Lead[];
 }
 
+/** How far a `CsvValidator` has got. */
 export interface Progress {
   bytes: number;
   rows: number;
@@ -84,28 +95,63 @@ export interface Progress {
   invalid: number;
 }
 
-/** Errors thrown by this package: real `Error`s with the core's stable `code`. */
+/** CSV input: text, bytes, or an ArrayBuffer (e.g. from `File.arrayBuffer()`). */
+export type CsvInput = string | Uint8Array | ArrayBuffer;
+
+/** Error codes of `LeadsError`. */
+export type ErrorCode =
+  | "invalid_option" | "io" | "finished" | "invalid_username" | "invalid_password" | "username_taken"
+  | "invalid_credentials" | "invalid_token" | "invalid_query" | "not_found" | "invalid_lead"
+  | "salesperson_exists" | "import_rejected" | "backend" | "partial_upsert" | "http" | "panic";
+
+/** Errors thrown (or rejected) by this package: real `Error`s with the core's stable `code`. */
 export interface LeadsError extends Error {
-  code: "invalid_option" | string;
-  /** The option or parameter concerned, when there is one. */
-  data?: string;
+  code: ErrorCode;
+  /**
+   * Details: the option, parameter, username or salesperson name concerned (a string);
+   * `{what, id}` for not_found; `{status, postgrest_code, details, hint}` for backend errors;
+   * the `Report` of an import_rejected; the `Issue[]` of an invalid_lead.
+   */
+  data?: string | { what: string; id: string } | BackendErrorData | Report | Issue[];
+}
+
+export interface BackendErrorData {
+  status: number;
+  postgrest_code: string | null;
+  details: string | null;
+  hint: string | null;
 }
 "#;
 
 /// Options go through their JSON form, so unknown keys and bad values get the same errors as in
 /// Rust and Python.
-fn options(value: JsValue) -> Result<ImportOptions, JsValue> {
+pub(crate) fn options(value: JsValue) -> Result<ImportOptions, JsValue> {
     if value.is_undefined() || value.is_null() {
         return Ok(ImportOptions::default());
     }
-    let json =
-        js_sys::JSON::stringify(&value).map_err(|_| invalid_options("options must be a plain object"))?;
-    let json = json.as_string().ok_or_else(|| invalid_options("options must be a plain object"))?;
-    ImportOptions::from_json(&json).map_err(|e| to_js_error(&e))
+    let json = js_sys::JSON::stringify(&value)
+        .ok()
+        .and_then(|j| j.as_string())
+        .ok_or_else(|| invalid_option("options", "options must be a plain object"))?;
+    ImportOptions::from_json(&json).map_err(js)
+}
+
+/// CSV input as bytes: a string (as UTF-8), a `Uint8Array` or an `ArrayBuffer`.
+pub(crate) fn input_bytes(input: &JsValue) -> Result<Vec<u8>, JsValue> {
+    if let Some(text) = input.as_string() {
+        return Ok(text.into_bytes());
+    }
+    if let Some(bytes) = input.dyn_ref::<js_sys::Uint8Array>() {
+        return Ok(bytes.to_vec());
+    }
+    if let Some(buffer) = input.dyn_ref::<js_sys::ArrayBuffer>() {
+        return Ok(js_sys::Uint8Array::new(buffer).to_vec());
+    }
+    Err(invalid_option("input", "CSV input must be a string, a Uint8Array or an ArrayBuffer"))
 }
 
 /// Plain JS objects (no `Map`s), `null` for missing values.
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))
@@ -117,13 +163,15 @@ struct Validation<'a> {
     leads: &'a [leads_core::Lead],
 }
 
-/// Validates a whole file: `{report, leads}`.
-#[wasm_bindgen(unchecked_return_type = "Validation")]
-pub fn validate(
-    bytes: &[u8],
+/// Validates a whole file: `{report, leads}`. Problems in the file are issues in the report;
+/// only unusable options or input throw.
+#[wasm_bindgen(js_name = validateCsv, unchecked_return_type = "Validation")]
+pub fn validate_csv(
+    #[wasm_bindgen(unchecked_param_type = "CsvInput")] input: JsValue,
     #[wasm_bindgen(unchecked_param_type = "ImportOptions | null | undefined")] options_value: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let v = leads_core::validate(bytes, &options(options_value)?).map_err(|e| to_js_error(&e))?;
+    let bytes = input_bytes(&input)?;
+    let v = leads_core::validate(&bytes, &options(options_value)?).map_err(js)?;
     to_js(&Validation { report: &v.report, leads: &v.leads })
 }
 
@@ -131,12 +179,16 @@ pub fn validate(
 /// file's delimiter, a UTF-8 BOM, CRLF, formula-looking cells neutralised.
 #[wasm_bindgen(js_name = rejectedCsv)]
 pub fn rejected_csv(
-    bytes: &[u8],
+    #[wasm_bindgen(unchecked_param_type = "CsvInput")] input: JsValue,
     #[wasm_bindgen(unchecked_param_type = "ImportOptions | null | undefined")] options_value: JsValue,
 ) -> Result<Vec<u8>, JsValue> {
-    let v = leads_core::validate(bytes, &options(options_value)?).map_err(|e| to_js_error(&e))?;
+    let bytes = input_bytes(&input)?;
+    let mut v = leads_core::Validator::new(&options(options_value)?).map_err(js)?.keep_leads(false);
+    v.push(&bytes);
+    let report = v.finish();
+    let rejected: Vec<_> = v.drain_rejected().collect();
     let mut out = Vec::new();
-    leads_core::write_rejected_csv(&mut out, &v.report, &v.rejected).map_err(|e| to_js_error(&e))?;
+    leads_core::write_rejected_csv(&mut out, &report, &rejected).map_err(js)?;
     Ok(out)
 }
 
@@ -146,29 +198,42 @@ pub fn issue_codes() -> Vec<String> {
     leads_core::IssueCode::ALL.iter().map(|c| c.as_str().to_owned()).collect()
 }
 
-/// A streaming validator: `push` chunks of any size, `takeLeads` as they complete, `finish`.
+/// A streaming validator (for `File.stream()` in a Web Worker): `push` chunks of any size (a
+/// chunk may end anywhere, even inside a character), `takeLeads` as they complete, `progress`,
+/// `finish`. Memory stays bounded by the longest record plus the Lead IDs seen. With
+/// `keepRejected`, `rejectedCsv()` after `finish` gives the rows to fix.
 #[wasm_bindgen]
-pub struct Validator {
+pub struct CsvValidator {
     inner: leads_core::Validator,
+    rejected: Vec<leads_core::RejectedRow>,
+    report: Option<leads_core::Report>,
 }
 
 #[wasm_bindgen]
-impl Validator {
+impl CsvValidator {
     /// A validator for `options` (or the defaults).
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "ImportOptions | null | undefined")] options_value: JsValue,
-    ) -> Result<Validator, JsValue> {
-        let inner = leads_core::Validator::new(&options(options_value)?).map_err(|e| to_js_error(&e))?;
-        Ok(Validator { inner })
+    ) -> Result<CsvValidator, JsValue> {
+        let inner = leads_core::Validator::new(&options(options_value)?).map_err(js)?;
+        Ok(CsvValidator { inner, rejected: Vec::new(), report: None })
     }
 
-    /// Feeds the next chunk (it may end anywhere, even inside a character).
-    pub fn push(&mut self, chunk: &[u8]) {
-        self.inner.push(chunk);
+    /// Feeds the next chunk.
+    pub fn push(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "CsvInput")] chunk: JsValue,
+    ) -> Result<(), JsValue> {
+        if self.report.is_some() {
+            return Err(js(leads_core::ErrorKind::Finished.into()));
+        }
+        self.inner.push(&input_bytes(&chunk)?);
+        self.rejected.extend(self.inner.drain_rejected());
+        Ok(())
     }
 
-    /// The valid leads completed since the last call.
+    /// The valid leads completed since the last call, in file order.
     #[wasm_bindgen(js_name = takeLeads, unchecked_return_type = "Lead[]")]
     pub fn take_leads(&mut self) -> Result<JsValue, JsValue> {
         let leads: Vec<leads_core::Lead> = self.inner.drain_leads().collect();
@@ -176,7 +241,7 @@ impl Validator {
     }
 
     /// `{bytes, rows, valid, invalid}` so far.
-    #[wasm_bindgen(unchecked_return_type = "Progress")]
+    #[wasm_bindgen(getter, unchecked_return_type = "Progress")]
     pub fn progress(&self) -> Result<JsValue, JsValue> {
         let p = self.inner.progress();
         to_js(
@@ -186,9 +251,26 @@ impl Validator {
         )
     }
 
-    /// Ends the input; returns the report (leads not yet taken stay available).
+    /// Ends the input and returns the report (leads not yet taken stay available).
     #[wasm_bindgen(unchecked_return_type = "Report")]
     pub fn finish(&mut self) -> Result<JsValue, JsValue> {
-        to_js(&self.inner.finish())
+        let report = match &self.report {
+            Some(r) => r.clone(),
+            None => {
+                let r = self.inner.finish();
+                self.rejected.extend(self.inner.drain_rejected());
+                self.report.insert(r).clone()
+            }
+        };
+        to_js(&report)
+    }
+
+    /// After `finish`: the invalid rows as CSV bytes (see `rejectedCsv`).
+    #[wasm_bindgen(js_name = rejectedCsv)]
+    pub fn rejected_csv(&self) -> Result<Vec<u8>, JsValue> {
+        let report = self.report.as_ref().ok_or_else(|| invalid_option("finish", "call finish() first"))?;
+        let mut out = Vec::new();
+        leads_core::write_rejected_csv(&mut out, report, &self.rejected).map_err(js)?;
+        Ok(out)
     }
 }

@@ -1,7 +1,7 @@
 // Runs every case of tests/vectors/ through the wasm package under Node: the report must equal the
 // expected canonical JSON (the one the Rust tests check), in one chunk and in small chunks.
 //
-//   node --test leads-wasm/tests/        (after ./scripts/test has built target/wasm-node)
+//   node --test leads-wasm/tests/        (after ./scripts/build-npm)
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync, statSync, existsSync } from "node:fs";
@@ -11,7 +11,7 @@ import { createRequire } from "node:module";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
-const pkg = process.env.LEADS_WASM_NODE_PKG ?? join(root, "target", "wasm-node", "leads_wasm.js");
+const pkg = process.env.LEADS_WASM_NODE_PKG ?? join(root, "target", "npm", "leads-wasm", "node", "leads_wasm.js");
 const leads = createRequire(import.meta.url)(pkg);
 const vectorsDir = join(root, "tests", "vectors");
 
@@ -39,11 +39,13 @@ for (const csv of all) {
   const expectedLeads = readJson(`${base}.leads.json`);
   test(name, () => {
     const bytes = new Uint8Array(readFileSync(csv));
-    const { report, leads: valid } = leads.validate(bytes, options);
+    const { report, leads: valid } = leads.validateCsv(bytes, options);
     assert.deepStrictEqual(report, expected);
     if (expectedLeads) assert.deepStrictEqual(valid, expectedLeads);
-    // The same verdict when the file arrives in 7-byte chunks.
-    const v = new leads.Validator(options);
+    // The same verdict from an ArrayBuffer, and when the file arrives in 7-byte chunks.
+    const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+    assert.deepStrictEqual(leads.validateCsv(buffer, options).report, expected);
+    const v = new leads.CsvValidator(options);
     const taken = [];
     for (let i = 0; i < bytes.length; i += 7) {
       v.push(bytes.subarray(i, i + 7));
@@ -52,25 +54,34 @@ for (const csv of all) {
     assert.deepStrictEqual(v.finish(), expected);
     taken.push(...v.takeLeads());
     assert.deepStrictEqual(taken, valid);
-    assert.equal(v.progress().rows, expected.rows);
+    assert.equal(v.progress.rows, expected.rows);
   });
 }
 
 test("errors are Error objects with a code", () => {
   assert.throws(
-    () => leads.validate(new Uint8Array(), { max_rows: 0 }),
+    () => leads.validateCsv(new Uint8Array(), { max_rows: 0 }),
     (e) => e instanceof Error && e.code === "invalid_option" && e.data === "max_rows",
   );
   assert.throws(
-    () => new leads.Validator({ colour: "red" }),
+    () => new leads.CsvValidator({ colour: "red" }),
     (e) => e instanceof Error && e.code === "invalid_option" && /colour/.test(e.message),
   );
+  assert.throws(() => leads.validateCsv(42), (e) => e instanceof Error && e.code === "invalid_option" && e.data === "input");
+  const v = new leads.CsvValidator();
+  v.finish();
+  assert.throws(() => v.push("x"), (e) => e.code === "finished");
   assert.deepStrictEqual(leads.issueCodes().length, 13);
 });
 
 test("rejected rows export as CSV", () => {
   const csv = "Lead ID;Lead Name;Contact Information;Source;Interest Level;Status\r\nL-1;+1 555 010 0100;nobody;Web;High;New\r\nL-2;Bo;bo@example.com;Web;High;New\r\n";
-  const out = new TextDecoder().decode(leads.rejectedCsv(new TextEncoder().encode(csv)));
+  const out = new TextDecoder().decode(leads.rejectedCsv(csv));
+  const v = new leads.CsvValidator();
+  v.push(csv.slice(0, 50));
+  v.push(new TextEncoder().encode(csv.slice(50)));
+  v.finish();
+  assert.equal(new TextDecoder().decode(v.rejectedCsv()), out);
   const lines = out.replace(/^\uFEFF/, "").split("\r\n").filter(Boolean);
   assert.equal(lines[0], "Lead ID;Lead Name;Contact Information;Source;Interest Level;Status;errors");
   assert.ok(lines[1].startsWith("L-1;+1 555 010 0100;nobody;"), lines[1]);

@@ -1,8 +1,19 @@
 // A typed use of every export: `tsc --noEmit` fails if the package's .d.ts drifts from it.
 import {
-  validate,
+  validateCsv,
   issueCodes,
-  Validator,
+  rejectedCsv,
+  CsvValidator,
+  LeadQuery,
+  MemoryStore,
+  SupabaseStore,
+  type ImportResult,
+  type LeadsError,
+  type Page,
+  type Salesperson,
+  type StoredLead,
+  type UpsertOutcome,
+  type User,
   type ImportOptions,
   type Issue,
   type IssueCode,
@@ -10,11 +21,14 @@ import {
   type Progress,
   type Report,
   type Validation,
-} from "../../../target/wasm-node/leads_wasm";
+} from "../../../target/npm/leads-wasm/node/leads_wasm";
 
 const options: ImportOptions = { delimiter: ";", statuses: ["New", "Won"], max_issues: 10, aliases: { Rep: "salesperson" } };
 const bytes = new TextEncoder().encode("Lead ID;Lead Name\n");
-const result: Validation = validate(bytes, options);
+const result: Validation = validateCsv(bytes, options);
+const fromText: Validation = validateCsv("Lead ID\n", null);
+const fromBuffer: Validation = validateCsv(bytes.buffer, undefined);
+const fixMe: Uint8Array = rejectedCsv("Lead ID\n", options);
 const report: Report = result.report;
 const first: Issue | undefined = report.issues[0];
 const code: IssueCode | undefined = first?.code;
@@ -23,11 +37,40 @@ const leads: Lead[] = result.leads;
 const assigned: string | null = leads.length > 0 ? leads[0].salesperson : null;
 const codes: IssueCode[] = issueCodes();
 
-const v = new Validator(undefined);
+const v = new CsvValidator(undefined);
 v.push(bytes);
+v.push("more text");
 const taken: Lead[] = v.takeLeads();
-const progress: Progress = v.progress();
+const progress: Progress = v.progress;
 const done: Report = v.finish();
+const rows: Uint8Array = v.rejectedCsv();
+
+const query: LeadQuery = LeadQuery.parse("status=Open&sort=-created_at");
+const text: string = query.toString();
+const next: LeadQuery = query.withCursor("abc");
+const limit: number = next.limit;
+
+async function stores(): Promise<void> {
+  const store = new MemoryStore(true);
+  const user: User = await store.register("ann", "correct horse");
+  const imported: ImportResult = await store.importCsv(user.uuid, "Lead ID\n", { max_rows: 10 }, "skip_invalid");
+  const outcome: UpsertOutcome = await store.upsertLeads(user.uuid, result.leads);
+  const page: Page = await store.query(user.uuid, query);
+  const again: Page = await store.query(user.uuid, "status=Open");
+  const lead: StoredLead = await store.updateLead(user.uuid, "L-1", { status: "Won", salesperson: null });
+  const people: Salesperson[] = await store.salespeople(user.uuid);
+  await store.deleteLead(user.uuid, lead.lead_id);
+  const remote = new SupabaseStore("https://example.supabase.co", "publishable-key", "user-token");
+  const theirs: Page = await remote.query(user.uuid, undefined);
+  try {
+    await store.getLead(user.uuid, "nope");
+  } catch (e) {
+    const error = e as LeadsError;
+    const code: string = error.code;
+    void code;
+  }
+  void imported; void outcome; void page; void again; void people; void theirs;
+}
 const truncated: boolean = done.issues_truncated;
 
 // @ts-expect-error: unknown option keys are a type error too
@@ -35,4 +78,7 @@ const bad: ImportOptions = { colour: "red" };
 // @ts-expect-error: not an encoding
 const badEncoding: ImportOptions = { encoding: "ebcdic" };
 
-export { code, line, assigned, codes, taken, progress, truncated, bad, badEncoding };
+// @ts-expect-error: not an import mode
+const badMode: Promise<ImportResult> = new MemoryStore().importCsv("u", "", null, "lenient");
+
+export { code, line, assigned, codes, taken, progress, truncated, bad, badEncoding, fromText, fromBuffer, fixMe, rows, text, limit, stores, badMode };

@@ -1,0 +1,321 @@
+//! Stores for JS: `MemoryStore` (filter, sort and page a local set of leads) and
+//! `SupabaseStore` (PostgREST with a publishable key and a user's access token: the browser never
+//! needs a secret). Every method returns a Promise; errors reject with a `LeadsError`.
+
+use std::rc::Rc;
+
+use leads_core::{ImportMode, Lead, LeadPatch, PasswordParams, Store as _, Timestamp, TokenSigner, Uuid};
+use serde::de::DeserializeOwned;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+use crate::error::{invalid_option, js};
+use crate::validator::{input_bytes, options, to_js};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = r#"
+/** A registered user. */
+export interface User {
+  uuid: string;
+  username: string;
+  created_at: string;
+}
+
+/** A logged-in user and their HS256 token. */
+export interface Session {
+  uuid: string;
+  username: string;
+  token: string;
+}
+
+/** One page of leads. */
+export interface Page {
+  items: StoredLead[];
+  total: number | null;
+  limit: number;
+  offset: number;
+  next_cursor: string | null;
+}
+
+/** What an upsert did. */
+export interface UpsertOutcome {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+}
+
+/** What an import did. */
+export interface ImportResult {
+  report: Report;
+  imported: UpsertOutcome;
+}
+
+/** How an import treats invalid rows. */
+export type ImportMode = "strict" | "skip_invalid";
+
+/** Changes to one lead; `salesperson: null` (or "") unassigns. */
+export interface LeadPatch {
+  lead_name?: string;
+  contact_information?: string;
+  source?: string;
+  interest_level?: string;
+  status?: string;
+  salesperson?: string | null;
+}
+
+/** A salesperson with their lead count. */
+export interface Salesperson {
+  id: string;
+  name: string;
+  active: boolean;
+  lead_count: number;
+}
+"#;
+
+fn now() -> Timestamp {
+    Timestamp::from_micros((js_sys::Date::now() * 1000.0) as i64)
+}
+
+fn uuid(name: &str, text: &str) -> Result<Uuid, JsValue> {
+    text.parse().map_err(|_| invalid_option(name, &format!("{text:?} is not a UUID")))
+}
+
+fn from_js<T: DeserializeOwned>(name: &str, value: JsValue) -> Result<T, JsValue> {
+    serde_wasm_bindgen::from_value(value).map_err(|e| invalid_option(name, &e.to_string()))
+}
+
+fn query_of(value: &JsValue) -> Result<leads_core::LeadQuery, JsValue> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(leads_core::LeadQuery::default());
+    }
+    if let Some(text) = value.as_string() {
+        return leads_core::LeadQuery::parse(&text).map_err(js);
+    }
+    // A LeadQuery instance: parse its canonical string (wasm-bindgen classes cannot be borrowed
+    // from a JsValue safely here).
+    let text = js_sys::Reflect::get(value, &"toString".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        .and_then(|f| f.call0(value).ok())
+        .and_then(|s| s.as_string())
+        .ok_or_else(|| invalid_option("query", "a query is a LeadQuery or a query string"))?;
+    leads_core::LeadQuery::parse(&text).map_err(js)
+}
+
+/// The methods of both stores (`$core` is the core store type inside the `Rc`).
+macro_rules! store_methods {
+    ($store:ident) => {
+        #[wasm_bindgen]
+        impl $store {
+            /// Registers a user (`invalid_username`, `invalid_password`, `username_taken`).
+            #[wasm_bindgen(unchecked_return_type = "Promise<User>")]
+            pub fn register(&self, username: String, password: String) -> js_sys::Promise {
+                let (s, params) = (Rc::clone(&self.inner), self.params);
+                future_to_promise(async move {
+                    to_js(&leads_core::register(&*s, &username, &password, params).await.map_err(js)?)
+                })
+            }
+
+            /// Logs in and signs a token with `jwtSecret` (`invalid_credentials` for an unknown
+            /// user and a wrong password alike). A server-side call: the secret never belongs in a
+            /// browser.
+            #[wasm_bindgen(unchecked_return_type = "Promise<Session>")]
+            pub fn login(&self, username: String, password: String, jwt_secret: String) -> js_sys::Promise {
+                let (s, params) = (Rc::clone(&self.inner), self.params);
+                future_to_promise(async move {
+                    let signer = TokenSigner::new(jwt_secret.as_str()).map_err(js)?;
+                    let session = leads_core::login(&*s, &signer, &username, &password, params, now())
+                        .await
+                        .map_err(js)?;
+                    to_js(&session)
+                })
+            }
+
+            /// Validates a CSV and stores its valid leads for `user` (`mode` "strict", the
+            /// default: any error rejects with `import_rejected` and its report in `data`).
+            #[wasm_bindgen(js_name = importCsv, unchecked_return_type = "Promise<ImportResult>")]
+            pub fn import_csv(
+                &self,
+                user: String,
+                #[wasm_bindgen(unchecked_param_type = "CsvInput")] input: JsValue,
+                #[wasm_bindgen(unchecked_param_type = "ImportOptions | null | undefined")]
+                options_value: JsValue,
+                #[wasm_bindgen(unchecked_param_type = "ImportMode | undefined")] mode: Option<String>,
+            ) -> js_sys::Promise {
+                let s = Rc::clone(&self.inner);
+                let prepared = (|| -> Result<_, JsValue> {
+                    let mode: ImportMode = mode.as_deref().unwrap_or("strict").parse().map_err(js)?;
+                    Ok((uuid("user", &user)?, input_bytes(&input)?, options(options_value)?, mode))
+                })();
+                future_to_promise(async move {
+                    let (user, bytes, options, mode) = prepared?;
+                    to_js(&s.import_csv(user, &bytes[..], &options, mode).await.map_err(js)?)
+                })
+            }
+
+            /// Inserts or updates leads (from `validateCsv`) by Lead ID.
+            #[wasm_bindgen(js_name = upsertLeads, unchecked_return_type = "Promise<UpsertOutcome>")]
+            pub fn upsert_leads(
+                &self,
+                user: String,
+                #[wasm_bindgen(unchecked_param_type = "Lead[]")] leads: JsValue,
+            ) -> js_sys::Promise {
+                let s = Rc::clone(&self.inner);
+                let prepared =
+                    uuid("user", &user).and_then(|u| Ok((u, from_js::<Vec<Lead>>("leads", leads)?)));
+                future_to_promise(async move {
+                    let (user, leads) = prepared?;
+                    // Leads from JS are checked by the row rules like an edit, never trusted.
+                    let checked = leads
+                        .iter()
+                        .map(leads_core::check_lead)
+                        .collect::<leads_core::Result<Vec<_>>>()
+                        .map_err(js)?;
+                    to_js(&s.upsert_leads(user, &checked).await.map_err(js)?)
+                })
+            }
+
+            /// One page of the user's leads for a query (a `LeadQuery` or a query string).
+            #[wasm_bindgen(unchecked_return_type = "Promise<Page>")]
+            pub fn query(
+                &self,
+                user: String,
+                #[wasm_bindgen(unchecked_param_type = "LeadQuery | string | undefined")] query: JsValue,
+            ) -> js_sys::Promise {
+                let s = Rc::clone(&self.inner);
+                let prepared = uuid("user", &user).and_then(|u| Ok((u, query_of(&query)?)));
+                future_to_promise(async move {
+                    let (user, query) = prepared?;
+                    to_js(&s.query(user, &query).await.map_err(js)?)
+                })
+            }
+
+            /// One lead by its Lead ID (`not_found`).
+            #[wasm_bindgen(js_name = getLead, unchecked_return_type = "Promise<StoredLead>")]
+            pub fn get_lead(&self, user: String, lead_id: String) -> js_sys::Promise {
+                let s = Rc::clone(&self.inner);
+                future_to_promise(async move {
+                    to_js(&s.get_lead(uuid("user", &user)?, &lead_id).await.map_err(js)?)
+                })
+            }
+
+            /// Changes fields of one lead, checked by the import rules (`invalid_lead` with the
+            /// issues in `data`).
+            #[wasm_bindgen(js_name = updateLead, unchecked_return_type = "Promise<StoredLead>")]
+            pub fn update_lead(
+                &self,
+                user: String,
+                lead_id: String,
+                #[wasm_bindgen(unchecked_param_type = "LeadPatch")] patch: JsValue,
+            ) -> js_sys::Promise {
+                let s = Rc::clone(&self.inner);
+                let prepared =
+                    uuid("user", &user).and_then(|u| Ok((u, from_js::<LeadPatch>("patch", patch)?)));
+                future_to_promise(async move {
+                    let (user, patch) = prepared?;
+                    to_js(&s.update_lead(user, &lead_id, &patch).await.map_err(js)?)
+                })
+            }
+
+            /// Deletes one lead (`not_found`).
+            #[wasm_bindgen(js_name = deleteLead, unchecked_return_type = "Promise<void>")]
+            pub fn delete_lead(&self, user: String, lead_id: String) -> js_sys::Promise {
+                let s = Rc::clone(&self.inner);
+                future_to_promise(async move {
+                    s.delete_lead(uuid("user", &user)?, &lead_id).await.map_err(js)?;
+                    Ok(JsValue::UNDEFINED)
+                })
+            }
+
+            /// The user's salespeople with their lead counts.
+            #[wasm_bindgen(unchecked_return_type = "Promise<Salesperson[]>")]
+            pub fn salespeople(&self, user: String) -> js_sys::Promise {
+                let s = Rc::clone(&self.inner);
+                future_to_promise(
+                    async move { to_js(&s.salespeople(uuid("user", &user)?).await.map_err(js)?) },
+                )
+            }
+
+            /// Adds a salesperson (`salesperson_exists` in any letter case).
+            #[wasm_bindgen(js_name = addSalesperson, unchecked_return_type = "Promise<Salesperson>")]
+            pub fn add_salesperson(&self, user: String, name: String) -> js_sys::Promise {
+                let s = Rc::clone(&self.inner);
+                future_to_promise(async move {
+                    to_js(&s.add_salesperson(uuid("user", &user)?, &name).await.map_err(js)?)
+                })
+            }
+
+            /// Renames a salesperson; their leads follow.
+            #[wasm_bindgen(js_name = renameSalesperson, unchecked_return_type = "Promise<Salesperson>")]
+            pub fn rename_salesperson(&self, user: String, id: String, name: String) -> js_sys::Promise {
+                let s = Rc::clone(&self.inner);
+                future_to_promise(async move {
+                    let (user, id) = (uuid("user", &user)?, uuid("id", &id)?);
+                    to_js(&s.rename_salesperson(user, id, &name).await.map_err(js)?)
+                })
+            }
+
+            /// Marks a salesperson inactive.
+            #[wasm_bindgen(js_name = deactivateSalesperson, unchecked_return_type = "Promise<Salesperson>")]
+            pub fn deactivate_salesperson(&self, user: String, id: String) -> js_sys::Promise {
+                let s = Rc::clone(&self.inner);
+                future_to_promise(async move {
+                    let (user, id) = (uuid("user", &user)?, uuid("id", &id)?);
+                    to_js(&s.deactivate_salesperson(user, id).await.map_err(js)?)
+                })
+            }
+        }
+    };
+}
+
+/// The embedded store, in this page's memory: filter, sort and page a local set of leads with
+/// exactly the server's query semantics.
+#[wasm_bindgen]
+pub struct MemoryStore {
+    inner: Rc<leads_core::MemoryStore>,
+    params: PasswordParams,
+}
+
+#[wasm_bindgen]
+impl MemoryStore {
+    /// An empty store. `fastPasswords` uses the cheapest Argon2 parameters (tests only).
+    #[wasm_bindgen(constructor)]
+    pub fn new(fast_passwords: Option<bool>) -> MemoryStore {
+        let params = if fast_passwords.unwrap_or(false) {
+            PasswordParams::insecure_for_tests()
+        } else {
+            PasswordParams::default()
+        };
+        MemoryStore { inner: Rc::new(leads_core::MemoryStore::with_clock(std::sync::Arc::new(now))), params }
+    }
+}
+
+store_methods!(MemoryStore);
+
+/// The store over Supabase's PostgREST API: `url` is the project URL (or any PostgREST base
+/// URL), `key` the publishable (anon) key, `accessToken` the signed-in user's token; Row Level
+/// Security keeps the user to their own leads. Never give a browser the service key.
+#[cfg(feature = "supabase")]
+#[wasm_bindgen]
+pub struct SupabaseStore {
+    inner: Rc<leads_core::SupabaseStore>,
+    params: PasswordParams,
+}
+
+#[cfg(feature = "supabase")]
+#[wasm_bindgen]
+impl SupabaseStore {
+    /// A store for `url` with `key`, acting as the user of `accessToken` when given.
+    #[wasm_bindgen(constructor)]
+    pub fn new(url: &str, key: &str, access_token: Option<String>) -> Result<SupabaseStore, JsValue> {
+        let mut store =
+            leads_core::SupabaseStore::new(url, key, leads_core::SupabaseOptions::default()).map_err(js)?;
+        if let Some(token) = access_token {
+            store = store.with_access_token(&token);
+        }
+        Ok(SupabaseStore { inner: Rc::new(store), params: PasswordParams::default() })
+    }
+}
+
+#[cfg(feature = "supabase")]
+store_methods!(SupabaseStore);

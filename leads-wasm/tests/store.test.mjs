@@ -1,0 +1,88 @@
+// The wasm package's stores, queries and errors under Node: MemoryStore answers with the
+// server's semantics; errors are Error objects with code and data; a panic is a thrown Error.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const pkg = process.env.LEADS_WASM_NODE_PKG ?? join(root, "target", "npm", "leads-wasm", "node", "leads_wasm.js");
+const leads = createRequire(import.meta.url)(pkg);
+
+const CSV =
+  "Lead ID,Lead Name,Contact Information,Source,Interest Level,Status,Assigned Salesperson\n" +
+  Array.from({ length: 30 }, (_, i) => `L-${String(i + 1).padStart(2, "0")},Lead ${i + 1},l${i + 1}@example.com,${i % 2 ? "Website" : "Referral"},Hot,Open,Grace\n`).join("") +
+  "L-99,Broken,not a contact,Website,High,Open,\n";
+
+test("MemoryStore: import modes, queries with pages and cursors, edits, salespeople", async () => {
+  const store = new leads.MemoryStore(true);
+  const user = await store.register("ann", "correct horse");
+  await assert.rejects(store.register("ANN", "correct horse"), (e) => e.code === "username_taken" && e.data === "ANN");
+  const session = await store.login("Ann", "correct horse", "a JWT secret of at least 32 bytes....");
+  assert.equal(session.uuid, user.uuid);
+  await assert.rejects(store.login("ann", "wrong horse", "a JWT secret of at least 32 bytes...."), (e) => e.code === "invalid_credentials");
+
+  await assert.rejects(store.importCsv(user.uuid, CSV), (e) => e.code === "import_rejected" && e.data.invalid === 1 && e.data.issues[0].line === 32);
+  const done = await store.importCsv(user.uuid, new TextEncoder().encode(CSV), null, "skip_invalid");
+  assert.deepEqual(done.imported, { inserted: 30, updated: 0, unchanged: 0 });
+  await assert.rejects(store.importCsv(user.uuid, CSV, null, "lenient"), (e) => e.code === "invalid_option" && e.data === "mode");
+
+  const page = await store.query(user.uuid, "source=website&sort=lead_id&limit=4&page=2&total=true");
+  assert.equal(page.total, 15);
+  assert.deepEqual(page.items.map((l) => l.lead_id), ["L-10", "L-12", "L-14", "L-16"]);
+  const q = leads.LeadQuery.parse("source=website&sort=lead_id&limit=4&page=2");
+  const next = await store.query(user.uuid, q.withCursor(page.next_cursor));
+  assert.deepEqual(next.items.map((l) => l.lead_id), ["L-18", "L-20", "L-22", "L-24"]);
+  await assert.rejects(store.query(user.uuid, "colour=red"), (e) => e.code === "invalid_query" && e.data === "colour");
+
+  const lead = await store.updateLead(user.uuid, "L-09", { status: "won", salesperson: null });
+  assert.equal(lead.status, "Won");
+  assert.equal(lead.salesperson, null);
+  await assert.rejects(store.updateLead(user.uuid, "L-09", { contact_information: "x" }), (e) => e.code === "invalid_lead" && e.data[0].code === "invalid_contact");
+  await store.deleteLead(user.uuid, "L-09");
+  await assert.rejects(store.getLead(user.uuid, "L-09"), (e) => e.code === "not_found" && e.data.what === "lead");
+
+  const people = await store.salespeople(user.uuid);
+  assert.deepEqual(people.map((p) => [p.name, p.lead_count]), [["Grace", 29]]);
+  const jane = await store.addSalesperson(user.uuid, "Jane");
+  await assert.rejects(store.addSalesperson(user.uuid, "JANE"), (e) => e.code === "salesperson_exists");
+  assert.equal((await store.renameSalesperson(user.uuid, jane.id, "Jane Roe")).name, "Jane Roe");
+  assert.equal((await store.deactivateSalesperson(user.uuid, jane.id)).active, false);
+});
+
+test("upsertLeads takes validated leads and re-checks leads made in JS", async () => {
+  const store = new leads.MemoryStore(true);
+  const user = "00000000-0000-4000-8000-000000000001";
+  const { leads: valid } = leads.validateCsv(CSV);
+  assert.deepEqual(await store.upsertLeads(user, valid), { inserted: 30, updated: 0, unchanged: 0 });
+  const forged = { ...valid[0], contact_information: "nobody" };
+  await assert.rejects(store.upsertLeads(user, [forged]), (e) => e.code === "invalid_lead");
+  await assert.rejects(store.upsertLeads("not-a-uuid", valid), (e) => e.code === "invalid_option" && e.data === "user");
+});
+
+test("LeadQuery parses and prints the query-string form", () => {
+  const q = new leads.LeadQuery("?status=Open,won&q=acme&sort=-interest_level,lead_name&limit=20&page=3&total=true");
+  assert.deepEqual([q.status, q.q, q.sort, q.limit, q.offset, q.total], [["Open", "won"], "acme", ["-interest_level", "lead_name"], 20, 40, true]);
+  assert.equal(leads.LeadQuery.parse(q.toString()).toString(), q.toString());
+  assert.deepEqual(new leads.LeadQuery().sort, ["-created_at"]);
+  assert.throws(() => leads.LeadQuery.parse("limit=5000"), (e) => e instanceof Error && e.code === "invalid_query" && e.data === "limit");
+});
+
+test("SupabaseStore refuses unusable URLs; a server that is down rejects with an http error", async () => {
+  assert.throws(() => new leads.SupabaseStore("ftp://example", "key"), (e) => e.code === "invalid_option");
+  const store = new leads.SupabaseStore("http://127.0.0.1:9", "publishable-key", "token");
+  await assert.rejects(store.query("00000000-0000-4000-8000-000000000001", "limit=1"), (e) => e instanceof Error && e.code === "http");
+});
+
+test("a Rust panic reaches JS as an Error with code panic, not as unreachable", () => {
+  assert.throws(() => leads.__panicForTests(), (e) => e instanceof Error && e.code === "panic" && /a test panic/.test(e.message));
+  // The module still works afterwards.
+  assert.equal(leads.validateCsv("Lead ID\n").report.rows, 0);
+});
+
+test("the .d.ts has no `any`", () => {
+  const dts = readFileSync(pkg.replace(/\.js$/, ".d.ts"), "utf8").replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "");
+  assert.doesNotMatch(dts, /\bany\b/);
+});
