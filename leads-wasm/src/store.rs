@@ -138,9 +138,9 @@ macro_rules! store_methods {
                 &self,
                 user: String,
                 #[wasm_bindgen(unchecked_param_type = "CsvInput")] input: JsValue,
-                #[wasm_bindgen(unchecked_param_type = "ImportOptions | null | undefined")]
+                #[wasm_bindgen(unchecked_optional_param_type = "ImportOptions | null")]
                 options_value: JsValue,
-                #[wasm_bindgen(unchecked_param_type = "ImportMode | undefined")] mode: Option<String>,
+                #[wasm_bindgen(unchecked_optional_param_type = "ImportMode")] mode: Option<String>,
             ) -> js_sys::Promise {
                 let s = Rc::clone(&self.inner);
                 let prepared = (|| -> Result<_, JsValue> {
@@ -180,7 +180,7 @@ macro_rules! store_methods {
             pub fn query(
                 &self,
                 user: String,
-                #[wasm_bindgen(unchecked_param_type = "LeadQuery | string | undefined")] query: JsValue,
+                #[wasm_bindgen(unchecked_optional_param_type = "LeadQuery | string")] query: JsValue,
             ) -> js_sys::Promise {
                 let s = Rc::clone(&self.inner);
                 let prepared = uuid("user", &user).and_then(|u| Ok((u, query_of(&query)?)));

@@ -168,7 +168,7 @@ struct Validation<'a> {
 #[wasm_bindgen(js_name = validateCsv, unchecked_return_type = "Validation")]
 pub fn validate_csv(
     #[wasm_bindgen(unchecked_param_type = "CsvInput")] input: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "ImportOptions | null | undefined")] options_value: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "ImportOptions | null")] options_value: JsValue,
 ) -> Result<JsValue, JsValue> {
     let bytes = input_bytes(&input)?;
     let v = leads_core::validate(&bytes, &options(options_value)?).map_err(js)?;
@@ -180,7 +180,7 @@ pub fn validate_csv(
 #[wasm_bindgen(js_name = rejectedCsv)]
 pub fn rejected_csv(
     #[wasm_bindgen(unchecked_param_type = "CsvInput")] input: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "ImportOptions | null | undefined")] options_value: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "ImportOptions | null")] options_value: JsValue,
 ) -> Result<Vec<u8>, JsValue> {
     let bytes = input_bytes(&input)?;
     let mut v = leads_core::Validator::new(&options(options_value)?).map_err(js)?.keep_leads(false);
@@ -212,12 +212,33 @@ pub struct CsvValidator {
 #[wasm_bindgen]
 impl CsvValidator {
     /// A validator for `options` (or the defaults).
+    /// `collect` says what happens to valid leads: `"stream"` (the default: take them with
+    /// `takeLeads` as they complete), `"table"` (kept compactly in WebAssembly memory; take them
+    /// all with `leadTable()` after `finish`: the fastest way to validate a big file) or
+    /// `"none"` (the report only).
     #[wasm_bindgen(constructor)]
     pub fn new(
-        #[wasm_bindgen(unchecked_param_type = "ImportOptions | null | undefined")] options_value: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "ImportOptions | null")] options_value: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "\"stream\" | \"table\" | \"none\"")] collect: Option<
+            String,
+        >,
     ) -> Result<CsvValidator, JsValue> {
         let inner = leads_core::Validator::new(&options(options_value)?).map_err(js)?;
+        let inner = match collect.as_deref().unwrap_or("stream") {
+            "stream" => inner,
+            "table" => inner.lead_table(true),
+            "none" => inner.keep_leads(false),
+            other => {
+                return Err(invalid_option("collect", &format!("{other:?} is not stream, table or none")));
+            }
+        };
         Ok(CsvValidator { inner, rejected: Vec::new(), report: None })
+    }
+
+    /// With `collect: "table"`: the valid leads so far (all of them after `finish`).
+    #[wasm_bindgen(js_name = leadTable)]
+    pub fn lead_table(&mut self) -> LeadTable {
+        LeadTable(self.inner.take_lead_table())
     }
 
     /// Feeds the next chunk.
@@ -272,5 +293,42 @@ impl CsvValidator {
         let mut out = Vec::new();
         leads_core::write_rejected_csv(&mut out, report, &self.rejected).map_err(js)?;
         Ok(out)
+    }
+}
+
+/// Valid leads kept compactly in WebAssembly memory; `Lead` objects are made only for the leads
+/// read (`get`, `slice`, `toArray`). Call `free()` when done with a big one.
+#[wasm_bindgen]
+pub struct LeadTable(leads_core::LeadTable);
+
+#[wasm_bindgen]
+impl LeadTable {
+    /// How many leads.
+    #[wasm_bindgen(getter)]
+    pub fn length(&self) -> u32 {
+        u32::try_from(self.0.len()).unwrap_or(u32::MAX)
+    }
+
+    /// The lead at `index` (file order), or `undefined`.
+    #[wasm_bindgen(unchecked_return_type = "Lead | undefined")]
+    pub fn get(&self, index: u32) -> Result<JsValue, JsValue> {
+        match self.0.get(index as usize) {
+            Some(lead) => to_js(&lead),
+            None => Ok(JsValue::UNDEFINED),
+        }
+    }
+
+    /// The leads from `start` to `end` (exclusive; clamped to the table).
+    #[wasm_bindgen(unchecked_return_type = "Lead[]")]
+    pub fn slice(&self, start: u32, end: u32) -> Result<JsValue, JsValue> {
+        let end = (end as usize).min(self.0.len());
+        let leads: Vec<leads_core::Lead> = (start as usize..end).filter_map(|i| self.0.get(i)).collect();
+        to_js(&leads)
+    }
+
+    /// Every lead, as objects.
+    #[wasm_bindgen(js_name = toArray, unchecked_return_type = "Lead[]")]
+    pub fn to_array(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.0.iter().collect::<Vec<_>>())
     }
 }

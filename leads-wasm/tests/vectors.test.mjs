@@ -55,6 +55,21 @@ for (const csv of all) {
     taken.push(...v.takeLeads());
     assert.deepStrictEqual(taken, valid);
     assert.equal(v.progress.rows, expected.rows);
+    // Collected in a table: the same leads; the report alone: the same report.
+    const t = new leads.CsvValidator(options, "table");
+    t.push(bytes);
+    assert.deepStrictEqual(t.finish(), expected);
+    assert.deepStrictEqual(t.takeLeads(), []);
+    const table = t.leadTable();
+    assert.equal(table.length, valid.length);
+    assert.deepStrictEqual(table.toArray(), valid);
+    assert.deepStrictEqual(table.slice(1, 3), valid.slice(1, 3));
+    assert.deepStrictEqual(table.get(0), valid[0]);
+    assert.equal(table.get(valid.length), undefined);
+    const bare = new leads.CsvValidator(options, "none");
+    bare.push(bytes);
+    assert.deepStrictEqual(bare.finish(), expected);
+    assert.deepStrictEqual(bare.takeLeads(), []);
   });
 }
 
@@ -68,6 +83,7 @@ test("errors are Error objects with a code", () => {
     (e) => e instanceof Error && e.code === "invalid_option" && /colour/.test(e.message),
   );
   assert.throws(() => leads.validateCsv(42), (e) => e instanceof Error && e.code === "invalid_option" && e.data === "input");
+  assert.throws(() => new leads.CsvValidator(null, "everything"), (e) => e.code === "invalid_option" && e.data === "collect");
   const v = new leads.CsvValidator();
   v.finish();
   assert.throws(() => v.push("x"), (e) => e.code === "finished");

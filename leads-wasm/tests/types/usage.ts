@@ -4,6 +4,7 @@ import {
   issueCodes,
   rejectedCsv,
   CsvValidator,
+  LeadTable,
   LeadQuery,
   MemoryStore,
   SupabaseStore,
@@ -37,7 +38,11 @@ const leads: Lead[] = result.leads;
 const assigned: string | null = leads.length > 0 ? leads[0].salesperson : null;
 const codes: IssueCode[] = issueCodes();
 
-const v = new CsvValidator(undefined);
+const v = new CsvValidator();
+const t = new CsvValidator(options, "table");
+const table: LeadTable = t.leadTable();
+const some: Lead[] = table.slice(0, 10);
+const one: Lead | undefined = table.get(0);
 v.push(bytes);
 v.push("more text");
 const taken: Lead[] = v.takeLeads();
@@ -81,4 +86,4 @@ const badEncoding: ImportOptions = { encoding: "ebcdic" };
 // @ts-expect-error: not an import mode
 const badMode: Promise<ImportResult> = new MemoryStore().importCsv("u", "", null, "lenient");
 
-export { code, line, assigned, codes, taken, progress, truncated, bad, badEncoding, fromText, fromBuffer, fixMe, rows, text, limit, stores, badMode };
+export { some, one, code, line, assigned, codes, taken, progress, truncated, bad, badEncoding, fromText, fromBuffer, fixMe, rows, text, limit, stores, badMode };

@@ -1,0 +1,179 @@
+// Validating the generated lead files in Node: leads-wasm against PapaParse plus the same rules
+// written in JavaScript, in one run. Each contender runs in its own process (peak memory is its
+// own maxRSS), best of --repeat runs; every contender must reach the verdict of leads-wasm.
+//
+//   node leads-wasm/bench/validate.mjs [--rows 100000,1000000] [--repeat 3]
+// (after ./scripts/build-npm and `npm install` in leads-wasm/bench)
+import { execFileSync } from "node:child_process";
+import { createReadStream, existsSync, mkdirSync, readFileSync, statSync, openSync, readSync, closeSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, "..", "..");
+const require = createRequire(import.meta.url);
+const pkg = join(root, "target", "npm", "leads-wasm", "node", "leads_wasm.js");
+
+// The row rules of DESIGN §4, as a JavaScript peer would write them.
+const FIELDS = { leadid: "lead_id", leadname: "lead_name", contactinformation: "contact_information", source: "source", interestlevel: "interest_level", status: "status", assignedsalesperson: "salesperson" };
+const EMAIL = String.raw`[^@\s;,/|]+@[^@\s;,/|.]+(?:\.[^@\s;,/|.]+)+`;
+const PHONE = String.raw`\+?(?:[\-.() ]*\d){7,15}[\-.() ]*(?:\s*x\d+)?`;
+const PART = `(?:${EMAIL}|${PHONE})`;
+const CONTACT = new RegExp(`^${PART}(?:\\s*[;,/|]\\s*${PART})*$`);
+const EMAILS = new RegExp(EMAIL, "g");
+const INTEREST = { high: "High", medium: "Medium", low: "Low", hot: "High", warm: "Medium", cold: "Low" };
+const STATUS = Object.fromEntries(["New", "Open", "Contacted", "Qualified", "Proposal", "Negotiation", "Won", "Lost", "Closed"].map((s) => [s.toLowerCase(), s]));
+const LIMITS = { lead_id: 128, lead_name: 256, source: 128, salesperson: 128 };
+const REQUIRED = ["lead_id", "lead_name", "contact_information", "source", "interest_level", "status"];
+
+function papaparse(path, chunkSize) {
+  const Papa = require("papaparse");
+  const valid = [];
+  const issues = [];
+  const seen = new Set();
+  let invalid = 0;
+  let names = null;
+  let record = 0;
+  const rowOf = (fields) => {
+    if (!names) {
+      names = fields.map((h) => FIELDS[h.replace(/^\uFEFF/, "").replace(/[\s_-]/g, "").toLowerCase()] ?? "");
+      return;
+    }
+    const row = {};
+    let any = false;
+    for (let i = 0; i < names.length; i++) {
+      if (!names[i]) continue;
+      const v = (fields[i] ?? "").trim();
+      row[names[i]] = v;
+      if (v) any = true;
+    }
+    if (!any) return;
+    record++;
+    const errors = [];
+    for (const f of REQUIRED) if (!row[f]) errors.push("required");
+    for (const [f, max] of Object.entries(LIMITS)) if ((row[f] ?? "").length > max) errors.push("too_long");
+    if (row.contact_information && !CONTACT.test(row.contact_information)) errors.push("invalid_contact");
+    const interest = INTEREST[(row.interest_level ?? "").toLowerCase()];
+    if (row.interest_level && !interest) errors.push("invalid_choice");
+    const status = STATUS[(row.status ?? "").toLowerCase()];
+    if (row.status && !status) errors.push("invalid_choice");
+    if (row.lead_id) {
+      if (seen.has(row.lead_id)) errors.push("duplicate_lead_id");
+      else seen.add(row.lead_id);
+    }
+    if (errors.length) {
+      invalid++;
+      if (issues.length < 1000) issues.push({ record, errors });
+      return;
+    }
+    row.contact_information = row.contact_information.replace(EMAILS, (m) => m.toLowerCase());
+    row.interest_level = interest;
+    row.status = status;
+    row.salesperson = row.salesperson || null;
+    valid.push(row);
+  };
+  // PapaParse's own streaming mode over a file stream (what it does with a File in a browser).
+  return new Promise((resolve, reject) => {
+    Papa.parse(createReadStream(path, { highWaterMark: chunkSize }), {
+      step: (r) => rowOf(r.data),
+      skipEmptyLines: true,
+      complete: () => resolve([valid.length, invalid]),
+      error: reject,
+    });
+  });
+}
+
+
+function leadsWasmObjects(path, chunkSize) {
+  const leads = require(pkg);
+  const v = new leads.CsvValidator();
+  const fd = openSync(path, "r");
+  const buf = Buffer.alloc(chunkSize);
+  const valid = [];
+  for (;;) {
+    const n = readSync(fd, buf, 0, chunkSize, null);
+    if (n === 0) break;
+    v.push(buf.subarray(0, n));
+    for (const lead of v.takeLeads()) valid.push(lead);
+  }
+  closeSync(fd);
+  const report = v.finish();
+  for (const lead of v.takeLeads()) valid.push(lead);
+  v.free();
+  return [valid.length, report.invalid];
+}
+
+function leadsWasmTable(path, chunkSize) {
+  const leads = require(pkg);
+  const v = new leads.CsvValidator(null, "table");
+  const fd = openSync(path, "r");
+  const buf = Buffer.alloc(chunkSize);
+  for (;;) {
+    const n = readSync(fd, buf, 0, chunkSize, null);
+    if (n === 0) break;
+    v.push(buf.subarray(0, n));
+  }
+  closeSync(fd);
+  const report = v.finish();
+  const table = v.leadTable();
+  const counts = [table.length, report.invalid];
+  table.free();
+  v.free();
+  return counts;
+}
+
+const CONTENDERS = {
+  "leads-wasm (report + valid leads in a table)": leadsWasmTable, "leads-wasm (every lead as a JS object)": leadsWasmObjects, "PapaParse + rules (streaming)": papaparse };
+
+async function runOne(name, path, repeat) {
+  let best = Infinity;
+  let counts;
+  for (let i = 0; i < repeat; i++) {
+    const t = performance.now();
+    counts = await CONTENDERS[name](path, 1 << 20);
+    best = Math.min(best, performance.now() - t);
+  }
+  return { seconds: best / 1000, valid: counts[0], invalid: counts[1], peakMiB: process.resourceUsage().maxRSS / 1024 };
+}
+
+const args = process.argv.slice(2);
+const arg = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+if (arg("--one")) {
+  console.log(JSON.stringify(await runOne(arg("--one"), arg("--file"), Number(arg("--repeat", "1")))));
+  process.exit(0);
+}
+const repeat = Number(arg("--repeat", "3"));
+const wasm = readFileSync(join(root, "target", "npm", "leads-wasm", "web", "leads_wasm_bg.wasm"));
+console.log(`leads_wasm_bg.wasm: ${(wasm.length / 1024).toFixed(0)} KiB, ${(gzipSync(wasm, { level: 9 }).length / 1024).toFixed(0)} KiB gzipped`);
+let failed = false;
+for (const rows of arg("--rows", "100000,1000000").split(",").map(Number)) {
+  const path = join(root, "target", "bench", `leads-${rows}.csv`);
+  if (!existsSync(path)) {
+    mkdirSync(dirname(path), { recursive: true });
+    execFileSync("cargo", ["run", "--quiet", "--release", "-p", "leads-gen", "--", String(rows), "-o", path], { cwd: root, stdio: "inherit" });
+  }
+  const size = statSync(path).size;
+  console.log(`\n${rows.toLocaleString("en")} rows, ${(size / 1e6).toFixed(1)} MB; best of ${repeat}, each contender in its own process`);
+  const results = {};
+  for (const name of Object.keys(CONTENDERS)) {
+    const out = execFileSync(process.execPath, ["--max-old-space-size=8192", fileURLToPath(import.meta.url), "--one", name, "--file", path, "--repeat", String(repeat)], { encoding: "utf8" });
+    results[name] = JSON.parse(out);
+  }
+  const base = results["PapaParse + rules (streaming)"].seconds;
+  const verdict = Object.values(results)[0];
+  console.log(`${"contender".padEnd(46)} ${"seconds".padStart(8)} ${"MB/s".padStart(7)} ${"vs Papa".padStart(8)} ${"peak MiB".padStart(9)}`);
+  for (const [name, r] of Object.entries(results)) {
+    console.log(`${name.padEnd(46)} ${r.seconds.toFixed(3).padStart(8)} ${(size / r.seconds / 1e6).toFixed(1).padStart(7)} ${(base / r.seconds).toFixed(1).padStart(7)}x ${r.peakMiB.toFixed(0).padStart(9)}`);
+    if (r.valid !== verdict.valid || r.invalid !== verdict.invalid) {
+      console.error(`${name} disagrees: ${r.valid} valid, ${r.invalid} invalid vs ${verdict.valid}, ${verdict.invalid}`);
+      failed = true;
+    }
+  }
+  if (!failed) console.log(`every contender agrees: ${verdict.valid} valid, ${verdict.invalid} invalid`);
+}
+process.exit(failed ? 1 : 0);
