@@ -115,3 +115,26 @@ def test_big_uploads_leave_no_temporary_file(tmp_path: Path, monkeypatch: pytest
     r = c.post("/ann", headers=h, data={"file": (io.BytesIO(body), "big.csv")})
     assert r.status_code == 200, r.get_json()
     assert r.get_json()["imported"]["inserted"] == 20_000
+
+
+def test_every_error_answer(client: FlaskClient) -> None:
+    h = auth(client, "ann")
+    r = client.post("/user", json={"username": "zed", "password": "short"})
+    assert r.status_code == 400 and r.get_json()["error"]["code"] == "invalid_password"
+    r = client.post("/user", json={"username": "a b", "password": "correct horse"})
+    assert r.status_code == 400 and r.get_json()["error"]["code"] == "invalid_username"
+    assert client.get("/ann", headers={"Authorization": "Basic abc"}).status_code == 401
+    assert client.get("/nobody", headers=h).status_code == 403
+    r = client.patch("/ann/leads/none", headers=h, json={"status": "Won"})
+    assert r.status_code == 404 and r.get_json()["error"]["code"] == "not_found"
+    r = client.patch("/ann/leads/L-1", headers=h, json={"colour": "red"})
+    assert r.status_code == 400 and r.get_json()["error"]["code"] == "invalid_option"
+    jane = client.post("/ann/salespeople", headers=h, json={"name": "Jane"}).get_json()["id"]
+    r = client.patch(f"/ann/salespeople/{jane}", headers=h, json={})
+    assert r.status_code == 400 and r.get_json()["error"]["code"] == "invalid_request"
+    r = client.patch("/ann/salespeople/00000000-0000-4000-8000-000000000000", headers=h, json={"name": "X"})
+    assert r.status_code == 404
+    r = client.patch("/ann/salespeople/not-a-uuid", headers=h, json={"name": "X"})
+    assert r.status_code == 400 and r.get_json()["error"]["code"] == "invalid_option"
+    r = client.post("/ann/salespeople", headers=h, json={"name": "  "})
+    assert r.status_code == 400
