@@ -51,6 +51,21 @@ fn validate_leads(bytes: &[u8]) -> Vec<Lead> {
     leads
 }
 
+/// Validation on two threads (parsing here, rules on a worker), report only.
+fn parallel_report(bytes: &[u8]) -> u64 {
+    let options = ImportOptions::default();
+    let (report, _) =
+        leads_core::validate_parallel(bytes, &options, false, None, 1 << 20, &mut |_| Ok(())).unwrap();
+    report.valid
+}
+
+/// Validation on two threads with the valid leads kept in a `LeadTable`.
+fn parallel_table(bytes: &[u8]) -> usize {
+    let options = ImportOptions::default();
+    let hint = Some(bytes.len() as u64);
+    leads_core::validate_parallel(bytes, &options, true, hint, 1 << 20, &mut |_| Ok(())).unwrap().1.len()
+}
+
 fn main() {
     let rows = common::rows();
     let bytes = leads_gen::generate(rows, 42);
@@ -61,6 +76,8 @@ fn main() {
     group.bench_function("csv_byte_record", |b| b.iter(|| raw_csv_parse(black_box(&bytes))));
     group.bench_function("validate_report", |b| b.iter(|| validate_report(black_box(&bytes))));
     group.bench_function("validate_leads", |b| b.iter(|| validate_leads(black_box(&bytes))));
+    group.bench_function("parallel_report", |b| b.iter(|| parallel_report(black_box(&bytes))));
+    group.bench_function("parallel_table", |b| b.iter(|| parallel_table(black_box(&bytes))));
     group.finish();
     c.final_summary();
 
@@ -69,7 +86,8 @@ fn main() {
     let mb = bytes.len() as f64 / 1e6;
     println!("\n{rows} rows, {mb:.1} MB (leads_gen seed 42)");
     println!("{:<18} {:>9} {:>12} {:>9}", "", "MB/s", "rows/s", "ratio");
-    for name in ["csv_byte_record", "validate_report", "validate_leads"] {
+    for name in ["csv_byte_record", "validate_report", "validate_leads", "parallel_report", "parallel_table"]
+    {
         if let Some(secs) = mean(name) {
             let (mbs, rps) = (mb / secs, rows as f64 / secs);
             println!("{name:<18} {mbs:>9.1} {rps:>12.0} {:>9.2}", base / secs);
