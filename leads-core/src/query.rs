@@ -154,6 +154,13 @@ impl LeadQuery {
         if self.sort.is_empty() { vec![Sort::desc(SortKey::CreatedAt)] } else { self.sort.clone() }
     }
 
+    /// The same query continuing after a page: `cursor` is that page's `next_cursor`; the
+    /// offset (or page) is dropped, as a cursor replaces it.
+    #[must_use]
+    pub fn with_cursor(&self, cursor: &str) -> Self {
+        LeadQuery { offset: 0, cursor: Some(cursor.to_owned()), ..self.clone() }
+    }
+
     /// The page size in force.
     #[must_use]
     pub fn effective_limit(&self) -> u32 {
@@ -381,6 +388,15 @@ fn decode(value: &str) -> std::result::Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn with_cursor_continues_the_same_query() {
+        let q = LeadQuery::parse("status=Open&sort=lead_id&limit=5&page=3").unwrap();
+        let next = q.with_cursor("abc");
+        assert_eq!((next.offset, next.cursor.as_deref()), (0, Some("abc")));
+        assert_eq!((&next.status, &next.sort, next.limit), (&q.status, &q.sort, q.limit));
+        assert_eq!(LeadQuery::parse(&next.to_string()).unwrap().cursor.as_deref(), Some("abc"));
+    }
 
     fn err(text: &str) -> (String, String) {
         match LeadQuery::parse(text).unwrap_err().into_kind() {

@@ -28,10 +28,7 @@ impl LeadQuery {
 
     /// The same query continuing after a page: its ``next_cursor`` (offset and page dropped).
     fn with_cursor(&self, cursor: &str) -> Self {
-        let mut q = self.0.clone();
-        q.offset = 0;
-        q.cursor = Some(cursor.to_owned());
-        LeadQuery(q)
+        LeadQuery(self.0.with_cursor(cursor))
     }
 
     /// Sources to keep (any of them); empty keeps all.

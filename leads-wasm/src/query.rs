@@ -32,10 +32,7 @@ impl LeadQuery {
     /// The same query continuing after a page: its `next_cursor` (offset and page dropped).
     #[wasm_bindgen(js_name = withCursor)]
     pub fn with_cursor(&self, cursor: &str) -> LeadQuery {
-        let mut q = self.0.clone();
-        q.offset = 0;
-        q.cursor = Some(cursor.to_owned());
-        LeadQuery(q)
+        LeadQuery(self.0.with_cursor(cursor))
     }
 
     /// Sources kept (any of them); empty keeps all.
