@@ -6,68 +6,72 @@
 //! a quote inside an unquoted field is literal, text after a closing quote is kept, and blanks
 //! before an opening quote are dropped. Lines that hold nothing are skipped.
 //!
+//! A record that lies whole in one chunk and whose fields are verbatim slices of it (the usual
+//! case: no `""` escapes or text after a closing quote) is handed out without copying; others
+//! are copied into the parser's buffer. It finds the special bytes 8 at a time.
+//!
 //! Memory is bounded by the longest record: a field stops growing at `max_field` bytes (the
 //! record is flagged) and a record stops storing fields after [`MAX_FIELDS`].
 
 /// Fields stored per record; later ones are counted but not kept.
 pub(crate) const MAX_FIELDS: usize = 1024;
 
-const SPECIAL_UNQUOTED: u8 = 1;
-const SPECIAL_QUOTED: u8 = 2;
-
-/// One parsed record, borrowed from the parser.
+/// One parsed record, borrowed from the parser or its input.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct RawRecord<'a> {
     /// Physical line (1-based) where the record starts.
     pub(crate) line: u64,
     buf: &'a [u8],
-    ends: &'a [usize],
+    bounds: &'a [(usize, usize)],
     /// Fields in the record, including any beyond [`MAX_FIELDS`].
     pub(crate) field_count: usize,
     /// The first field longer than `max_field` bytes (cut short in the record).
     pub(crate) overflow: Option<usize>,
     /// The record ends inside a quoted field at the end of input.
     pub(crate) unclosed_quote: bool,
+    /// `buf` as text, when it is already known to be valid UTF-8.
+    pub(crate) text: Option<&'a str>,
 }
 
 impl<'a> RawRecord<'a> {
-    /// A record over `buf` with field ends `ends` (relative to `buf`).
+    /// A record over `buf` with fields at `bounds` (relative to `buf`); `text` is `buf` when it
+    /// is known to be valid UTF-8.
     #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
     pub(crate) fn new(
         line: u64,
-        buf: &'a [u8],
-        ends: &'a [usize],
+        (buf, text): (&'a [u8], Option<&'a str>),
+        bounds: &'a [(usize, usize)],
         field_count: usize,
         overflow: Option<usize>,
         unclosed_quote: bool,
     ) -> Self {
-        RawRecord { line, buf, ends, field_count, overflow, unclosed_quote }
+        RawRecord { line, buf, bounds, field_count, overflow, unclosed_quote, text }
     }
 
-    /// The field ends, relative to [`bytes`](Self::bytes).
+    /// Where the fields sit in [`bytes`](Self::bytes).
     #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
-    pub(crate) fn ends(&self) -> &'a [usize] {
-        self.ends
+    pub(crate) fn bounds(&self) -> &'a [(usize, usize)] {
+        self.bounds
     }
 
     /// The stored fields (at most [`MAX_FIELDS`]).
     pub(crate) fn len(&self) -> usize {
-        self.ends.len()
+        self.bounds.len()
     }
 
     /// Where field `i` sits in [`bytes`](Self::bytes), or `None` past the stored fields.
     pub(crate) fn range(&self, i: usize) -> Option<std::ops::Range<usize>> {
-        let end = *self.ends.get(i)?;
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        let &(start, end) = self.bounds.get(i)?;
         Some(start..end)
     }
 
     /// The bytes of field `i`, or `None` past the stored fields.
     pub(crate) fn get(&self, i: usize) -> Option<&'a [u8]> {
-        Some(&self.buf[self.range(i)?])
+        self.buf.get(self.range(i)?)
     }
 
-    /// All stored bytes: the fields back to back, without separators.
+    /// The bytes holding the fields: the fields, and between them only ASCII bytes
+    /// (delimiters, quotes) or nothing. Valid UTF-8 exactly when every field is.
     pub(crate) fn bytes(&self) -> &'a [u8] {
         self.buf
     }
@@ -98,9 +102,18 @@ enum State {
     Stopped,
 }
 
+/// `b` in every byte of a word.
+const fn splat(b: u8) -> u64 {
+    u64::from_ne_bytes([b; 8])
+}
+
+/// 0x80 in the lowest byte of `word` that is zero (and possibly in higher ones).
+fn zero_bytes(word: u64) -> u64 {
+    word.wrapping_sub(splat(1)) & !word & splat(0x80)
+}
+
 pub(crate) struct Parser {
     delimiter: u8,
-    class: [u8; 256],
     max_field: usize,
     state: State,
     /// Physical line at the current position.
@@ -108,8 +121,15 @@ pub(crate) struct Parser {
     /// The last byte was a CR, so an LF now does not start another line.
     prev_cr: bool,
     record_line: u64,
+    /// Whether the current record is copied into `buf`; otherwise its fields are slices of
+    /// the current input, from `record_start`.
+    owned: bool,
+    record_start: usize,
+    /// The current field's text so far, in the input, while the record is not owned.
+    cur: (usize, usize),
     buf: Vec<u8>,
-    ends: Vec<usize>,
+    bounds: Vec<(usize, usize)>,
+    /// Where the current field starts in `buf`, once owned.
     field_start: usize,
     field_count: usize,
     overflow: Option<usize>,
@@ -117,23 +137,18 @@ pub(crate) struct Parser {
 
 impl Parser {
     pub(crate) fn new(delimiter: u8, max_field: usize) -> Self {
-        let mut class = [0u8; 256];
-        for b in [delimiter, b'"', b'\r', b'\n'] {
-            class[usize::from(b)] |= SPECIAL_UNQUOTED;
-        }
-        for b in [b'"', b'\r', b'\n'] {
-            class[usize::from(b)] |= SPECIAL_QUOTED;
-        }
         Parser {
             delimiter,
-            class,
             max_field,
             state: State::RecordStart,
             line: 1,
             prev_cr: false,
             record_line: 1,
+            owned: true,
+            record_start: 0,
+            cur: (0, 0),
             buf: Vec::new(),
-            ends: Vec::new(),
+            bounds: Vec::new(),
             field_start: 0,
             field_count: 0,
             overflow: None,
@@ -159,8 +174,8 @@ impl Parser {
                         _ => {
                             self.prev_cr = false;
                             self.record_line = self.line;
-                            self.begin_record();
                             i -= 1;
+                            self.begin_record(i);
                             self.state = State::FieldStart;
                         }
                     }
@@ -172,9 +187,10 @@ impl Parser {
                     } else {
                         self.state = State::Unquoted;
                     }
+                    self.cur = (i, i);
                 }
                 State::Unquoted => {
-                    i = self.take_run(input, i, SPECIAL_UNQUOTED);
+                    i = self.take_run(input, i, true);
                     if i == n {
                         break;
                     }
@@ -185,22 +201,23 @@ impl Parser {
                         self.state = State::FieldStart;
                     } else if b == b'"' {
                         // A quote after nothing but blanks opens a quoted field: `a, "b, c"`.
-                        let so_far = &self.buf[self.field_start..];
-                        if so_far.iter().all(|&c| c == b' ' || c == b'\t') {
+                        if self.field_so_far(input).iter().all(|&c| c == b' ' || c == b'\t') {
                             self.buf.truncate(self.field_start);
+                            self.cur = (i, i);
                             self.state = State::Quoted;
                         } else {
-                            self.push(b"\"");
+                            self.push(input, i - 1, i);
                         }
                     } else {
+                        let end = i - 1;
                         self.newline(b);
-                        if self.end_record(false, sink) == Flow::Stop {
+                        if self.end_record(input, end, false, sink) == Flow::Stop {
                             return Flow::Stop;
                         }
                     }
                 }
                 State::Quoted => {
-                    i = self.take_run(input, i, SPECIAL_QUOTED);
+                    i = self.take_run(input, i, false);
                     if i == n {
                         break;
                     }
@@ -213,35 +230,39 @@ impl Parser {
                         }
                         b'\n' => {
                             self.newline_lf();
-                            self.push(b"\n");
+                            self.push(input, i - 1, i);
                         }
                         _ => {
                             self.newline_cr();
-                            self.push(b"\r");
+                            self.push(input, i - 1, i);
                         }
                     }
                 }
                 State::QuoteInQuoted => {
                     let b = input[i];
                     i += 1;
-                    if b == b'"' {
-                        self.push(b"\"");
-                        self.state = State::Quoted;
-                    } else if b == self.delimiter {
+                    if b == self.delimiter {
                         self.end_field();
                         self.state = State::FieldStart;
                     } else if b == b'\n' || b == b'\r' {
+                        let end = i - 1;
                         self.newline(b);
-                        if self.end_record(false, sink) == Flow::Stop {
+                        if self.end_record(input, end, false, sink) == Flow::Stop {
                             return Flow::Stop;
                         }
                     } else {
-                        // Text after the closing quote: keep it, as spreadsheets do.
-                        self.push(&[b]);
-                        self.state = State::Unquoted;
+                        // An escaped quote, or text after the closing quote (kept, as
+                        // spreadsheets do): the field is no longer a slice of the input.
+                        self.own(input);
+                        self.push(input, i - 1, i);
+                        self.state = if b == b'"' { State::Quoted } else { State::Unquoted };
                     }
                 }
             }
+        }
+        // A record continues in the next chunk: keep what it has so far.
+        if matches!(self.state, State::FieldStart | State::Unquoted | State::Quoted | State::QuoteInQuoted) {
+            self.own(input);
         }
         if self.state == State::Stopped { Flow::Stop } else { Flow::Continue }
     }
@@ -254,21 +275,41 @@ impl Parser {
         match self.state {
             State::RecordStart => Flow::Continue,
             State::Stopped => Flow::Stop,
-            State::Quoted => self.end_record(true, sink),
-            State::FieldStart | State::Unquoted | State::QuoteInQuoted => self.end_record(false, sink),
+            State::Quoted => self.end_record(&[], 0, true, sink),
+            State::FieldStart | State::Unquoted | State::QuoteInQuoted => {
+                self.end_record(&[], 0, false, sink)
+            }
         }
     }
 
-    /// Keeps the text up to the next byte of class `mask`; returns where that byte is.
-    fn take_run(&mut self, input: &[u8], i: usize, mask: u8) -> usize {
-        let class = &self.class;
-        let run =
-            input[i..].iter().position(|&b| class[usize::from(b)] & mask != 0).unwrap_or(input.len() - i);
-        if run > 0 {
-            self.push(&input[i..i + run]);
+    /// Where the next special byte is at or after `i` (the delimiter, a quote, CR or LF; the
+    /// delimiter only outside quotes), or `input.len()`.
+    fn find_special(&self, input: &[u8], mut i: usize, unquoted: bool) -> usize {
+        let delimiter = if unquoted { self.delimiter } else { b'"' };
+        let (d, q, cr, lf) = (splat(delimiter), splat(b'"'), splat(b'\r'), splat(b'\n'));
+        while let Some(bytes) = input.get(i..i + 8) {
+            let mut word = [0; 8];
+            word.copy_from_slice(bytes);
+            let w = u64::from_le_bytes(word);
+            let hits = zero_bytes(w ^ d) | zero_bytes(w ^ q) | zero_bytes(w ^ cr) | zero_bytes(w ^ lf);
+            if hits != 0 {
+                // The lowest flagged byte is a true match (false ones only sit above one).
+                return i + (hits.trailing_zeros() / 8) as usize;
+            }
+            i += 8;
+        }
+        let special = |b: u8| b == delimiter || b == b'"' || b == b'\r' || b == b'\n';
+        input[i..].iter().position(|&b| special(b)).map_or(input.len(), |k| i + k)
+    }
+
+    /// Keeps the text up to the next special byte; returns where that byte is.
+    fn take_run(&mut self, input: &[u8], i: usize, unquoted: bool) -> usize {
+        let end = self.find_special(input, i, unquoted);
+        if end > i {
+            self.push(input, i, end);
             self.prev_cr = false;
         }
-        i + run
+        end
     }
 
     /// Counts a line end (`\n` or `\r`; CR LF is one).
@@ -288,18 +329,51 @@ impl Parser {
         self.prev_cr = true;
     }
 
-    fn begin_record(&mut self) {
-        self.buf.clear();
-        self.ends.clear();
-        self.field_start = 0;
+    fn begin_record(&mut self, start: usize) {
+        self.owned = false;
+        self.record_start = start;
+        self.cur = (start, start);
+        self.bounds.clear();
         self.field_count = 0;
         self.overflow = None;
     }
 
-    fn push(&mut self, bytes: &[u8]) {
+    /// The current field's text so far.
+    fn field_so_far<'s>(&'s self, input: &'s [u8]) -> &'s [u8] {
+        if self.owned { &self.buf[self.field_start..] } else { &input[self.cur.0..self.cur.1] }
+    }
+
+    /// Copies the record so far into `buf`, from where it continues.
+    fn own(&mut self, input: &[u8]) {
+        if self.owned {
+            return;
+        }
+        self.owned = true;
+        self.buf.clear();
+        let base = self.record_start;
+        for bound in &mut self.bounds {
+            let start = self.buf.len();
+            self.buf.extend_from_slice(&input[base + bound.0..base + bound.1]);
+            *bound = (start, self.buf.len());
+        }
+        self.field_start = self.buf.len();
+        self.buf.extend_from_slice(&input[self.cur.0..self.cur.1]);
+    }
+
+    /// Adds `input[start..end]` to the current field.
+    fn push(&mut self, input: &[u8], start: usize, end: usize) {
         if self.field_count >= MAX_FIELDS {
             return;
         }
+        if !self.owned {
+            let (from, to) = self.cur;
+            if to == start && end - from <= self.max_field {
+                self.cur.1 = end;
+                return;
+            }
+            self.own(input);
+        }
+        let bytes = &input[start..end];
         let room = self.max_field - (self.buf.len() - self.field_start);
         if bytes.len() <= room {
             self.buf.extend_from_slice(bytes);
@@ -311,25 +385,34 @@ impl Parser {
 
     fn end_field(&mut self) {
         if self.field_count < MAX_FIELDS {
-            self.ends.push(self.buf.len());
+            let bound = if self.owned {
+                (self.field_start, self.buf.len())
+            } else {
+                (self.cur.0 - self.record_start, self.cur.1 - self.record_start)
+            };
+            self.bounds.push(bound);
         }
         self.field_count += 1;
         self.field_start = self.buf.len();
+        self.cur.0 = self.cur.1;
     }
 
-    fn end_record<F>(&mut self, unclosed_quote: bool, sink: &mut F) -> Flow
+    /// Completes the record; when it is not owned, it ends at `input[end]`.
+    fn end_record<F>(&mut self, input: &[u8], end: usize, unclosed_quote: bool, sink: &mut F) -> Flow
     where
         F: FnMut(RawRecord<'_>) -> Flow,
     {
         self.end_field();
         self.state = State::RecordStart;
+        let buf = if self.owned { &self.buf[..] } else { &input[self.record_start..end] };
         let record = RawRecord {
             line: self.record_line,
-            buf: &self.buf,
-            ends: &self.ends,
+            buf,
+            bounds: &self.bounds,
             field_count: self.field_count,
             overflow: self.overflow,
             unclosed_quote,
+            text: None,
         };
         let flow = sink(record);
         if flow == Flow::Stop {
@@ -412,6 +495,51 @@ mod tests {
     fn unclosed_quote_swallows_the_rest() {
         let recs = parse("a,\"b\nc,d\n");
         assert_eq!(recs, vec![Rec { line: 1, fields: vec!["a".into(), "b\nc,d\n".into()], unclosed: true }]);
+    }
+
+    /// Every record of `input` split into pieces at `cuts`, with what the parser knows of it.
+    fn records_split(
+        input: &[u8],
+        cuts: &[usize],
+        max_field: usize,
+    ) -> Vec<(u64, Vec<Vec<u8>>, usize, Option<usize>, bool)> {
+        let mut out = Vec::new();
+        let mut sink = |r: RawRecord<'_>| {
+            out.push((
+                r.line,
+                r.iter().map(<[u8]>::to_vec).collect(),
+                r.field_count,
+                r.overflow,
+                r.unclosed_quote,
+            ));
+            Flow::Continue
+        };
+        let mut p = Parser::new(b';', max_field);
+        let mut at = 0;
+        for &cut in cuts.iter().chain([&input.len()]) {
+            let cut = cut.clamp(at, input.len());
+            p.feed(&input[at..cut], &mut sink);
+            at = cut;
+        }
+        p.finish(&mut sink);
+        out
+    }
+
+    proptest::proptest! {
+        /// Records handed out as slices of one chunk equal those copied across chunks.
+        #[test]
+        fn slices_and_copies_agree(
+            input in "[ab\";\r\n \t]{0,40}",
+            cuts in proptest::collection::vec(0usize..40, 0..4),
+            max_field in 1usize..6,
+        ) {
+            let mut cuts = cuts;
+            cuts.sort_unstable();
+            let whole = records_split(input.as_bytes(), &[], max_field);
+            let bytewise: Vec<usize> = (1..input.len()).collect();
+            proptest::prop_assert_eq!(&records_split(input.as_bytes(), &cuts, max_field), &whole);
+            proptest::prop_assert_eq!(&records_split(input.as_bytes(), &bytewise, max_field), &whole);
+        }
     }
 
     #[test]

@@ -8,7 +8,7 @@
 use std::io::Read;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::mpsc::{SyncSender, sync_channel};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use crate::error::Result;
 use crate::options::ImportOptions;
@@ -27,14 +27,17 @@ const IN_FLIGHT: usize = 4;
 #[derive(Default)]
 pub(crate) struct Batch {
     buf: Vec<u8>,
-    ends: Vec<usize>,
+    /// `buf` once sent, when it is valid UTF-8 (checked on the parsing thread, which has less
+    /// to do).
+    text: Option<String>,
+    bounds: Vec<(usize, usize)>,
     records: Vec<Meta>,
 }
 
 struct Meta {
     line: u64,
     buf_end: usize,
-    ends_end: usize,
+    bounds_end: usize,
     field_count: usize,
     overflow: Option<usize>,
     unclosed_quote: bool,
@@ -43,15 +46,33 @@ struct Meta {
 impl Batch {
     fn push(&mut self, r: &RawRecord<'_>) {
         self.buf.extend_from_slice(r.bytes());
-        self.ends.extend_from_slice(r.ends());
+        self.bounds.extend_from_slice(r.bounds());
         self.records.push(Meta {
             line: r.line,
             buf_end: self.buf.len(),
-            ends_end: self.ends.len(),
+            bounds_end: self.bounds.len(),
             field_count: r.field_count,
             overflow: r.overflow,
             unclosed_quote: r.unclosed_quote,
         });
+    }
+
+    /// Checks the text once for the whole batch, before it is sent.
+    fn seal(&mut self) {
+        match String::from_utf8(std::mem::take(&mut self.buf)) {
+            Ok(text) => self.text = Some(text),
+            Err(e) => self.buf = e.into_bytes(),
+        }
+    }
+
+    /// Empties a batch for reuse, keeping its memory.
+    fn clear(&mut self) {
+        if let Some(text) = self.text.take() {
+            self.buf = text.into_bytes();
+        }
+        self.buf.clear();
+        self.bounds.clear();
+        self.records.clear();
     }
 
     fn is_full(&self) -> bool {
@@ -59,12 +80,16 @@ impl Batch {
     }
 
     fn each(&self, mut f: impl FnMut(&RawRecord<'_>) -> Flow) {
-        let (mut buf_start, mut ends_start) = (0, 0);
+        let (mut buf_start, mut bounds_start) = (0, 0);
+        let buf = self.text.as_ref().map_or(&self.buf[..], String::as_bytes);
         for m in &self.records {
+            // A record's text is valid when the batch is and the record starts and ends on
+            // character boundaries.
+            let text = self.text.as_ref().and_then(|t| t.get(buf_start..m.buf_end));
             let record = RawRecord::new(
                 m.line,
-                &self.buf[buf_start..m.buf_end],
-                &self.ends[ends_start..m.ends_end],
+                (&buf[buf_start..m.buf_end], text),
+                &self.bounds[bounds_start..m.bounds_end],
                 m.field_count,
                 m.overflow,
                 m.unclosed_quote,
@@ -72,7 +97,7 @@ impl Batch {
             if f(&record) == Flow::Stop {
                 return;
             }
-            (buf_start, ends_start) = (m.buf_end, m.ends_end);
+            (buf_start, bounds_start) = (m.buf_end, m.bounds_end);
         }
     }
 }
@@ -89,6 +114,8 @@ struct Shared {
 /// The parsing thread's end of the pipe.
 pub(crate) struct Pipe {
     tx: Option<SyncSender<Batch>>,
+    /// Batches the worker is done with, for reuse.
+    spare: Receiver<Batch>,
     batch: Batch,
     shared: Arc<Shared>,
 }
@@ -112,7 +139,9 @@ impl Pipe {
     }
 
     pub(crate) fn send(&mut self) {
-        let batch = std::mem::take(&mut self.batch);
+        let next = self.spare.try_recv().unwrap_or_default();
+        let mut batch = std::mem::replace(&mut self.batch, next);
+        batch.seal();
         if let Some(tx) = &self.tx
             && tx.send(batch).is_err()
         {
@@ -175,12 +204,16 @@ pub fn validate_parallel<R: Read>(
         v.reserve_now();
         let shared = Arc::new(Shared::default());
         let (tx, rx) = sync_channel::<Batch>(IN_FLIGHT);
+        let (spare_tx, spare_rx) = sync_channel::<Batch>(IN_FLIGHT + 1);
         let mut rows = v.lend_rows()?;
         let outcome = std::thread::scope(|scope| {
             let worker_shared = Arc::clone(&shared);
             let worker = scope.spawn(move || {
-                for batch in rx {
+                for mut batch in rx {
                     batch.each(|r| rows.record(r));
+                    batch.clear();
+                    // The parsing thread may have stopped taking them: then drop it.
+                    let _ = spare_tx.try_send(batch);
                     worker_shared.rows.store(rows.rows, Ordering::Relaxed);
                     worker_shared.valid.store(rows.valid, Ordering::Relaxed);
                     worker_shared.invalid.store(rows.invalid, Ordering::Relaxed);
@@ -190,7 +223,12 @@ pub fn validate_parallel<R: Read>(
                 }
                 rows
             });
-            v.set_pipe(Some(Pipe { tx: Some(tx), batch: Batch::default(), shared: Arc::clone(&shared) }));
+            v.set_pipe(Some(Pipe {
+                tx: Some(tx),
+                spare: spare_rx,
+                batch: Batch::default(),
+                shared: Arc::clone(&shared),
+            }));
             let outcome = (|| -> Result<()> {
                 while !v.is_pipe_stopped() {
                     let n = read(&mut buf)?;

@@ -19,81 +19,142 @@ const CONTACT_SEPARATORS: [char; 4] = [';', ',', '/', '|'];
 /// (internationalised addresses such as `zoë@bücher.de`); the top-level domain is letters only.
 #[must_use]
 pub fn is_email(s: &str) -> bool {
-    // `@` and `.` are ASCII, so byte positions split on character boundaries.
-    let Some(at) = s.bytes().position(|b| b == b'@') else { return false };
-    let (local, domain) = (&s[..at], &s[at + 1..]);
-    if local.is_empty() || local.len() > 64 || domain.len() > 253 {
-        return false;
-    }
-    if s.is_ascii() {
-        ascii_local(local.as_bytes()) && ascii_domain(domain.as_bytes())
-    } else {
-        unicode_email(local, domain)
-    }
+    email(s).is_some()
 }
 
-/// No leading, trailing or doubled dot; letters, digits and [`LOCAL_PUNCTUATION`].
-fn ascii_local(local: &[u8]) -> bool {
-    let mut prev_dot = true; // a leading dot counts as doubled
-    for &b in local {
-        if b == b'.' {
-            if prev_dot {
-                return false;
-            }
-            prev_dot = true;
-        } else if b.is_ascii_alphanumeric() || LOCAL_PUNCTUATION.contains(&b) {
-            prev_dot = false;
+/// [`is_email`] in one pass, also telling whether the address has upper-case letters: the
+/// local part is letters, digits and [`LOCAL_PUNCTUATION`] without a leading, trailing or
+/// doubled dot, at most 64 bytes; the domain is at most 253 bytes of two or more labels of
+/// letters, digits and inner `-`, each at most 63 bytes, the last one letters only, at least
+/// two of them.
+fn email(s: &str) -> Option<bool> {
+    let bytes = s.as_bytes();
+    let mut at = 0;
+    scan_email(std::iter::from_fn(|| {
+        let &b = bytes.get(at)?;
+        if b < 0x80 {
+            at += 1;
+            Some((char::from(b), ASCII_CLASSES[usize::from(b)]))
         } else {
-            return false;
+            let c = s.get(at..)?.chars().next()?;
+            at += c.len_utf8();
+            Some((c, class(c)))
         }
-    }
-    !prev_dot
+    }))
 }
 
-/// Two or more labels of letters, digits and inner `-`, at most 63 bytes each; the last one
-/// letters only, at least two.
-fn ascii_domain(domain: &[u8]) -> bool {
-    let (mut labels, mut len, mut alpha, mut prev) = (1, 0usize, true, b'.');
-    for &b in domain {
-        if b == b'.' {
-            if len == 0 || prev == b'-' {
-                return false;
+/// The pass of [`email`] over the characters of an address and their classes.
+fn scan_email(mut chars: impl Iterator<Item = (char, u8)>) -> Option<bool> {
+    let mut upper = false;
+    // The local part, up to the `@`: no leading, trailing or doubled dot (a leading one counts
+    // as doubled).
+    let (mut len, mut prev_dot) = (0usize, true);
+    loop {
+        let (c, class) = chars.next()?;
+        upper |= class & UPPER != 0;
+        match c {
+            '@' if !prev_dot => break,
+            '.' if !prev_dot => prev_dot = true,
+            _ if class & (ALNUM | PUNCT) != 0 => prev_dot = false,
+            _ => return None,
+        }
+        len += c.len_utf8();
+    }
+    if len > 64 {
+        return None;
+    }
+    // The domain: labels, the bytes and characters of the current one, whether it is letters
+    // only, and the previous character.
+    let (mut len, mut labels, mut label_len, mut label_chars, mut alpha, mut prev) =
+        (0usize, 1, 0usize, 0, true, '.');
+    for (c, class) in chars {
+        upper |= class & UPPER != 0;
+        len += c.len_utf8();
+        if c == '.' {
+            if label_len == 0 || prev == '-' {
+                return None;
             }
-            (labels, len, alpha) = (labels + 1, 0, true);
-        } else if b.is_ascii_alphanumeric() || b == b'-' && len > 0 {
-            len += 1;
-            alpha &= b.is_ascii_alphabetic();
-            if len > 63 {
-                return false;
+            (labels, label_len, label_chars, alpha) = (labels + 1, 0, 0, true);
+        } else if class & ALNUM != 0 || c == '-' && label_len > 0 {
+            label_len += c.len_utf8();
+            label_chars += 1;
+            alpha &= class & ALPHA != 0;
+            if label_len > 63 {
+                return None;
             }
         } else {
-            return false;
+            return None;
         }
-        prev = b;
+        prev = c;
     }
-    labels >= 2 && len >= 2 && alpha
+    (len <= 253 && labels >= 2 && label_chars >= 2 && alpha).then_some(upper)
 }
 
-/// [`is_email`] for addresses with non-ASCII letters.
-fn unicode_email(local: &str, domain: &str) -> bool {
-    let local_ok = !local.starts_with('.') && !local.ends_with('.') && !local.contains("..");
-    let local_chars =
-        local.chars().all(|c| c.is_alphanumeric() || c.is_ascii() && LOCAL_PUNCTUATION.contains(&(c as u8)));
-    if !local_ok || !local_chars {
-        return false;
-    }
-    let mut labels = 0;
-    let mut last = "";
-    for label in domain.split('.') {
-        let chars_ok = label.chars().all(|c| c.is_alphanumeric() || c == '-');
-        if label.is_empty() || label.len() > 63 || label.starts_with('-') || label.ends_with('-') || !chars_ok
-        {
-            return false;
+/// Character classes of [`email`]: letters, letters and digits, [`LOCAL_PUNCTUATION`] but `.`,
+/// upper case.
+const ALPHA: u8 = 1;
+const ALNUM: u8 = 2;
+const PUNCT: u8 = 4;
+const UPPER: u8 = 8;
+
+/// The classes of each ASCII character.
+const ASCII_CLASSES: [u8; 128] = {
+    let mut table = [0; 128];
+    let mut i = 0;
+    while i < 128 {
+        let c = i as u8;
+        if c.is_ascii_alphabetic() {
+            table[i] |= ALPHA | ALNUM;
         }
-        labels += 1;
-        last = label;
+        if c.is_ascii_digit() {
+            table[i] |= ALNUM;
+        }
+        if c.is_ascii_uppercase() {
+            table[i] |= UPPER;
+        }
+        i += 1;
     }
-    labels >= 2 && last.chars().nth(1).is_some() && last.chars().all(char::is_alphabetic)
+    let mut j = 0;
+    while j < LOCAL_PUNCTUATION.len() {
+        if LOCAL_PUNCTUATION[j] != b'.' {
+            table[LOCAL_PUNCTUATION[j] as usize] |= PUNCT;
+        }
+        j += 1;
+    }
+    table
+};
+
+/// The classes of a character.
+fn class(c: char) -> u8 {
+    match ASCII_CLASSES.get(c as usize) {
+        Some(&class) => class,
+        None => {
+            let alpha = is_alphabetic(c);
+            let mut class = if alpha { ALPHA | ALNUM } else { 0 };
+            if !alpha && c.is_numeric() {
+                class |= ALNUM;
+            }
+            let upper = match c {
+                'À'..='Þ' => c != '×',
+                'ß'..='ÿ' => false,
+                _ => c.is_uppercase(),
+            };
+            if upper {
+                class |= UPPER;
+            }
+            class
+        }
+    }
+}
+
+/// [`char::is_alphabetic`], quickly for ASCII and Latin letters.
+fn is_alphabetic(c: char) -> bool {
+    match c {
+        'a'..='z' | 'A'..='Z' => true,
+        '\0'..='\u{7f}' | '×' | '÷' => false,
+        'À'..='ɏ' => true,
+        _ => c.is_alphabetic(),
+    }
 }
 
 /// Punctuation allowed in the local part of an email address.
@@ -170,12 +231,8 @@ pub fn check_contact(value: &str) -> std::result::Result<Cow<'_, str>, &str> {
             continue;
         }
         any = true;
-        if is_email(part) {
-            lower |= if part.is_ascii() {
-                part.bytes().any(|b| b.is_ascii_uppercase())
-            } else {
-                part.chars().any(char::is_uppercase)
-            };
+        if let Some(upper) = email(part) {
+            lower |= upper;
         } else if !is_phone(part) {
             return Err(part);
         }
@@ -338,6 +395,120 @@ mod tests {
                     assert_eq!(trim(&s), s.trim(), "{s:?}");
                 }
             }
+        }
+    }
+
+    /// The two-pass email check this module had before the one-pass [`email`], kept as an oracle.
+    mod two_pass {
+        use super::super::LOCAL_PUNCTUATION;
+
+        pub(super) fn is_email(s: &str) -> bool {
+            // `@` and `.` are ASCII, so byte positions split on character boundaries.
+            let Some(at) = s.bytes().position(|b| b == b'@') else { return false };
+            let (local, domain) = (&s[..at], &s[at + 1..]);
+            if local.is_empty() || local.len() > 64 || domain.len() > 253 {
+                return false;
+            }
+            if s.is_ascii() {
+                ascii_local(local.as_bytes()) && ascii_domain(domain.as_bytes())
+            } else {
+                unicode_email(local, domain)
+            }
+        }
+
+        fn ascii_local(local: &[u8]) -> bool {
+            let mut prev_dot = true; // a leading dot counts as doubled
+            for &b in local {
+                if b == b'.' {
+                    if prev_dot {
+                        return false;
+                    }
+                    prev_dot = true;
+                } else if b.is_ascii_alphanumeric() || LOCAL_PUNCTUATION.contains(&b) {
+                    prev_dot = false;
+                } else {
+                    return false;
+                }
+            }
+            !prev_dot
+        }
+
+        fn ascii_domain(domain: &[u8]) -> bool {
+            let (mut labels, mut len, mut alpha, mut prev) = (1, 0usize, true, b'.');
+            for &b in domain {
+                if b == b'.' {
+                    if len == 0 || prev == b'-' {
+                        return false;
+                    }
+                    (labels, len, alpha) = (labels + 1, 0, true);
+                } else if b.is_ascii_alphanumeric() || b == b'-' && len > 0 {
+                    len += 1;
+                    alpha &= b.is_ascii_alphabetic();
+                    if len > 63 {
+                        return false;
+                    }
+                } else {
+                    return false;
+                }
+                prev = b;
+            }
+            labels >= 2 && len >= 2 && alpha
+        }
+
+        fn unicode_email(local: &str, domain: &str) -> bool {
+            let local_ok = !local.starts_with('.') && !local.ends_with('.') && !local.contains("..");
+            let local_chars = local
+                .chars()
+                .all(|c| c.is_alphanumeric() || c.is_ascii() && LOCAL_PUNCTUATION.contains(&(c as u8)));
+            if !local_ok || !local_chars {
+                return false;
+            }
+            let mut labels = 0;
+            let mut last = "";
+            for label in domain.split('.') {
+                let chars_ok = label.chars().all(|c| c.is_alphanumeric() || c == '-');
+                if label.is_empty()
+                    || label.len() > 63
+                    || label.starts_with('-')
+                    || label.ends_with('-')
+                    || !chars_ok
+                {
+                    return false;
+                }
+                labels += 1;
+                last = label;
+            }
+            labels >= 2 && last.chars().nth(1).is_some() && last.chars().all(char::is_alphabetic)
+        }
+    }
+
+    #[test]
+    fn character_classes_agree_with_char() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let class = class(c);
+            assert_eq!(is_alphabetic(c), c.is_alphabetic(), "{c:?}");
+            assert_eq!(class & ALPHA != 0, c.is_alphabetic(), "{c:?}");
+            assert_eq!(class & ALNUM != 0, c.is_alphanumeric(), "{c:?}");
+            assert_eq!(class & UPPER != 0, c.is_uppercase(), "{c:?}");
+            let punct = c.is_ascii() && c != '.' && LOCAL_PUNCTUATION.contains(&(c as u8));
+            assert_eq!(class & PUNCT != 0, punct, "{c:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn one_pass_email_is_the_two_pass_one(s in "[aZ9.@_+é×Éß١Ⅻ-]{0,12}(\\.[a-zé]{0,3})?") {
+            let upper = if s.is_ascii() { s.bytes().any(|b| b.is_ascii_uppercase()) } else { s.chars().any(char::is_uppercase) };
+            let expected = two_pass::is_email(&s).then_some(upper);
+            proptest::prop_assert_eq!(email(&s), expected, "{:?}", s);
+        }
+
+        #[test]
+        fn long_parts(local in 60usize..70, label in 60usize..66, labels in 1usize..6) {
+            let s = format!("{}@{}.com", "a".repeat(local), vec!["b".repeat(label); labels].join("."));
+            proptest::prop_assert_eq!(is_email(&s), two_pass::is_email(&s), "{}", s);
+            let s = format!("{}@{}.com", "é".repeat(local / 2), vec!["ü".repeat(label / 2); labels].join("."));
+            proptest::prop_assert_eq!(is_email(&s), two_pass::is_email(&s), "{}", s);
         }
     }
 

@@ -190,14 +190,15 @@ impl InterestLevel {
     #[must_use]
     pub fn parse(value: &str, synonyms: bool) -> Option<Self> {
         let is = |w: &str| value.eq_ignore_ascii_case(w);
-        if is("high") || (synonyms && is("hot")) {
-            Some(InterestLevel::High)
-        } else if is("medium") || (synonyms && is("warm")) {
-            Some(InterestLevel::Medium)
-        } else if is("low") || (synonyms && is("cold")) {
-            Some(InterestLevel::Low)
-        } else {
-            None
+        // By length first: one comparison for most values.
+        match value.len() {
+            4 if is("high") => Some(InterestLevel::High),
+            6 if is("medium") => Some(InterestLevel::Medium),
+            3 if is("low") => Some(InterestLevel::Low),
+            3 if synonyms && is("hot") => Some(InterestLevel::High),
+            4 if synonyms && is("warm") => Some(InterestLevel::Medium),
+            4 if synonyms && is("cold") => Some(InterestLevel::Low),
+            _ => None,
         }
     }
 }

@@ -497,7 +497,7 @@ struct Fields<'a> {
 
 impl<'a> Fields<'a> {
     fn new(record: &'a RawRecord<'a>) -> Self {
-        Fields { record, text: std::str::from_utf8(record.bytes()).ok() }
+        Fields { record, text: record.text.or_else(|| std::str::from_utf8(record.bytes()).ok()) }
     }
 
     fn raw(&self, i: usize) -> &'a [u8] {
@@ -834,12 +834,10 @@ impl Rows {
 
 /// Whether every field of the record is empty or blank.
 fn is_blank(r: &RawRecord<'_>) -> bool {
-    let bytes = r.bytes();
-    if bytes.iter().all(|&b| b == b' ' || b == b'\t') {
-        return true;
-    }
-    if bytes.is_ascii() {
-        return false;
-    }
-    r.iter().all(|f| std::str::from_utf8(f).is_ok_and(|s| s.trim().is_empty()))
+    r.iter().all(|f| match f.iter().find(|&&b| b != b' ' && b != b'\t') {
+        None => true,
+        // Printable ASCII is never trimmed away.
+        Some(&b) if b > b' ' && b < 0x80 => false,
+        Some(_) => std::str::from_utf8(f).is_ok_and(|s| s.trim().is_empty()),
+    })
 }
