@@ -497,12 +497,11 @@ mod tests {
         assert_eq!(recs, vec![Rec { line: 1, fields: vec!["a".into(), "b\nc,d\n".into()], unclosed: true }]);
     }
 
+    /// A record's line, fields, field count, overflowing field and unclosed quote.
+    type Seen = (u64, Vec<Vec<u8>>, usize, Option<usize>, bool);
+
     /// Every record of `input` split into pieces at `cuts`, with what the parser knows of it.
-    fn records_split(
-        input: &[u8],
-        cuts: &[usize],
-        max_field: usize,
-    ) -> Vec<(u64, Vec<Vec<u8>>, usize, Option<usize>, bool)> {
+    fn records_split(input: &[u8], cuts: &[usize], max_field: usize) -> Vec<Seen> {
         let mut out = Vec::new();
         let mut sink = |r: RawRecord<'_>| {
             out.push((
