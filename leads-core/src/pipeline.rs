@@ -18,8 +18,8 @@ use crate::table::LeadTable;
 use crate::validator::{Progress, Validator};
 
 /// Bytes of record text per batch, and records per batch, before it is sent.
-const BATCH_BYTES: usize = 256 * 1024;
-const BATCH_RECORDS: usize = 4096;
+const BATCH_BYTES: usize = 64 * 1024;
+const BATCH_RECORDS: usize = 1024;
 /// Batches in flight between the threads.
 const IN_FLIGHT: usize = 4;
 
@@ -189,10 +189,12 @@ pub fn validate_parallel<R: Read>(
             other => return other,
         }
     };
-    // One thread until the encoding and the delimiter are decided and rows flow.
+    // One thread until the encoding and the delimiter are decided and rows flow: read in small
+    // pieces until then, so that little is validated on this thread alone.
     let mut done = false;
     while !v.is_parsing() && !v.is_stopped() {
-        let n = read(&mut buf)?;
+        let piece = buf.len().min(16 * 1024);
+        let n = read(&mut buf[..piece])?;
         if n == 0 {
             done = true;
             break;

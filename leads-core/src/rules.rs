@@ -28,29 +28,13 @@ pub fn is_email(s: &str) -> bool {
 /// letters, digits and inner `-`, each at most 63 bytes, the last one letters only, at least
 /// two of them.
 fn email(s: &str) -> Option<bool> {
-    let bytes = s.as_bytes();
     let mut at = 0;
-    scan_email(std::iter::from_fn(|| {
-        let &b = bytes.get(at)?;
-        if b < 0x80 {
-            at += 1;
-            Some((char::from(b), ASCII_CLASSES[usize::from(b)]))
-        } else {
-            let c = s.get(at..)?.chars().next()?;
-            at += c.len_utf8();
-            Some((c, class(c)))
-        }
-    }))
-}
-
-/// The pass of [`email`] over the characters of an address and their classes.
-fn scan_email(mut chars: impl Iterator<Item = (char, u8)>) -> Option<bool> {
     let mut upper = false;
     // The local part, up to the `@`: no leading, trailing or doubled dot (a leading one counts
     // as doubled).
-    let (mut len, mut prev_dot) = (0usize, true);
+    let mut prev_dot = true;
     loop {
-        let (c, class) = chars.next()?;
+        let (c, class) = next_char(s, &mut at)?;
         upper |= class & UPPER != 0;
         match c {
             '@' if !prev_dot => break,
@@ -58,28 +42,25 @@ fn scan_email(mut chars: impl Iterator<Item = (char, u8)>) -> Option<bool> {
             _ if class & (ALNUM | PUNCT) != 0 => prev_dot = false,
             _ => return None,
         }
-        len += c.len_utf8();
     }
-    if len > 64 {
+    if at > 65 {
         return None;
     }
     // The domain: labels, the bytes and characters of the current one, whether it is letters
     // only, and the previous character.
-    let (mut len, mut labels, mut label_len, mut label_chars, mut alpha, mut prev) =
-        (0usize, 1, 0usize, 0, true, '.');
-    for (c, class) in chars {
+    let domain_start = at;
+    let (mut labels, mut label_start, mut label_chars, mut alpha, mut prev) = (1, at, 0, true, '.');
+    while let Some((c, class)) = next_char(s, &mut at) {
         upper |= class & UPPER != 0;
-        len += c.len_utf8();
         if c == '.' {
-            if label_len == 0 || prev == '-' {
+            if label_chars == 0 || prev == '-' {
                 return None;
             }
-            (labels, label_len, label_chars, alpha) = (labels + 1, 0, 0, true);
-        } else if class & ALNUM != 0 || c == '-' && label_len > 0 {
-            label_len += c.len_utf8();
+            (labels, label_start, label_chars, alpha) = (labels + 1, at, 0, true);
+        } else if class & ALNUM != 0 || c == '-' && label_chars > 0 {
             label_chars += 1;
             alpha &= class & ALPHA != 0;
-            if label_len > 63 {
+            if at - label_start > 63 {
                 return None;
             }
         } else {
@@ -87,7 +68,21 @@ fn scan_email(mut chars: impl Iterator<Item = (char, u8)>) -> Option<bool> {
         }
         prev = c;
     }
-    (len <= 253 && labels >= 2 && label_chars >= 2 && alpha).then_some(upper)
+    (at - domain_start <= 253 && labels >= 2 && label_chars >= 2 && alpha).then_some(upper)
+}
+
+/// The character at byte `at` of `s` and its classes, moving `at` past it.
+#[inline(always)]
+fn next_char(s: &str, at: &mut usize) -> Option<(char, u8)> {
+    let &b = s.as_bytes().get(*at)?;
+    if b < 0x80 {
+        *at += 1;
+        Some((char::from(b), ASCII_CLASSES[usize::from(b)]))
+    } else {
+        let c = s.get(*at..)?.chars().next()?;
+        *at += c.len_utf8();
+        Some((c, class(c)))
+    }
 }
 
 /// Character classes of [`email`]: letters, letters and digits, [`LOCAL_PUNCTUATION`] but `.`,
@@ -223,6 +218,13 @@ fn is_extension(rest: &[u8]) -> bool {
 /// # Errors
 /// The offending part, trimmed.
 pub fn check_contact(value: &str) -> std::result::Result<Cow<'_, str>, &str> {
+    let lower = scan_contact(value)?;
+    Ok(if lower { Cow::Owned(lower_emails(value)) } else { Cow::Borrowed(value) })
+}
+
+/// [`check_contact`]'s verdict without the normalised value: whether some email address has
+/// upper-case letters, or the offending part.
+fn scan_contact(value: &str) -> std::result::Result<bool, &str> {
     let mut any = false;
     let mut lower = false;
     for part in contact_parts(value) {
@@ -237,12 +239,11 @@ pub fn check_contact(value: &str) -> std::result::Result<Cow<'_, str>, &str> {
             return Err(part);
         }
     }
-    if !any {
-        return Err(value);
-    }
-    if !lower {
-        return Ok(Cow::Borrowed(value));
-    }
+    if any { Ok(lower) } else { Err(value) }
+}
+
+/// A contact cell with its email addresses lower-cased.
+fn lower_emails(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     let mut rest = value;
     while !rest.is_empty() {
@@ -257,7 +258,7 @@ pub fn check_contact(value: &str) -> std::result::Result<Cow<'_, str>, &str> {
         }
         rest = tail;
     }
-    Ok(Cow::Owned(out))
+    out
 }
 
 /// Length limit of a field, in characters (`None` where there is none).
@@ -287,6 +288,33 @@ pub(crate) enum Checked<'a> {
     /// Index into the status vocabulary.
     Status(usize),
     Empty,
+}
+
+/// What a value that passed its rule stands for, before anything is copied: the validator
+/// keeps these per row and builds leads from them only when it keeps leads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Verdict {
+    /// The value as given.
+    Text,
+    /// A contact cell whose email addresses are to be lower-cased.
+    LowerEmails,
+    Interest(InterestLevel),
+    /// Index into the status vocabulary.
+    Status(usize),
+    Empty,
+}
+
+impl Verdict {
+    /// The checked value of `value`, which got this verdict.
+    pub(crate) fn checked(self, value: &str) -> Checked<'_> {
+        match self {
+            Verdict::Text => Checked::Text(Cow::Borrowed(value)),
+            Verdict::LowerEmails => Checked::Text(Cow::Owned(lower_emails(value))),
+            Verdict::Interest(level) => Checked::Interest(level),
+            Verdict::Status(i) => Checked::Status(i),
+            Verdict::Empty => Checked::Empty,
+        }
+    }
 }
 
 /// The rules of one import, compiled from its options.
@@ -326,49 +354,56 @@ impl Rules {
 
     /// Applies the field's rule to a trimmed value.
     pub(crate) fn check<'a>(&self, field: Field, value: &'a str) -> std::result::Result<Checked<'a>, Broken> {
-        if value.is_empty() {
-            return if field.is_required() {
-                Err(Broken { code: IssueCode::Required, message: format!("{} is required", field.label()) })
-            } else {
-                Ok(Checked::Empty)
-            };
+        match self.verdict(field, value) {
+            Ok(verdict) => Ok(verdict.checked(value)),
+            Err(code) => Err(self.broken(field, value, code)),
         }
-        if let Some(max) = max_chars(field) {
-            // Byte length bounds the character count from above: skip counting short values.
-            if value.len() > max {
-                let chars = value.chars().count();
-                if chars > max {
-                    return Err(Broken {
-                        code: IssueCode::TooLong,
-                        message: format!(
-                            "{} must be at most {max} characters (this one has {chars})",
-                            field.label()
-                        ),
-                    });
-                }
-            }
+    }
+
+    /// [`check`](Self::check)'s verdict alone, allocating nothing: the broken rule's code on
+    /// failure.
+    #[inline]
+    pub(crate) fn verdict(&self, field: Field, value: &str) -> std::result::Result<Verdict, IssueCode> {
+        if value.is_empty() {
+            return if field.is_required() { Err(IssueCode::Required) } else { Ok(Verdict::Empty) };
         }
         match field {
             Field::InterestLevel => {
-                InterestLevel::parse(value, self.synonyms).map(Checked::Interest).ok_or_else(|| Broken {
-                    code: IssueCode::InvalidChoice,
-                    message: "Interest Level must be High, Medium or Low".into(),
-                })
+                InterestLevel::parse(value, self.synonyms).map(Verdict::Interest).ok_or(IssueCode::InvalidChoice)
             }
-            Field::Status => self.status(value).map(Checked::Status).ok_or_else(|| Broken {
-                code: IssueCode::InvalidChoice,
-                message: self.status_message.clone(),
-            }),
-            Field::ContactInformation => check_contact(value).map(Checked::Text).map_err(|part| Broken {
-                code: IssueCode::InvalidContact,
-                message: format!(
-                    "Contact Information must be email addresses or phone numbers; {part:?} is neither"
-                ),
-            }),
+            Field::Status => self.status(value).map(Verdict::Status).ok_or(IssueCode::InvalidChoice),
+            Field::ContactInformation => match scan_contact(value) {
+                Ok(true) => Ok(Verdict::LowerEmails),
+                Ok(false) => Ok(Verdict::Text),
+                Err(_) => Err(IssueCode::InvalidContact),
+            },
             Field::LeadId | Field::LeadName | Field::Source | Field::Salesperson => {
-                Ok(Checked::Text(Cow::Borrowed(value)))
+                match max_chars(field) {
+                    // Byte length bounds the character count from above: skip counting short values.
+                    Some(max) if value.len() > max && value.chars().count() > max => Err(IssueCode::TooLong),
+                    _ => Ok(Verdict::Text),
+                }
             }
         }
+    }
+
+    /// What broke: `code` from [`verdict`](Self::verdict) with a sentence for a person.
+    pub(crate) fn broken(&self, field: Field, value: &str, code: IssueCode) -> Broken {
+        let label = field.label();
+        let message = match code {
+            IssueCode::Required => format!("{label} is required"),
+            IssueCode::TooLong => {
+                let (max, chars) = (max_chars(field).unwrap_or(0), value.chars().count());
+                format!("{label} must be at most {max} characters (this one has {chars})")
+            }
+            IssueCode::InvalidChoice if field == Field::Status => self.status_message.clone(),
+            IssueCode::InvalidChoice => "Interest Level must be High, Medium or Low".into(),
+            _ => {
+                let part = scan_contact(value).err().unwrap_or(value);
+                format!("Contact Information must be email addresses or phone numbers; {part:?} is neither")
+            }
+        };
+        Broken { code, message }
     }
 }
 

@@ -12,7 +12,7 @@ use crate::parser::{Flow, Parser, RawRecord};
 use crate::pipeline::Pipe;
 use crate::rejects::RejectedRow;
 use crate::report::{Column, Issue, IssueCode, Report};
-use crate::rules::{Checked, Rules, trim};
+use crate::rules::{Checked, Rules, Verdict, trim};
 use crate::schema::{Field, InterestLevel};
 use crate::seen::SeenIds;
 use crate::sniff::sniff;
@@ -680,7 +680,7 @@ impl Rows {
             self.issue(r, None, None, None, IssueCode::FieldCount, message);
             return self.reject(r, &fields);
         }
-        let mut values: [Option<Checked<'_>>; 7] = Default::default();
+        let mut values: [Option<(&str, Verdict)>; 7] = [None; 7];
         for k in 0..self.mapped.len() {
             let (col, field) = self.mapped[k];
             if r.overflow == Some(col) {
@@ -702,8 +702,8 @@ impl Rows {
                 continue;
             };
             let value = trim(text);
-            match self.rules.check(field, value) {
-                Ok(checked) => {
+            match self.rules.verdict(field, value) {
+                Ok(verdict) => {
                     if field == Field::LeadId
                         && let Some(first) = self.seen.insert(value, r.line)
                     {
@@ -717,10 +717,11 @@ impl Rows {
                         );
                         continue;
                     }
-                    values[field as usize] = Some(checked);
+                    values[field as usize] = Some((value, verdict));
                 }
-                Err(broken) => {
-                    self.issue(r, Some(col), Some(field), Some(text.to_owned()), broken.code, broken.message)
+                Err(code) => {
+                    let message = self.rules.broken(field, value, code).message;
+                    self.issue(r, Some(col), Some(field), Some(text.to_owned()), code, message);
                 }
             }
         }
@@ -731,6 +732,7 @@ impl Rows {
         if !self.keep_leads {
             return;
         }
+        let values = values.map(|v| v.map(|(value, verdict)| verdict.checked(value)));
         if let Some(table) = &mut self.table {
             fn text<'v>(c: &'v Option<Checked<'_>>) -> &'v str {
                 match c {
