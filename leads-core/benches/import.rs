@@ -51,11 +51,13 @@ fn validate_leads(bytes: &[u8]) -> Vec<Lead> {
     leads
 }
 
-/// Validation on two threads (parsing here, rules on a worker), report only.
+/// Validation on two threads (parsing here, rules on a worker), report only, told the input's
+/// size (as for a file) so that the Lead ID set is reserved once.
 fn parallel_report(bytes: &[u8]) -> u64 {
     let options = ImportOptions::default();
+    let hint = Some(bytes.len() as u64);
     let (report, _) =
-        leads_core::validate_parallel(bytes, &options, false, None, 1 << 20, &mut |_| Ok(())).unwrap();
+        leads_core::validate_parallel(bytes, &options, false, hint, 1 << 20, &mut |_| Ok(())).unwrap();
     report.valid
 }
 

@@ -79,28 +79,36 @@ impl Batch {
         self.buf.len() >= BATCH_BYTES || self.records.len() >= BATCH_RECORDS
     }
 
-    fn each(&self, mut f: impl FnMut(&RawRecord<'_>) -> Flow) {
-        let (mut buf_start, mut bounds_start) = (0, 0);
+    /// Hands each record to `f`, with the one [`AHEAD`] records later, if any.
+    fn each(&self, mut f: impl FnMut(&RawRecord<'_>, Option<&RawRecord<'_>>) -> Flow) {
         let buf = self.text.as_ref().map_or(&self.buf[..], String::as_bytes);
-        for m in &self.records {
+        let record = |k: usize| {
+            let (buf_start, bounds_start) =
+                if k == 0 { (0, 0) } else { (self.records[k - 1].buf_end, self.records[k - 1].bounds_end) };
+            let m = &self.records[k];
             // A record's text is valid when the batch is and the record starts and ends on
             // character boundaries.
             let text = self.text.as_ref().and_then(|t| t.get(buf_start..m.buf_end));
-            let record = RawRecord::new(
+            RawRecord::new(
                 m.line,
                 (&buf[buf_start..m.buf_end], text),
                 &self.bounds[bounds_start..m.bounds_end],
                 m.field_count,
                 m.overflow,
                 m.unclosed_quote,
-            );
-            if f(&record) == Flow::Stop {
+            )
+        };
+        for k in 0..self.records.len() {
+            let ahead = (k + AHEAD < self.records.len()).then(|| record(k + AHEAD));
+            if f(&record(k), ahead.as_ref()) == Flow::Stop {
                 return;
             }
-            (buf_start, bounds_start) = (m.buf_end, m.bounds_end);
         }
     }
 }
+
+/// How many records ahead the worker gets the Lead ID set ready.
+const AHEAD: usize = 4;
 
 /// What the worker tells the parsing thread.
 #[derive(Default)]
@@ -212,7 +220,12 @@ pub fn validate_parallel<R: Read>(
             let worker_shared = Arc::clone(&shared);
             let worker = scope.spawn(move || {
                 for mut batch in rx {
-                    batch.each(|r| rows.record(r));
+                    batch.each(|r, ahead| {
+                        if let Some(ahead) = ahead {
+                            rows.prefetch(ahead);
+                        }
+                        rows.record(r)
+                    });
                     batch.clear();
                     // The parsing thread may have stopped taking them: then drop it.
                     let _ = spare_tx.try_send(batch);

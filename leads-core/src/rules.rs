@@ -368,9 +368,9 @@ impl Rules {
             return if field.is_required() { Err(IssueCode::Required) } else { Ok(Verdict::Empty) };
         }
         match field {
-            Field::InterestLevel => {
-                InterestLevel::parse(value, self.synonyms).map(Verdict::Interest).ok_or(IssueCode::InvalidChoice)
-            }
+            Field::InterestLevel => InterestLevel::parse(value, self.synonyms)
+                .map(Verdict::Interest)
+                .ok_or(IssueCode::InvalidChoice),
             Field::Status => self.status(value).map(Verdict::Status).ok_or(IssueCode::InvalidChoice),
             Field::ContactInformation => match scan_contact(value) {
                 Ok(true) => Ok(Verdict::LowerEmails),

@@ -12,6 +12,7 @@
 use std::hash::BuildHasher;
 
 use hashbrown::HashTable;
+use hashbrown::hash_table::Entry;
 
 /// IDs are at most 128 characters, so at most 512 bytes: 10 bits of length.
 const LEN_BITS: u32 = 10;
@@ -53,40 +54,57 @@ impl SeenIds {
         let _ = self.arena.try_reserve(more.saturating_mul(per_id));
     }
 
-    fn span(&self, index: u64) -> (usize, usize) {
-        let span = self.spans[usize::try_from(index).unwrap_or(usize::MAX)];
-        (
-            usize::try_from(span >> LEN_BITS).unwrap_or(usize::MAX),
-            usize::try_from(span & LEN_MASK).unwrap_or(0),
-        )
-    }
-
     /// Records `id` as seen on `line`, or returns the line it was first seen on.
     /// IDs longer than 1023 bytes are never passed in (the 128-character rule comes first), and
     /// at most [`MAX_IDS`] are.
     pub(crate) fn insert(&mut self, id: &str, line: u64) -> Option<u64> {
         debug_assert!(id.len() as u64 <= LEN_MASK);
-        let hash32 = self.hasher.hash_one(id.as_bytes()) >> 32;
-        let hash = spread(hash32);
-        let found = self.table.find(hash, |&e| {
-            e >> 32 == hash32 && {
-                let (start, len) = self.span(e & 0xFFFF_FFFF);
-                &self.arena[start + 8..start + 8 + len] == id.as_bytes()
+        let hash32 = self.hash32(id.as_bytes());
+        let SeenIds { table, spans, arena, .. } = self;
+        let at = |index: u64| {
+            let span = spans[usize::try_from(index).unwrap_or(usize::MAX)];
+            let start = usize::try_from(span >> LEN_BITS).unwrap_or(usize::MAX);
+            (start, usize::try_from(span & LEN_MASK).unwrap_or(0))
+        };
+        let entry = table.entry(
+            spread(hash32),
+            |&e| {
+                e >> 32 == hash32 && {
+                    let (start, len) = at(e & 0xFFFF_FFFF);
+                    &arena[start + 8..start + 8 + len] == id.as_bytes()
+                }
+            },
+            |&e| spread(e >> 32),
+        );
+        match entry {
+            Entry::Occupied(found) => {
+                let (start, _) = at(found.get() & 0xFFFF_FFFF);
+                let mut bytes = [0; 8];
+                bytes.copy_from_slice(&arena[start..start + 8]);
+                Some(u64::from_le_bytes(bytes))
             }
-        });
-        if let Some(&entry) = found {
-            let (start, _) = self.span(entry & 0xFFFF_FFFF);
-            let mut bytes = [0; 8];
-            bytes.copy_from_slice(&self.arena[start..start + 8]);
-            return Some(u64::from_le_bytes(bytes));
+            Entry::Vacant(slot) => {
+                let index = spans.len() as u64;
+                debug_assert!(index < MAX_IDS);
+                spans.push((arena.len() as u64) << LEN_BITS | id.len() as u64);
+                arena.extend_from_slice(&line.to_le_bytes());
+                arena.extend_from_slice(id.as_bytes());
+                slot.insert(hash32 << 32 | index);
+                None
+            }
         }
-        let index = self.spans.len() as u64;
-        debug_assert!(index < MAX_IDS);
-        self.spans.push((self.arena.len() as u64) << LEN_BITS | id.len() as u64);
-        self.arena.extend_from_slice(&line.to_le_bytes());
-        self.arena.extend_from_slice(id.as_bytes());
-        self.table.insert_unique(hash, hash32 << 32 | index, |&e| spread(e >> 32));
-        None
+    }
+
+    fn hash32(&self, id: &[u8]) -> u64 {
+        self.hasher.hash_one(id) >> 32
+    }
+
+    /// Reads the part of the table where `id` would sit, so that inserting it a little later
+    /// finds it in the cache: with a million IDs the table outgrows the caches, and a lookup
+    /// that waits on memory costs as much as a row's other checks.
+    pub(crate) fn prefetch(&self, id: &[u8]) {
+        let hash32 = self.hash32(id);
+        std::hint::black_box(self.table.find(spread(hash32), |_| false));
     }
 
     /// Bytes held (table, spans and arena), for memory accounting.

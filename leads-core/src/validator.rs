@@ -470,6 +470,8 @@ pub(crate) struct Rows {
     header: Option<Header>,
     /// (column, field) pairs of the header, in column order.
     mapped: Vec<(usize, Field)>,
+    /// The Lead ID's column.
+    id_column: Option<usize>,
     width: usize,
     header_line: u64,
     pub(crate) rows: u64,
@@ -536,6 +538,7 @@ impl Rows {
             keep_rejected: true,
             header: None,
             mapped: Vec::new(),
+            id_column: None,
             width: 0,
             header_line: 1,
             rows: 0,
@@ -592,6 +595,15 @@ impl Rows {
         Flow::Continue
     }
 
+    /// Gets the set of Lead IDs ready for this coming record (a hint, no effect on results).
+    pub(crate) fn prefetch(&self, r: &RawRecord<'_>) {
+        if let Some(col) = self.id_column
+            && let Some(id) = r.get(col)
+        {
+            self.seen.prefetch(id.trim_ascii());
+        }
+    }
+
     fn header(&mut self, r: &RawRecord<'_>) -> Flow {
         self.header_line = r.line;
         // A header cut short or run on into the rows would be resolved into noise: report the
@@ -619,6 +631,7 @@ impl Rows {
         let stop = header.has_errors();
         self.issues.extend(header.issues.iter().cloned());
         self.mapped = header.mapped.clone();
+        self.id_column = self.mapped.iter().find(|(_, f)| *f == Field::LeadId).map(|(c, _)| *c);
         self.width = header.columns.len();
         self.header = Some(header);
         if stop {
