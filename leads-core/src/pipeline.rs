@@ -6,9 +6,9 @@
 #![cfg_attr(target_arch = "wasm32", allow(dead_code))]
 
 use std::io::Read;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::{Arc, Mutex};
 
 use crate::error::Result;
 use crate::options::ImportOptions;
@@ -122,8 +122,9 @@ struct Shared {
 /// The parsing thread's end of the pipe.
 pub(crate) struct Pipe {
     tx: Option<SyncSender<Batch>>,
-    /// Batches the worker is done with, for reuse.
-    spare: Receiver<Batch>,
+    /// Batches the worker is done with, for reuse (in a mutex only so that a `Validator` stays
+    /// `Sync`, as bindings need; it is never contended).
+    spare: Mutex<Receiver<Batch>>,
     batch: Batch,
     shared: Arc<Shared>,
 }
@@ -147,7 +148,8 @@ impl Pipe {
     }
 
     pub(crate) fn send(&mut self) {
-        let next = self.spare.try_recv().unwrap_or_default();
+        let spare = self.spare.get_mut().ok().and_then(|rx| rx.try_recv().ok());
+        let next = spare.unwrap_or_default();
         let mut batch = std::mem::replace(&mut self.batch, next);
         batch.seal();
         if let Some(tx) = &self.tx
@@ -240,7 +242,7 @@ pub fn validate_parallel<R: Read>(
             });
             v.set_pipe(Some(Pipe {
                 tx: Some(tx),
-                spare: spare_rx,
+                spare: Mutex::new(spare_rx),
                 batch: Batch::default(),
                 shared: Arc::clone(&shared),
             }));

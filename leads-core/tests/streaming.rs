@@ -218,3 +218,11 @@ fn parallel_validation_agrees() {
     });
     assert!(stop.unwrap_err().to_string().contains("enough"));
 }
+
+/// Bindings keep a `Validator` inside objects that other threads may reach (Python classes must
+/// be `Send + Sync`): it must stay both.
+#[test]
+fn validator_is_send_and_sync() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<leads_core::Validator>();
+}
