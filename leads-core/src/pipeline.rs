@@ -7,7 +7,7 @@
 
 use std::io::Read;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
 use std::sync::{Arc, Mutex};
 
 use crate::error::Result;
@@ -15,7 +15,7 @@ use crate::options::ImportOptions;
 use crate::parser::{Flow, RawRecord};
 use crate::report::Report;
 use crate::table::LeadTable;
-use crate::validator::{Progress, Validator};
+use crate::validator::{Check, Pre, Progress, Rows, Validator, record_text};
 
 /// Bytes of record text per batch, and records per batch, before it is sent.
 const BATCH_BYTES: usize = 64 * 1024;
@@ -27,11 +27,10 @@ const IN_FLIGHT: usize = 4;
 #[derive(Default)]
 pub(crate) struct Batch {
     buf: Vec<u8>,
-    /// `buf` once sent, when it is valid UTF-8 (checked on the parsing thread, which has less
-    /// to do).
-    text: Option<String>,
     bounds: Vec<(usize, usize)>,
     records: Vec<Meta>,
+    /// Per record, what [`Check::pre`] says, once run (on either thread).
+    pre: Vec<Pre>,
 }
 
 struct Meta {
@@ -57,19 +56,9 @@ impl Batch {
         });
     }
 
-    /// Checks the text once for the whole batch, before it is sent.
-    fn seal(&mut self) {
-        match String::from_utf8(std::mem::take(&mut self.buf)) {
-            Ok(text) => self.text = Some(text),
-            Err(e) => self.buf = e.into_bytes(),
-        }
-    }
-
     /// Empties a batch for reuse, keeping its memory.
     fn clear(&mut self) {
-        if let Some(text) = self.text.take() {
-            self.buf = text.into_bytes();
-        }
+        self.pre.clear();
         self.buf.clear();
         self.bounds.clear();
         self.records.clear();
@@ -79,31 +68,62 @@ impl Batch {
         self.buf.len() >= BATCH_BYTES || self.records.len() >= BATCH_RECORDS
     }
 
-    /// Hands each record to `f`, with the one [`AHEAD`] records later, if any.
-    fn each(&self, mut f: impl FnMut(&RawRecord<'_>, Option<&RawRecord<'_>>) -> Flow) {
-        let buf = self.text.as_ref().map_or(&self.buf[..], String::as_bytes);
-        let record = |k: usize| {
-            let (buf_start, bounds_start) =
-                if k == 0 { (0, 0) } else { (self.records[k - 1].buf_end, self.records[k - 1].bounds_end) };
-            let m = &self.records[k];
-            // A record's text is valid when the batch is and the record starts and ends on
-            // character boundaries.
-            let text = self.text.as_ref().and_then(|t| t.get(buf_start..m.buf_end));
-            RawRecord::new(
-                m.line,
-                (&buf[buf_start..m.buf_end], text),
-                &self.bounds[bounds_start..m.bounds_end],
-                m.field_count,
-                m.overflow,
-                m.unclosed_quote,
-            )
-        };
+    /// The batch's text, when it is all valid UTF-8 (the usual case, checked at once).
+    fn text(&self) -> Option<&str> {
+        simdutf8::basic::from_utf8(&self.buf).ok()
+    }
+
+    /// Record `k`; `text` is the batch's [`text`](Self::text).
+    fn record<'b>(&'b self, k: usize, text: Option<&'b str>) -> RawRecord<'b> {
+        let (buf_start, bounds_start) =
+            if k == 0 { (0, 0) } else { (self.records[k - 1].buf_end, self.records[k - 1].bounds_end) };
+        let m = &self.records[k];
+        // A record's text is valid when the batch is and the record starts and ends on
+        // character boundaries.
+        let text = text.and_then(|t| t.get(buf_start..m.buf_end));
+        RawRecord::new(
+            m.line,
+            (&self.buf[buf_start..m.buf_end], text),
+            &self.bounds[bounds_start..m.bounds_end],
+            m.field_count,
+            m.overflow,
+            m.unclosed_quote,
+        )
+    }
+
+    /// Runs the rules that need no other row on every record.
+    fn check(&mut self, check: &Check) {
+        let text = self.text();
+        let pre = (0..self.records.len())
+            .map(|k| {
+                let r = self.record(k, text);
+                check.pre(&r, record_text(&r))
+            })
+            .collect();
+        self.pre = pre;
+    }
+
+    /// Hands every record to `rows`, with the verdicts of [`check`](Self::check) when it ran,
+    /// and gets the Lead ID set ready [`AHEAD`] records in advance. Returns whether the rules
+    /// stopped.
+    fn apply(&self, rows: &mut Rows) -> Flow {
+        let text = self.text();
         for k in 0..self.records.len() {
-            let ahead = (k + AHEAD < self.records.len()).then(|| record(k + AHEAD));
-            if f(&record(k), ahead.as_ref()) == Flow::Stop {
-                return;
+            let r = self.record(k, text);
+            let flow = match self.pre.get(k) {
+                Some(&pre) => {
+                    if let Some(Pre::Clean { id_hash, .. }) = self.pre.get(k + AHEAD) {
+                        rows.prefetch(*id_hash);
+                    }
+                    rows.record_pre(&r, record_text(&r), pre)
+                }
+                None => rows.record(&r),
+            };
+            if flow == Flow::Stop {
+                return Flow::Stop;
             }
         }
+        Flow::Continue
     }
 }
 
@@ -126,6 +146,9 @@ pub(crate) struct Pipe {
     /// `Sync`, as bindings need; it is never contended).
     spare: Mutex<Receiver<Batch>>,
     batch: Batch,
+    /// The rules that need no other row, for this thread to run on batches while the worker
+    /// is behind.
+    check: Option<Arc<Check>>,
     shared: Arc<Shared>,
 }
 
@@ -150,11 +173,20 @@ impl Pipe {
     pub(crate) fn send(&mut self) {
         let spare = self.spare.get_mut().ok().and_then(|rx| rx.try_recv().ok());
         let next = spare.unwrap_or_default();
-        let mut batch = std::mem::replace(&mut self.batch, next);
-        batch.seal();
-        if let Some(tx) = &self.tx
-            && tx.send(batch).is_err()
-        {
+        let batch = std::mem::replace(&mut self.batch, next);
+        let Some(tx) = &self.tx else { return };
+        let sent = match tx.try_send(batch) {
+            Ok(()) => Ok(()),
+            // The worker is behind: do some of its work rather than wait.
+            Err(TrySendError::Full(mut batch)) => {
+                if let Some(check) = &self.check {
+                    batch.check(check);
+                }
+                tx.send(batch).map_err(|_| ())
+            }
+            Err(TrySendError::Disconnected(_)) => Err(()),
+        };
+        if sent.is_err() {
             // The worker is gone (it panicked); joining it reports that.
             self.tx = None;
         }
@@ -218,16 +250,17 @@ pub fn validate_parallel<R: Read>(
         let (tx, rx) = sync_channel::<Batch>(IN_FLIGHT);
         let (spare_tx, spare_rx) = sync_channel::<Batch>(IN_FLIGHT + 1);
         let mut rows = v.lend_rows()?;
+        let check = rows.check();
         let outcome = std::thread::scope(|scope| {
             let worker_shared = Arc::clone(&shared);
             let worker = scope.spawn(move || {
                 for mut batch in rx {
-                    batch.each(|r, ahead| {
-                        if let Some(ahead) = ahead {
-                            rows.prefetch(ahead);
-                        }
-                        rows.record(r)
-                    });
+                    if batch.pre.is_empty()
+                        && let Some(check) = rows.check()
+                    {
+                        batch.check(&check);
+                    }
+                    batch.apply(&mut rows);
                     batch.clear();
                     // The parsing thread may have stopped taking them: then drop it.
                     let _ = spare_tx.try_send(batch);
@@ -244,6 +277,7 @@ pub fn validate_parallel<R: Read>(
                 tx: Some(tx),
                 spare: Mutex::new(spare_rx),
                 batch: Batch::default(),
+                check,
                 shared: Arc::clone(&shared),
             }));
             let outcome = (|| -> Result<()> {

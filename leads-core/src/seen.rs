@@ -27,7 +27,11 @@ pub(crate) struct SeenIds {
     /// `arena offset << LEN_BITS | len`
     spans: Vec<u64>,
     arena: Vec<u8>,
-    hasher: foldhash::fast::FixedState,
+}
+
+/// The hash of a Lead ID, as [`SeenIds`] takes it (the same on every thread).
+pub(crate) fn id_hash(id: &[u8]) -> u64 {
+    foldhash::fast::FixedState::with_seed(0x6c65_6164_735f_6964).hash_one(id)
 }
 
 /// The table's 64-bit hash, rebuilt from the 32 bits kept in an entry: the multiply spreads
@@ -42,7 +46,6 @@ impl SeenIds {
             table: HashTable::new(),
             spans: Vec::new(),
             arena: Vec::new(),
-            hasher: foldhash::fast::FixedState::with_seed(0x6c65_6164_735f_6964),
         }
     }
 
@@ -58,8 +61,14 @@ impl SeenIds {
     /// IDs longer than 1023 bytes are never passed in (the 128-character rule comes first), and
     /// at most [`MAX_IDS`] are.
     pub(crate) fn insert(&mut self, id: &str, line: u64) -> Option<u64> {
+        self.insert_hashed(id, id_hash(id.as_bytes()), line)
+    }
+
+    /// [`insert`](Self::insert) with the ID's [`id_hash`], computed before.
+    pub(crate) fn insert_hashed(&mut self, id: &str, hash: u64, line: u64) -> Option<u64> {
         debug_assert!(id.len() as u64 <= LEN_MASK);
-        let hash32 = self.hash32(id.as_bytes());
+        debug_assert_eq!(hash, id_hash(id.as_bytes()));
+        let hash32 = hash >> 32;
         let SeenIds { table, spans, arena, .. } = self;
         let at = |index: u64| {
             let span = spans[usize::try_from(index).unwrap_or(usize::MAX)];
@@ -95,16 +104,11 @@ impl SeenIds {
         }
     }
 
-    fn hash32(&self, id: &[u8]) -> u64 {
-        self.hasher.hash_one(id) >> 32
-    }
-
-    /// Reads the part of the table where `id` would sit, so that inserting it a little later
-    /// finds it in the cache: with a million IDs the table outgrows the caches, and a lookup
-    /// that waits on memory costs as much as a row's other checks.
-    pub(crate) fn prefetch(&self, id: &[u8]) {
-        let hash32 = self.hash32(id);
-        std::hint::black_box(self.table.find(spread(hash32), |_| false));
+    /// Reads the part of the table where the ID of [`id_hash`] `hash` would sit, so that
+    /// inserting it a little later finds it in the cache: with a million IDs the table outgrows
+    /// the caches, and a lookup that waits on memory costs as much as a row's other checks.
+    pub(crate) fn prefetch(&self, hash: u64) {
+        std::hint::black_box(self.table.find(spread(hash >> 32), |_| false));
     }
 
     /// Bytes held (table, spans and arena), for memory accounting.

@@ -1,6 +1,7 @@
 //! The push validator: bytes in, in chunks of any size; leads, rejected rows and a report out.
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 use std::io::Read;
 
 use crate::decode::{self, Decoder, SNIFF_BYTES};
@@ -14,7 +15,7 @@ use crate::rejects::RejectedRow;
 use crate::report::{Column, Issue, IssueCode, Report};
 use crate::rules::{Checked, Rules, Verdict, trim};
 use crate::schema::{Field, InterestLevel};
-use crate::seen::SeenIds;
+use crate::seen::{SeenIds, id_hash};
 use crate::sniff::sniff;
 use crate::table::LeadTable;
 
@@ -176,7 +177,7 @@ impl Validator {
     #[must_use]
     pub fn lead_table(mut self, on: bool) -> Self {
         let rows = &mut self.back.rows;
-        rows.table = on.then(|| LeadTable::new(rows.rules.statuses().into()));
+        rows.table = on.then(|| LeadTable::new(rows.check.rules.statuses().into()));
         self
     }
 
@@ -185,7 +186,7 @@ impl Validator {
     pub fn take_lead_table(&mut self) -> LeadTable {
         match &mut self.back.rows.table {
             Some(table) => {
-                let fresh = LeadTable::new(self.back.rows.rules.statuses().into());
+                let fresh = LeadTable::new(self.back.rows.check.rules.statuses().into());
                 std::mem::replace(table, fresh)
             }
             None => LeadTable::default(),
@@ -459,7 +460,7 @@ fn route(rows: &mut Rows, pipe: &mut Option<Pipe>, r: &RawRecord<'_>) -> Flow {
 
 /// Per-record work: the header, then the rules for each row.
 pub(crate) struct Rows {
-    rules: Rules,
+    check: Arc<Check>,
     aliases: Aliases,
     encoding: Encoding,
     max_issues: usize,
@@ -468,11 +469,6 @@ pub(crate) struct Rows {
     keep_leads: bool,
     keep_rejected: bool,
     header: Option<Header>,
-    /// (column, field) pairs of the header, in column order.
-    mapped: Vec<(usize, Field)>,
-    /// The Lead ID's column.
-    id_column: Option<usize>,
-    width: usize,
     header_line: u64,
     pub(crate) rows: u64,
     pub(crate) valid: u64,
@@ -491,15 +487,66 @@ pub(crate) struct Rows {
     finished: Option<Report>,
 }
 
-/// A record's fields as text, validating UTF-8 once per record where possible.
+/// The row rules that need no other row, fixed once the header is known: shared with
+/// `validate_parallel`'s parsing thread, which runs them on some batches to balance the work.
+#[derive(Debug)]
+pub(crate) struct Check {
+    rules: Rules,
+    /// (column, field) pairs of the header, in column order; empty before the header.
+    mapped: Vec<(usize, Field)>,
+    /// The Lead ID's column.
+    id_column: Option<usize>,
+    /// Columns in the header.
+    width: usize,
+}
+
+/// What the rules that need no other row say of a record.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Pre {
+    /// Every value passed (their verdicts, by field), and the Lead ID has this [`id_hash`]:
+    /// only whether it appeared before is left to decide.
+    Clean { id_hash: u64, verdicts: [Option<Verdict>; 7] },
+    /// Anything else (an issue, a blank row, the header, a shape the full rules handle).
+    Other,
+}
+
+impl Check {
+    /// The verdict on `r` (with `text`, its text when valid UTF-8) of the rules that need no
+    /// other row; building no message, allocating nothing.
+    pub(crate) fn pre(&self, r: &RawRecord<'_>, text: Option<&str>) -> Pre {
+        let (Some(text), Some(id_column)) = (text, self.id_column) else { return Pre::Other };
+        if r.unclosed_quote || r.overflow.is_some() || r.field_count != self.width {
+            return Pre::Other;
+        }
+        let mut verdicts = [None; 7];
+        for &(col, field) in &self.mapped {
+            let Some(value) = r.range(col).and_then(|range| text.get(range)) else { return Pre::Other };
+            match self.rules.verdict(field, trim(value)) {
+                Ok(verdict) => verdicts[field as usize] = Some(verdict),
+                Err(_) => return Pre::Other,
+            }
+        }
+        match r.range(id_column).and_then(|range| text.get(range)) {
+            Some(id) => Pre::Clean { id_hash: id_hash(trim(id).as_bytes()), verdicts },
+            None => Pre::Other,
+        }
+    }
+}
+
+/// A record's text, when it is valid UTF-8 (checked here unless known).
+pub(crate) fn record_text<'a>(r: &RawRecord<'a>) -> Option<&'a str> {
+    r.text.or_else(|| simdutf8::basic::from_utf8(r.bytes()).ok())
+}
+
+/// A record's fields as text.
 struct Fields<'a> {
     record: &'a RawRecord<'a>,
     text: Option<&'a str>,
 }
 
 impl<'a> Fields<'a> {
-    fn new(record: &'a RawRecord<'a>) -> Self {
-        Fields { record, text: record.text.or_else(|| std::str::from_utf8(record.bytes()).ok()) }
+    fn new(record: &'a RawRecord<'a>, text: Option<&'a str>) -> Self {
+        Fields { record, text }
     }
 
     fn raw(&self, i: usize) -> &'a [u8] {
@@ -528,7 +575,7 @@ fn cut(value: &str) -> String {
 impl Rows {
     fn new(rules: Rules, options: &ImportOptions) -> Self {
         Rows {
-            rules,
+            check: Arc::new(Check { rules, mapped: Vec::new(), id_column: None, width: 0 }),
             aliases: Aliases::new(&options.aliases),
             encoding: Encoding::Utf8,
             max_issues: options.max_issues,
@@ -537,9 +584,6 @@ impl Rows {
             keep_leads: true,
             keep_rejected: true,
             header: None,
-            mapped: Vec::new(),
-            id_column: None,
-            width: 0,
             header_line: 1,
             rows: 0,
             valid: 0,
@@ -571,14 +615,29 @@ impl Rows {
     }
 
     pub(crate) fn record(&mut self, r: &RawRecord<'_>) -> Flow {
+        let text = record_text(r);
+        let pre = self.check.pre(r, text);
+        self.record_pre(r, text, pre)
+    }
+
+    /// The rules that need no other row, for a parsing thread to run ([`Check::pre`]).
+    #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+    pub(crate) fn check(&self) -> Option<Arc<Check>> {
+        self.check.id_column.map(|_| Arc::clone(&self.check))
+    }
+
+    /// [`record`](Self::record) with its text and the verdict of [`Check::pre`] on it, from
+    /// the [`check`](Self::check) of this `Rows`.
+    pub(crate) fn record_pre(&mut self, r: &RawRecord<'_>, text: Option<&str>, pre: Pre) -> Flow {
         if self.stopped {
             return Flow::Stop;
         }
-        if !r.unclosed_quote && is_blank(r) {
+        // A clean row has a Lead ID, so is not blank.
+        if matches!(pre, Pre::Other) && !r.unclosed_quote && is_blank(r) {
             return Flow::Continue;
         }
         if self.header.is_none() {
-            return self.header(r);
+            return self.header(r, text);
         }
         if self.rows == self.max_rows {
             let max = self.max_rows;
@@ -591,20 +650,39 @@ impl Rows {
             return Flow::Stop;
         }
         self.rows += 1;
-        self.row(r);
+        match pre {
+            Pre::Clean { id_hash, verdicts } => self.clean_row(r, text, id_hash, verdicts),
+            Pre::Other => self.row(r, text),
+        }
         Flow::Continue
     }
 
-    /// Gets the set of Lead IDs ready for this coming record (a hint, no effect on results).
-    pub(crate) fn prefetch(&self, r: &RawRecord<'_>) {
-        if let Some(col) = self.id_column
-            && let Some(id) = r.get(col)
-        {
-            self.seen.prefetch(id.trim_ascii());
+    /// Gets the set of Lead IDs ready for a coming ID of this [`id_hash`] (a hint, no effect
+    /// on results).
+    #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+    pub(crate) fn prefetch(&self, id_hash: u64) {
+        self.seen.prefetch(id_hash);
+    }
+
+    /// A row that passed every rule but the Lead ID's uniqueness.
+    fn clean_row(&mut self, r: &RawRecord<'_>, text: Option<&str>, hash: u64, verdicts: [Option<Verdict>; 7]) {
+        let value = |col: usize| text.and_then(|t| t.get(r.range(col)?)).map_or("", trim);
+        let id = self.check.id_column.map_or("", value);
+        if self.seen.insert_hashed(id, hash, r.line).is_some() {
+            // A duplicate: the full rules say so, naming the first line.
+            return self.row(r, text);
+        }
+        self.valid += 1;
+        if self.keep_leads {
+            let mut values: [Option<(&str, Verdict)>; 7] = [None; 7];
+            for &(col, field) in &self.check.mapped {
+                values[field as usize] = verdicts[field as usize].map(|verdict| (value(col), verdict));
+            }
+            self.keep(values);
         }
     }
 
-    fn header(&mut self, r: &RawRecord<'_>) -> Flow {
+    fn header(&mut self, r: &RawRecord<'_>, text: Option<&str>) -> Flow {
         self.header_line = r.line;
         // A header cut short or run on into the rows would be resolved into noise: report the
         // one real problem and stop.
@@ -625,14 +703,15 @@ impl Rows {
             self.stopped = true;
             return Flow::Stop;
         }
-        let fields = Fields::new(r);
+        let fields = Fields::new(r, text);
         let cells: Vec<String> = (0..r.len()).map(|i| fields.lossy(i).trim().to_owned()).collect();
         let header = header::resolve(&cells, r.line, &self.aliases);
         let stop = header.has_errors();
         self.issues.extend(header.issues.iter().cloned());
-        self.mapped = header.mapped.clone();
-        self.id_column = self.mapped.iter().find(|(_, f)| *f == Field::LeadId).map(|(c, _)| *c);
-        self.width = header.columns.len();
+        let mapped = header.mapped.clone();
+        let id_column = mapped.iter().find(|(_, f)| *f == Field::LeadId).map(|(c, _)| *c);
+        let rules = self.check.rules.clone();
+        self.check = Arc::new(Check { rules, mapped, id_column, width: header.columns.len() });
         self.header = Some(header);
         if stop {
             self.stopped = true;
@@ -663,13 +742,14 @@ impl Rows {
         });
     }
 
-    fn row(&mut self, r: &RawRecord<'_>) {
-        let width = self.width;
-        let fields = Fields::new(r);
+    fn row(&mut self, r: &RawRecord<'_>, text: Option<&str>) {
+        let check = Arc::clone(&self.check);
+        let width = check.width;
+        let fields = Fields::new(r, text);
         self.current.clear();
         if r.unclosed_quote {
             let last = r.len().saturating_sub(1);
-            let field = self.mapped.iter().find(|(c, _)| *c == last).map(|(_, f)| *f);
+            let field = check.mapped.iter().find(|(c, _)| *c == last).map(|(_, f)| *f);
             let lines = r.line;
             self.issue(
                 r,
@@ -694,8 +774,7 @@ impl Rows {
             return self.reject(r, &fields);
         }
         let mut values: [Option<(&str, Verdict)>; 7] = [None; 7];
-        for k in 0..self.mapped.len() {
-            let (col, field) = self.mapped[k];
+        for &(col, field) in &check.mapped {
             if r.overflow == Some(col) {
                 let max = self.max_field;
                 self.issue(
@@ -715,7 +794,7 @@ impl Rows {
                 continue;
             };
             let value = trim(text);
-            match self.rules.verdict(field, value) {
+            match check.rules.verdict(field, value) {
                 Ok(verdict) => {
                     if field == Field::LeadId
                         && let Some(first) = self.seen.insert(value, r.line)
@@ -733,7 +812,7 @@ impl Rows {
                     values[field as usize] = Some((value, verdict));
                 }
                 Err(code) => {
-                    let message = self.rules.broken(field, value, code).message;
+                    let message = check.rules.broken(field, value, code).message;
                     self.issue(r, Some(col), Some(field), Some(text.to_owned()), code, message);
                 }
             }
@@ -742,9 +821,13 @@ impl Rows {
             return self.reject(r, &fields);
         }
         self.valid += 1;
-        if !self.keep_leads {
-            return;
+        if self.keep_leads {
+            self.keep(values);
         }
+    }
+
+    /// Keeps the lead of a valid row, from its values and their verdicts (by field).
+    fn keep(&mut self, values: [Option<(&str, Verdict)>; 7]) {
         let values = values.map(|v| v.map(|(value, verdict)| verdict.checked(value)));
         if let Some(table) = &mut self.table {
             fn text<'v>(c: &'v Option<Checked<'_>>) -> &'v str {
@@ -789,7 +872,7 @@ impl Rows {
                 _ => InterestLevel::Low,
             },
             status: match status {
-                Some(Checked::Status(i)) => self.rules.status_name(i).to_owned(),
+                Some(Checked::Status(i)) => self.check.rules.status_name(i).to_owned(),
                 _ => String::new(),
             },
             salesperson: match salesperson {
@@ -802,7 +885,7 @@ impl Rows {
     fn reject(&mut self, r: &RawRecord<'_>, fields: &Fields<'_>) {
         self.invalid += 1;
         if self.keep_rejected {
-            let width = self.width;
+            let width = self.check.width;
             self.rejected.push_back(RejectedRow {
                 line: r.line,
                 record: self.rows,
