@@ -104,19 +104,18 @@ impl Batch {
     }
 
     /// Hands every record to `rows`, with the verdicts of [`check`](Self::check) when it ran,
-    /// and gets the Lead ID set ready [`AHEAD`] records in advance. Returns whether the rules
+    /// after getting the Lead ID set ready for the batch's IDs. Returns whether the rules
     /// stopped.
     fn apply(&self, rows: &mut Rows) -> Flow {
+        rows.prefetch(self.pre.iter().filter_map(|pre| match pre {
+            Pre::Clean { id_hash, .. } => Some(*id_hash),
+            Pre::Other => None,
+        }));
         let text = self.text();
         for k in 0..self.records.len() {
             let r = self.record(k, text);
             let flow = match self.pre.get(k) {
-                Some(&pre) => {
-                    if let Some(Pre::Clean { id_hash, .. }) = self.pre.get(k + AHEAD) {
-                        rows.prefetch(*id_hash);
-                    }
-                    rows.record_pre(&r, record_text(&r), pre)
-                }
+                Some(&pre) => rows.record_pre(&r, record_text(&r), pre),
                 None => rows.record(&r),
             };
             if flow == Flow::Stop {
@@ -126,9 +125,6 @@ impl Batch {
         Flow::Continue
     }
 }
-
-/// How many records ahead the worker gets the Lead ID set ready.
-const AHEAD: usize = 4;
 
 /// What the worker tells the parsing thread.
 #[derive(Default)]

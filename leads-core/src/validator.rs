@@ -1,8 +1,8 @@
 //! The push validator: bytes in, in chunks of any size; leads, rejected rows and a report out.
 
 use std::collections::VecDeque;
-use std::sync::Arc;
 use std::io::Read;
+use std::sync::Arc;
 
 use crate::decode::{self, Decoder, SNIFF_BYTES};
 use crate::error::Result;
@@ -657,15 +657,21 @@ impl Rows {
         Flow::Continue
     }
 
-    /// Gets the set of Lead IDs ready for a coming ID of this [`id_hash`] (a hint, no effect
+    /// Gets the set of Lead IDs ready for coming IDs of these [`id_hash`]es (a hint, no effect
     /// on results).
     #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
-    pub(crate) fn prefetch(&self, id_hash: u64) {
-        self.seen.prefetch(id_hash);
+    pub(crate) fn prefetch(&self, id_hashes: impl Iterator<Item = u64>) {
+        self.seen.prefetch(id_hashes);
     }
 
     /// A row that passed every rule but the Lead ID's uniqueness.
-    fn clean_row(&mut self, r: &RawRecord<'_>, text: Option<&str>, hash: u64, verdicts: [Option<Verdict>; 7]) {
+    fn clean_row(
+        &mut self,
+        r: &RawRecord<'_>,
+        text: Option<&str>,
+        hash: u64,
+        verdicts: [Option<Verdict>; 7],
+    ) {
         let value = |col: usize| text.and_then(|t| t.get(r.range(col)?)).map_or("", trim);
         let id = self.check.id_column.map_or("", value);
         if self.seen.insert_hashed(id, hash, r.line).is_some() {
