@@ -93,28 +93,44 @@ impl Batch {
 
     /// Runs the rules that need no other row on every record.
     fn check(&mut self, check: &Check) {
-        let text = self.text();
-        let pre = (0..self.records.len())
-            .map(|k| {
-                let r = self.record(k, text);
-                check.pre(&r, record_text(&r))
-            })
-            .collect();
+        let mut pre = std::mem::take(&mut self.pre);
+        self.check_into(check, self.text(), &mut pre);
         self.pre = pre;
     }
 
-    /// Hands every record to `rows`, with the verdicts of [`check`](Self::check) when it ran,
-    /// after getting the Lead ID set ready for the batch's IDs. Returns whether the rules
-    /// stopped.
-    fn apply(&self, rows: &mut Rows) -> Flow {
-        rows.prefetch(self.pre.iter().filter_map(|pre| match pre {
+    /// [`check`](Self::check) with the batch's [`text`](Self::text), into `pre`.
+    fn check_into(&self, check: &Check, text: Option<&str>, pre: &mut Vec<Pre>) {
+        pre.clear();
+        pre.extend((0..self.records.len()).map(|k| {
+            let r = self.record(k, text);
+            check.pre(&r, record_text(&r))
+        }));
+    }
+
+    /// Hands every record to `rows`, with the verdicts of [`check`](Self::check) (run here
+    /// first unless the parsing thread did, once the header is known), after getting the Lead
+    /// ID set ready for the batch's IDs. Returns whether the rules stopped.
+    fn apply(&mut self, rows: &mut Rows) -> Flow {
+        let mut pre = std::mem::take(&mut self.pre);
+        let flow = self.apply_with(rows, &mut pre);
+        self.pre = pre;
+        flow
+    }
+
+    fn apply_with(&self, rows: &mut Rows, pre: &mut Vec<Pre>) -> Flow {
+        let text = self.text();
+        if pre.is_empty()
+            && let Some(check) = rows.check()
+        {
+            self.check_into(&check, text, pre);
+        }
+        rows.prefetch(pre.iter().filter_map(|pre| match pre {
             Pre::Clean { id_hash, .. } => Some(*id_hash),
             Pre::Other => None,
         }));
-        let text = self.text();
         for k in 0..self.records.len() {
             let r = self.record(k, text);
-            let flow = match self.pre.get(k) {
+            let flow = match pre.get(k) {
                 Some(&pre) => rows.record_pre(&r, record_text(&r), pre),
                 None => rows.record(&r),
             };
@@ -251,11 +267,6 @@ pub fn validate_parallel<R: Read>(
             let worker_shared = Arc::clone(&shared);
             let worker = scope.spawn(move || {
                 for mut batch in rx {
-                    if batch.pre.is_empty()
-                        && let Some(check) = rows.check()
-                    {
-                        batch.check(&check);
-                    }
                     batch.apply(&mut rows);
                     batch.clear();
                     // The parsing thread may have stopped taking them: then drop it.

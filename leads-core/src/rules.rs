@@ -299,8 +299,8 @@ pub(crate) enum Verdict {
     /// A contact cell whose email addresses are to be lower-cased.
     LowerEmails,
     Interest(InterestLevel),
-    /// Index into the status vocabulary.
-    Status(usize),
+    /// Index into the status vocabulary (32 bits keep a row's verdicts small).
+    Status(u32),
     Empty,
 }
 
@@ -311,7 +311,7 @@ impl Verdict {
             Verdict::Text => Checked::Text(Cow::Borrowed(value)),
             Verdict::LowerEmails => Checked::Text(Cow::Owned(lower_emails(value))),
             Verdict::Interest(level) => Checked::Interest(level),
-            Verdict::Status(i) => Checked::Status(i),
+            Verdict::Status(i) => Checked::Status(i as usize),
             Verdict::Empty => Checked::Empty,
         }
     }
@@ -322,17 +322,37 @@ impl Verdict {
 pub(crate) struct Rules {
     statuses: Vec<String>,
     folded: Vec<String>,
+    /// The folded statuses of at most 16 ASCII bytes, packed: (bytes, length, index).
+    packed: Vec<(u128, usize, u32)>,
     synonyms: bool,
     status_message: String,
+}
+
+/// Up to 16 bytes of ASCII text, lower-cased, in one number; `None` for longer or non-ASCII
+/// text.
+fn pack_folded(value: &str) -> Option<u128> {
+    if value.len() > 16 {
+        return None;
+    }
+    let mut word = 0u128;
+    let mut high = 0;
+    for (i, &b) in value.as_bytes().iter().enumerate() {
+        high |= b;
+        word |= u128::from(b.to_ascii_lowercase()) << (8 * i);
+    }
+    (high < 0x80).then_some(word)
 }
 
 impl Rules {
     pub(crate) fn new(options: &ImportOptions) -> Result<Self> {
         options.check()?;
         let statuses = options.status_vocabulary();
-        let folded = statuses.iter().map(|s| s.to_lowercase()).collect();
+        let folded: Vec<String> = statuses.iter().map(|s| s.to_lowercase()).collect();
+        let packed = (folded.iter().enumerate())
+            .filter_map(|(i, s)| Some((pack_folded(s)?, s.len(), u32::try_from(i).ok()?)))
+            .collect();
         let status_message = format!("Status must be one of {}", join_or(&statuses));
-        Ok(Rules { statuses, folded, synonyms: options.interest_synonyms, status_message })
+        Ok(Rules { statuses, folded, packed, synonyms: options.interest_synonyms, status_message })
     }
 
     pub(crate) fn statuses(&self) -> &[String] {
@@ -343,13 +363,19 @@ impl Rules {
         &self.statuses[index]
     }
 
-    fn status(&self, value: &str) -> Option<usize> {
-        if value.is_ascii() {
+    /// The index of `value` in the vocabulary, case-insensitively.
+    fn status(&self, value: &str) -> Option<u32> {
+        if let Some(word) = pack_folded(value) {
+            // Short ASCII (the usual case): compared with every short ASCII status at once.
+            return self.packed.iter().find(|&&(w, len, _)| w == word && len == value.len()).map(|p| p.2);
+        }
+        let found = if value.is_ascii() {
             self.folded.iter().position(|s| s.len() == value.len() && s.eq_ignore_ascii_case(value))
         } else {
             let v = value.to_lowercase();
             self.folded.iter().position(|s| *s == v)
-        }
+        };
+        found.and_then(|i| u32::try_from(i).ok())
     }
 
     /// Applies the field's rule to a trimmed value.
