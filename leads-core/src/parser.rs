@@ -165,21 +165,42 @@ impl Parser {
         while i < n {
             match self.state {
                 State::Stopped => return Flow::Stop,
-                State::RecordStart => {
-                    let b = input[i];
-                    i += 1;
-                    match b {
-                        b'\n' => self.newline_lf(),
-                        b'\r' => self.newline_cr(),
-                        _ => {
-                            self.prev_cr = false;
-                            self.record_line = self.line;
-                            i -= 1;
-                            self.begin_record(i);
+                State::RecordStart => match input[i] {
+                    b'\n' => {
+                        i += 1;
+                        self.newline_lf();
+                    }
+                    b'\r' => {
+                        i += 1;
+                        self.newline_cr();
+                    }
+                    _ => {
+                        self.prev_cr = false;
+                        self.record_line = self.line;
+                        self.begin_record(i);
+                        let Some(end) = self.plain_record(input, i) else {
+                            self.bounds.clear();
                             self.state = State::FieldStart;
+                            continue;
+                        };
+                        self.field_count = self.bounds.len();
+                        self.newline(input[end]);
+                        let record = RawRecord {
+                            line: self.record_line,
+                            buf: &input[i..end],
+                            bounds: &self.bounds,
+                            field_count: self.field_count,
+                            overflow: None,
+                            unclosed_quote: false,
+                            text: None,
+                        };
+                        i = end + 1;
+                        if sink(record) == Flow::Stop {
+                            self.state = State::Stopped;
+                            return Flow::Stop;
                         }
                     }
-                }
+                },
                 State::FieldStart => {
                     if input[i] == b'"' {
                         i += 1;
@@ -300,6 +321,42 @@ impl Parser {
         }
         let special = |b: u8| b == delimiter || b == b'"' || b == b'\r' || b == b'\n';
         input[i..].iter().position(|&b| special(b)).map_or(input.len(), |k| i + k)
+    }
+
+    /// Parses the usual kind of record starting at `input[start]` in one go: every field
+    /// unquoted, or quoted with no `""` escape, line end or text after the closing quote
+    /// inside, none longer than `max_field`, at most [`MAX_FIELDS`] fields, and the record's
+    /// line end in `input`. Fills `bounds` (relative to `start`) and returns where the line
+    /// end is; or returns `None` (`bounds` to be cleared) and the state machine takes the
+    /// record from its start.
+    fn plain_record(&mut self, input: &[u8], start: usize) -> Option<usize> {
+        let mut i = start;
+        loop {
+            if self.bounds.len() == MAX_FIELDS {
+                return None;
+            }
+            let (from, to, next) = if input.get(i) == Some(&b'"') {
+                let end = self.find_special(input, i + 1, false);
+                if input.get(end) != Some(&b'"') {
+                    return None;
+                }
+                (i + 1, end, end + 1)
+            } else {
+                let end = self.find_special(input, i, true);
+                (i, end, end)
+            };
+            if to - from > self.max_field {
+                return None;
+            }
+            self.bounds.push((from - start, to - start));
+            match input.get(next) {
+                Some(&b) if b == self.delimiter => i = next + 1,
+                Some(b'\n' | b'\r') => return Some(next),
+                // A quote inside an unquoted field, a `""` escape or text after a closing quote, or the
+                // end of the input.
+                _ => return None,
+            }
+        }
     }
 
     /// Keeps the text up to the next special byte; returns where that byte is.

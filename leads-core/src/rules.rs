@@ -659,16 +659,37 @@ mod tests {
     /// path agrees with comparing `to_lowercase` forms.
     #[test]
     fn statuses_of_any_length_and_script() {
-        let vocabulary = ["New", "Awaiting Signature Back", "Qualifié", "\u{212A}ey", "Ä", "x", "sixteen-letters!"];
+        let vocabulary =
+            ["New", "Awaiting Signature Back", "Qualifié", "\u{212A}ey", "Ä", "x", "sixteen-letters!"];
         let options = ImportOptions {
             statuses: Some(vocabulary.iter().map(|s| s.to_string()).collect()),
             ..ImportOptions::default()
         };
         let rules = Rules::new(&options).unwrap();
         let values = [
-            "new", "NEW", "New ", "ne", "newx", "awaiting signature back", "AWAITING SIGNATURE BACK",
-            "awaiting signature bac", "qualifié", "QUALIFIÉ", "qualifie", "key", "KEY", "\u{212A}EY", "ä", "Ä",
-            "X", "x\0", "", "sixteen-letters!", "SIXTEEN-LETTERS!", "sixteen-letters!!", "\u{3b1}",
+            "new",
+            "NEW",
+            "New ",
+            "ne",
+            "newx",
+            "awaiting signature back",
+            "AWAITING SIGNATURE BACK",
+            "awaiting signature bac",
+            "qualifié",
+            "QUALIFIÉ",
+            "qualifie",
+            "key",
+            "KEY",
+            "\u{212A}EY",
+            "ä",
+            "Ä",
+            "X",
+            "x\0",
+            "",
+            "sixteen-letters!",
+            "SIXTEEN-LETTERS!",
+            "sixteen-letters!!",
+            "\u{3b1}",
         ];
         for value in values {
             let oracle = vocabulary.iter().position(|s| s.to_lowercase() == value.to_lowercase());
