@@ -160,6 +160,16 @@ impl Parser {
     where
         F: FnMut(RawRecord<'_>) -> Flow,
     {
+        self.feed_text(input, None, sink)
+    }
+
+    /// [`feed`](Self::feed), told that `input` starts with the valid UTF-8 `text`: records
+    /// handed out as slices of it come with their text.
+    pub(crate) fn feed_text<F>(&mut self, input: &[u8], text: Option<&str>, sink: &mut F) -> Flow
+    where
+        F: FnMut(RawRecord<'_>) -> Flow,
+    {
+        debug_assert!(text.is_none_or(|t| input.starts_with(t.as_bytes())));
         let n = input.len();
         let mut i = 0;
         while i < n {
@@ -192,7 +202,7 @@ impl Parser {
                             field_count: self.field_count,
                             overflow: None,
                             unclosed_quote: false,
-                            text: None,
+                            text: text.and_then(|t| t.get(i..end)),
                         };
                         i = end + 1;
                         if sink(record) == Flow::Stop {

@@ -56,6 +56,23 @@ impl Batch {
         });
     }
 
+    /// Adds a record that [`Check::pre`] found clean, and hands the batch to `rows` when full.
+    pub(crate) fn push_checked(&mut self, r: &RawRecord<'_>, pre: Pre, rows: &mut Rows) -> Flow {
+        self.push(r);
+        self.pre.push(pre);
+        if self.is_full() { self.flush(rows) } else { Flow::Continue }
+    }
+
+    /// Hands the records to `rows` (see [`apply`](Self::apply)) and empties the batch.
+    pub(crate) fn flush(&mut self, rows: &mut Rows) -> Flow {
+        if self.records.is_empty() {
+            return Flow::Continue;
+        }
+        let flow = self.apply(rows);
+        self.clear();
+        flow
+    }
+
     /// Empties a batch for reuse, keeping its memory.
     fn clear(&mut self) {
         self.pre.clear();

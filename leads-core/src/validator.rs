@@ -10,7 +10,7 @@ use crate::header::{self, Aliases, Header};
 use crate::lead::Lead;
 use crate::options::{Delimiter, Encoding, ImportOptions};
 use crate::parser::{Flow, Parser, RawRecord};
-use crate::pipeline::Pipe;
+use crate::pipeline::{Batch, Pipe};
 use crate::rejects::RejectedRow;
 use crate::report::{Column, Issue, IssueCode, Report};
 use crate::rules::{Checked, Rules, Verdict, trim};
@@ -129,6 +129,9 @@ struct Back {
     rows: Rows,
     /// Set while `validate_parallel` runs the rules on a worker: records go there.
     pipe: Option<Pipe>,
+    /// Otherwise, rows that passed the rules needing no other row wait here, so that their
+    /// Lead IDs are checked a batch at a time (see [`Batch::flush`]).
+    pending: Batch,
 }
 
 impl Validator {
@@ -157,6 +160,7 @@ impl Validator {
                 delimiter: options.delimiter.unwrap_or(Delimiter::Comma),
                 rows: Rows::new(rules, options),
                 pipe: None,
+                pending: Batch::default(),
             },
             size_hint: None,
         })
@@ -413,8 +417,12 @@ impl Front {
 
 impl Back {
     fn text(&mut self, text: &[u8]) {
-        if let Back { parser: Some(p), rows, pipe, .. } = self {
-            p.feed(text, &mut |r| route(rows, pipe, &r));
+        if let Back { parser: Some(p), rows, pipe, pending, .. } = self {
+            // Checked here for the whole chunk, unless records go to a worker in batches that
+            // are checked there.
+            let valid = if pipe.is_none() { utf8_prefix(text) } else { None };
+            p.feed_text(text, valid, &mut |r| route(rows, pipe, pending, &r));
+            pending.flush(rows);
         } else {
             self.sample.extend_from_slice(text);
             if self.sample.len() >= SNIFF_BYTES {
@@ -431,31 +439,56 @@ impl Back {
             .forced
             .unwrap_or_else(|| sniff(sniffed, complete && sample.len() <= SNIFF_BYTES, &self.rows.aliases));
         let parser = self.parser.insert(Parser::new(self.delimiter.byte(), self.max_field));
-        let (rows, pipe) = (&mut self.rows, &mut self.pipe);
-        parser.feed(&sample, &mut |r| route(rows, pipe, &r));
+        let (rows, pipe, pending) = (&mut self.rows, &mut self.pipe, &mut self.pending);
+        parser.feed(&sample, &mut |r| route(rows, pipe, pending, &r));
+        pending.flush(rows);
     }
 
     fn finish(&mut self, end_of_input: bool) {
         if self.parser.is_none() {
             self.start(end_of_input);
         }
-        let Back { parser, rows, pipe, .. } = self;
+        let Back { parser, rows, pipe, pending, .. } = self;
         if let Some(p) = parser
             && end_of_input
             && !rows.stopped
         {
-            p.finish(&mut |r| route(rows, pipe, &r));
+            p.finish(&mut |r| route(rows, pipe, pending, &r));
+            pending.flush(rows);
         }
         rows.end();
     }
 }
 
-/// Sends a record to the rules, here or on `validate_parallel`'s worker.
-fn route(rows: &mut Rows, pipe: &mut Option<Pipe>, r: &RawRecord<'_>) -> Flow {
-    match pipe {
-        Some(pipe) => pipe.record(r),
-        None => rows.record(r),
+/// The longest valid UTF-8 text that `chunk` starts with when it is valid but for a character
+/// cut at its end (the usual case); `None` when it holds invalid bytes.
+fn utf8_prefix(chunk: &[u8]) -> Option<&str> {
+    match simdutf8::compat::from_utf8(chunk) {
+        Ok(text) => Some(text),
+        Err(e) if e.error_len().is_none() => simdutf8::basic::from_utf8(&chunk[..e.valid_up_to()]).ok(),
+        Err(_) => None,
     }
+}
+
+/// Sends a record to the rules, here or on `validate_parallel`'s worker. Here, a row that
+/// passes the rules needing no other row waits in `pending` (flushed before any other row and
+/// at the end of every chunk, so nothing changes order).
+fn route(rows: &mut Rows, pipe: &mut Option<Pipe>, pending: &mut Batch, r: &RawRecord<'_>) -> Flow {
+    if let Some(pipe) = pipe {
+        return pipe.record(r);
+    }
+    if rows.stopped {
+        return Flow::Stop;
+    }
+    let text = record_text(r);
+    let pre = rows.check.pre(r, text);
+    if let Pre::Clean { .. } = pre {
+        return pending.push_checked(r, pre, rows);
+    }
+    if pending.flush(rows) == Flow::Stop {
+        return Flow::Stop;
+    }
+    rows.record_pre(r, text, pre)
 }
 
 /// Per-record work: the header, then the rules for each row.
