@@ -1,8 +1,12 @@
 //! Whole-input validation on two threads: decoding and CSV parsing on the calling thread, the
-//! row rules on a worker, records passed in owned batches. Same results as the [`Validator`]
-//! fed the same bytes; native targets only.
+//! Lead ID set and the report on a worker, records passed in owned batches; the rules that need
+//! no other row run on the worker, or on the calling thread for the batches it sends while the
+//! worker is behind. Same results as the [`Validator`] fed the same bytes; native targets only.
+//!
+//! [`Batch`] also serves the one-thread [`Validator`]: rows that pass the rules needing no other
+//! row wait in one, so that their Lead IDs are looked up together.
 
-// On wasm32 (no threads) only the `Pipe` type is used, never set.
+// On wasm32 (no threads) the `Pipe` type is never set.
 #![cfg_attr(target_arch = "wasm32", allow(dead_code))]
 
 use std::io::Read;
@@ -23,7 +27,7 @@ const BATCH_RECORDS: usize = 1024;
 /// Batches in flight between the threads.
 const IN_FLIGHT: usize = 4;
 
-/// Records copied out of the parser.
+/// Records copied out of the parser, with what [`Check::pre`] says of each once it ran.
 #[derive(Default)]
 pub(crate) struct Batch {
     buf: Vec<u8>,
@@ -225,7 +229,8 @@ impl Pipe {
 /// Validates everything `reader` yields, like a [`Validator`] with
 /// [`lead_table(true)`](Validator::lead_table) (or [`keep_leads(false)`](Validator::keep_leads)
 /// when `keep_leads` is false) and no rejected rows, on two threads: reading,
-/// decoding and CSV parsing on the calling thread, the row rules on a worker. `size_hint` is
+/// decoding and CSV parsing on the calling thread, the row rules on a worker (which hands
+/// some to the calling thread while it is behind). `size_hint` is
 /// the input's size when known ([`Validator::size_hint`]); `progress` is called after each
 /// chunk of `chunk_size` bytes (its counts may trail the bytes by a few thousand rows) and once
 /// at the end with the final counts; it stops the work by returning an error.

@@ -1,5 +1,5 @@
 //! Arbitrary bytes, arbitrary chunk splits: the push validator never panics, counts add up, and
-//! the chunked result equals the one-shot result.
+//! the chunked result and the two-thread result equal the one-shot result.
 #![no_main]
 
 use leads_core::{ImportOptions, Validator, validate};
@@ -42,6 +42,11 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(&report, r);
     assert_eq!(leads, whole.leads);
     assert_eq!(rejected, whole.rejected);
+    // Two threads give the same report and leads, in small or large reads.
+    let chunk = usize::from(control[3]) % 97 + 1;
+    let (par, table) = leads_core::validate_parallel(input, &options, true, None, chunk, &mut |_| Ok(())).unwrap();
+    assert_eq!(&par, r);
+    assert!(table.iter().eq(whole.leads.iter().cloned()));
     // The canonical JSON always serialises and parses back.
     let json = report.to_json();
     let back: leads_core::Report = serde_json::from_str(&json).expect("report JSON parses");
