@@ -21,6 +21,7 @@ fn main() {
     let leads: Vec<Lead> = validate(&leads_gen::generate(rows, 42), &ImportOptions::default()).unwrap().leads;
     let user = Uuid::from_u128(1);
     let store = MemoryStore::new();
+    pollster::block_on(store.create_user(user, "bench", "not-a-real-hash")).unwrap();
     pollster::block_on(store.upsert_leads(user, &leads)).unwrap();
 
     let filtered: LeadQuery =

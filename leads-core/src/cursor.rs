@@ -68,6 +68,19 @@ impl KeyValue {
         }
     }
 
+    /// Whether a lead could have this value for `key`: a time for `created_at`, a rank for
+    /// `interest_level`, a text (or, for `salesperson`, none) for the others.
+    fn fits(&self, key: SortKey) -> bool {
+        match (key, self) {
+            (SortKey::CreatedAt, KeyValue::Number(n)) => crate::time::Timestamp::fits_micros(*n),
+            (SortKey::InterestLevel, KeyValue::Number(n)) => (0..=2).contains(n),
+            (SortKey::Salesperson, KeyValue::Missing(_)) => true,
+            (SortKey::CreatedAt | SortKey::InterestLevel, _) => false,
+            (_, KeyValue::Text(_)) => true,
+            _ => false,
+        }
+    }
+
     fn of(lead: &StoredLead, key: SortKey) -> KeyValue {
         match KeyRef::of(lead, key) {
             KeyRef::Number(n) => KeyValue::Number(n),
@@ -131,10 +144,14 @@ impl Cursor {
         let bytes = B64.decode(text.trim()).map_err(|_| bad_cursor("is not a cursor this library issued"))?;
         let cursor: Cursor =
             serde_json::from_slice(&bytes).map_err(|_| bad_cursor("is not a cursor this library issued"))?;
-        if cursor.f != fingerprint(query) || cursor.k.len() != query.effective_sort().len() {
+        let sort = query.effective_sort();
+        if cursor.f != fingerprint(query) || cursor.k.len() != sort.len() {
             return Err(bad_cursor(
                 "belongs to a query with other filters or sort; start again without a cursor",
             ));
+        }
+        if !sort.iter().zip(&cursor.k).all(|(s, value)| value.fits(s.key)) {
+            return Err(bad_cursor("holds values that do not fit the sort; start again without a cursor"));
         }
         Ok(Some(cursor))
     }

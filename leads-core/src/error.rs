@@ -121,6 +121,16 @@ pub enum ErrorKind {
         /// The first failure, as text.
         first_error: String,
     },
+    /// The import's progress callback asked it to stop, so it stopped there. What had been
+    /// stored by then stays stored (in strict mode, nothing is stored before the whole file
+    /// has been checked).
+    #[error("the import was stopped by its progress callback; {batches} batches were stored ({} leads)", stored.inserted + stored.updated + stored.unchanged)]
+    Interrupted {
+        /// What the stored batches did.
+        stored: crate::store::UpsertOutcome,
+        /// How many batches were stored before the stop.
+        batches: usize,
+    },
     /// A strict import found errors, so nothing was stored; the report says what to fix.
     #[error("the file has errors ({} invalid rows); nothing was imported", report.invalid)]
     ImportRejected {
@@ -168,6 +178,7 @@ impl Error {
             ErrorKind::Backend { .. } => "backend",
             ErrorKind::PartialUpsert { .. } => "partial_upsert",
             ErrorKind::Http { .. } => "http",
+            ErrorKind::Interrupted { .. } => "interrupted",
         }
     }
 }

@@ -69,8 +69,8 @@ pub use options::{
     ImportOptions,
 };
 #[cfg(not(target_arch = "wasm32"))]
-pub use pipeline::validate_parallel;
-pub use query::{DEFAULT_LIMIT, LeadQuery, MAX_LIMIT, Sort, SortKey};
+pub use pipeline::{MAX_CHUNK_SIZE, validate_parallel};
+pub use query::{DEFAULT_LIMIT, LeadQuery, MAX_LIMIT, MAX_OFFSET, Sort, SortKey};
 pub use rejects::{RejectedRow, write_rejected_csv};
 pub use report::{Column, Issue, IssueCode, MatchKind, Report, Severity};
 pub use rules::{check_contact, is_email, is_phone};

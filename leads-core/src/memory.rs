@@ -23,7 +23,8 @@ use crate::user::{User, UserRecord, new_uuid};
 ///
 /// # pollster::block_on(async {
 /// let store = MemoryStore::new();
-/// let user = uuid::Uuid::from_u128(1);
+/// let params = leads_core::PasswordParams::insecure_for_tests();
+/// let user = leads_core::register(&store, "ann", "correct horse", params).await?.uuid;
 /// let csv = "Lead ID,Lead Name,Contact Information,Source,Interest Level,Status\nL-1,Ann,ann@example.com,Web,Hot,Open\n";
 /// let done = store.import_csv(user, csv.as_bytes(), &ImportOptions::default(), ImportMode::Strict).await?;
 /// assert_eq!(done.imported.inserted, 1);
@@ -87,6 +88,17 @@ impl MemoryStore {
     }
 }
 
+impl Inner {
+    /// The data of a registered user: leads and salespeople belong to a user, as the
+    /// database's foreign key has it.
+    fn user_data(&mut self, user: Uuid) -> Result<&mut UserData> {
+        if !self.users.iter().any(|u| u.user.uuid == user) {
+            return Err(not_found("user", user));
+        }
+        Ok(self.data.entry(user).or_default())
+    }
+}
+
 impl UserData {
     fn add_salesperson_if_new(&mut self, name: &str) {
         if !self.salespeople.iter().any(|(_, n, _)| eq_ci(n, name)) {
@@ -136,7 +148,7 @@ impl Store for MemoryStore {
     async fn upsert_leads(&self, user: Uuid, leads: &[Lead]) -> Result<UpsertOutcome> {
         let now = self.now();
         let mut inner = self.lock();
-        let data = inner.data.entry(user).or_default();
+        let data = inner.user_data(user)?;
         let mut outcome = UpsertOutcome::default();
         for lead in dedupe_last(leads) {
             if let Some(name) = &lead.salesperson {
@@ -166,6 +178,7 @@ impl Store for MemoryStore {
     }
 
     async fn query(&self, user: Uuid, query: &LeadQuery) -> Result<Page> {
+        query.check_offset("offset")?;
         let cursor = Cursor::decode(query)?;
         let sort = query.effective_sort();
         let limit = query.effective_limit();
@@ -259,7 +272,7 @@ impl Store for MemoryStore {
     async fn add_salesperson(&self, user: Uuid, name: &str) -> Result<Salesperson> {
         let name = salesperson_name(name)?;
         let mut inner = self.lock();
-        let data = inner.data.entry(user).or_default();
+        let data = inner.user_data(user)?;
         if data.salespeople.iter().any(|(_, n, _)| eq_ci(n, &name)) {
             return Err(ErrorKind::SalespersonExists { name }.into());
         }

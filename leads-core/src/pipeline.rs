@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
 use std::sync::{Arc, Mutex};
 
-use crate::error::Result;
+use crate::error::{Error, ErrorKind, Result};
 use crate::options::ImportOptions;
 use crate::parser::{Flow, RawRecord};
 use crate::report::Report;
@@ -226,6 +226,26 @@ impl Pipe {
     }
 }
 
+/// The largest `chunk_size` of [`validate_parallel`]: 1 GiB.
+pub const MAX_CHUNK_SIZE: usize = 1 << 30;
+
+/// The read buffer: `chunk_size` bytes (1 to [`MAX_CHUNK_SIZE`]), or less when the input is
+/// known to be smaller; an allocation the system refuses is an error, not an abort.
+fn chunk_buffer(chunk_size: usize, size_hint: Option<u64>) -> Result<Vec<u8>> {
+    let bad = |message: String| Error::new(ErrorKind::InvalidOption { option: "chunk_size".into(), message });
+    if !(1..=MAX_CHUNK_SIZE).contains(&chunk_size) {
+        return Err(bad(format!("must be 1 to {MAX_CHUNK_SIZE} bytes (got {chunk_size})")));
+    }
+    // One byte more than a known size, so the read that finds the end needs no second buffer.
+    let len = size_hint
+        .and_then(|total| usize::try_from(total.saturating_add(1)).ok())
+        .map_or(chunk_size, |total| chunk_size.min(total.max(16 * 1024)));
+    let mut buf = Vec::new();
+    buf.try_reserve_exact(len).map_err(|_| bad(format!("{len} bytes cannot be allocated")))?;
+    buf.resize(len, 0);
+    Ok(buf)
+}
+
 /// Validates everything `reader` yields, like a [`Validator`] with
 /// [`lead_table(true)`](Validator::lead_table) (or [`keep_leads(false)`](Validator::keep_leads)
 /// when `keep_leads` is false) and no rejected rows, on two threads: reading,
@@ -244,7 +264,8 @@ impl Pipe {
 /// ```
 ///
 /// # Errors
-/// Unusable options; an I/O error from `reader`; an error returned by `progress`.
+/// Unusable options (`chunk_size` 0 or above [`MAX_CHUNK_SIZE`] included); an I/O error from
+/// `reader`; an error returned by `progress`.
 #[cfg_attr(target_arch = "wasm32", allow(unreachable_pub))]
 pub fn validate_parallel<R: Read>(
     mut reader: R,
@@ -258,7 +279,7 @@ pub fn validate_parallel<R: Read>(
     if let Some(total) = size_hint {
         v = v.size_hint(total);
     }
-    let mut buf = vec![0; chunk_size.max(1)];
+    let mut buf = chunk_buffer(chunk_size, size_hint)?;
     let mut read = |buf: &mut [u8]| loop {
         match reader.read(buf) {
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}

@@ -27,6 +27,8 @@ use crate::time::Timestamp;
 pub const DEFAULT_LIMIT: u32 = 50;
 /// Largest page size.
 pub const MAX_LIMIT: u32 = 1000;
+/// Largest offset (2^53: every offset is exact as a JavaScript number and a PostgreSQL bigint).
+pub const MAX_OFFSET: u64 = 1 << 53;
 
 /// What leads can be sorted by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -256,7 +258,10 @@ impl LeadQuery {
                     }
                     q.limit = Some(u32::try_from(n).unwrap_or(MAX_LIMIT));
                 }
-                "offset" => q.offset = number("a number")?,
+                "offset" => {
+                    q.offset = number("a number")?;
+                    q.check_offset("offset")?;
+                }
                 "page" => {
                     let n = number("a page number")?;
                     if n == 0 {
@@ -285,11 +290,20 @@ impl LeadQuery {
                 return Err(invalid("page", "give either page or offset, not both"));
             }
             q.offset = (page - 1).saturating_mul(u64::from(q.effective_limit()));
+            q.check_offset("page")?;
         }
         if q.cursor.is_some() && (page.is_some() || seen.iter().any(|n| n == "offset")) {
             return Err(invalid("cursor", "a cursor continues a walk; give it without offset or page"));
         }
         Ok(q)
+    }
+
+    /// Refuses an offset above [`MAX_OFFSET`] (stores call it too, for queries built in code).
+    pub(crate) fn check_offset(&self, parameter: &str) -> Result<()> {
+        if self.offset > MAX_OFFSET {
+            return Err(invalid(parameter, format!("reaches past the largest offset, {MAX_OFFSET}")));
+        }
+        Ok(())
     }
 
     /// The canonical query string of the filters and sort only: what a cursor is tied to.
@@ -474,6 +488,10 @@ mod tests {
         assert_eq!(err("limit=1001").0, "limit");
         assert_eq!(err("limit=ten").0, "limit");
         assert_eq!(err("page=0").0, "page");
+        assert_eq!(err("offset=9007199254740993").0, "offset");
+        assert_eq!(err("offset=18446744073709551615").0, "offset");
+        assert_eq!(err("page=9007199254740993&limit=1000").0, "page");
+        assert_eq!(LeadQuery::parse("offset=9007199254740992").unwrap().offset, MAX_OFFSET);
         assert_eq!(err("page=2&offset=5").0, "page");
         assert_eq!(err("cursor=abc&page=2").0, "cursor");
         assert_eq!(err("created_after=yesterday").0, "created_after");

@@ -49,8 +49,8 @@ pub fn write_rejected_csv<W: Write>(mut writer: W, report: &Report, rows: &[Reje
         .terminator(csv::Terminator::CRLF)
         .flexible(true)
         .from_writer(writer);
-    let header = report.columns.iter().map(|c| c.header.as_str()).chain(["errors"]);
-    csv.write_record(header).map_err(csv_error)?;
+    let header = report.columns.iter().map(|c| neutralise(&c.header)).chain(["errors".into()]);
+    csv.write_record(header.map(|c| c.into_owned())).map_err(csv_error)?;
     for row in rows {
         let joined = row.errors.join("; ");
         let cells = row.values.iter().map(|v| neutralise(v)).chain([neutralise(&joined)]);
@@ -60,10 +60,14 @@ pub fn write_rejected_csv<W: Write>(mut writer: W, report: &Report, rows: &[Reje
     Ok(())
 }
 
-/// The cell with a leading `'` when a spreadsheet would read it as a formula.
+/// The cell with a leading `'` when a spreadsheet would read it as a formula: its first
+/// character after any white space, BOM or other control characters (which spreadsheets skip)
+/// is `=` `+` `-` or `@`, or it starts with a tab or carriage return. A valid phone number
+/// (`+1 555 0100`) is left as it is.
 fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
+    let skipped = |c: char| c.is_whitespace() || c.is_control() || c == '\u{feff}';
     let risky = cell.starts_with(['\t', '\r'])
-        || cell.trim_start().starts_with(['=', '+', '-', '@']) && !is_phone(cell.trim());
+        || cell.trim_start_matches(skipped).starts_with(['=', '+', '-', '@']) && !is_phone(cell.trim());
     if risky { format!("'{cell}").into() } else { cell.into() }
 }
 
@@ -87,5 +91,22 @@ mod tests {
         assert_eq!(neutralise("+1 (555) 010-0100"), "+1 (555) 010-0100");
         assert_eq!(neutralise("Ann"), "Ann");
         assert_eq!(neutralise(""), "");
+        for hidden in ["\u{feff}=1+2", "\u{0}=cmd", "\u{1}\u{85}+x", "\u{7f}@a", " \u{a0}\u{feff}-1", "\n=x"]
+        {
+            assert_eq!(neutralise(hidden), format!("'{hidden}"), "{hidden:?}");
+        }
+        assert_eq!(neutralise("\u{feff}+1 555 0100"), "'\u{feff}+1 555 0100", "not a phone with a BOM");
+    }
+
+    #[test]
+    fn header_cells_are_neutralised_too() {
+        let csv = "Lead ID,Lead Name,Contact Information,Source,Interest Level,Status,=HYPERLINK(\"x\"),+cmd|' /C calc'!A0\n\
+                   L-1,Ann,nobody,Web,High,New,a,b\n";
+        let v = crate::validate(csv.as_bytes(), &crate::ImportOptions::default()).unwrap();
+        let mut out = Vec::new();
+        write_rejected_csv(&mut out, &v.report, &v.rejected).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let header = text.lines().next().unwrap();
+        assert!(header.ends_with(",\"'=HYPERLINK(\"\"x\"\")\",'+cmd|' /C calc'!A0,errors"), "{header}");
     }
 }

@@ -4,6 +4,7 @@
 //! native targets and on wasm32. Their futures are not required to be `Send`.
 
 use std::io::Read;
+use std::ops::ControlFlow;
 
 use serde::{Deserialize, Deserializer, Serialize};
 use uuid::Uuid;
@@ -359,24 +360,35 @@ pub trait Store {
         options: &ImportOptions,
         mode: ImportMode,
     ) -> Result<Imported> {
-        self.import_csv_with_progress(user, input, options, mode, &mut |_| {}).await
+        self.import_csv_with_progress(user, input, options, mode, &mut |_| ControlFlow::Continue(())).await
     }
 
     /// [`import_csv`](Store::import_csv), calling `progress` after every chunk read (64 KiB)
-    /// and after every stored batch.
+    /// and after every stored batch. When `progress` breaks, the import stops at once.
     ///
     /// # Errors
-    /// As [`import_csv`](Store::import_csv).
+    /// As [`import_csv`](Store::import_csv); [`ErrorKind::Interrupted`], with what was stored,
+    /// when `progress` breaks (in strict mode, before anything is stored if it breaks while the
+    /// file is read).
     async fn import_csv_with_progress<R: Read>(
         &self,
         user: Uuid,
         mut input: R,
         options: &ImportOptions,
         mode: ImportMode,
-        progress: &mut dyn FnMut(&ImportProgress),
+        progress: &mut dyn FnMut(&ImportProgress) -> ControlFlow<()>,
     ) -> Result<Imported> {
         let mut v = Validator::new(options)?.keep_rejected(false);
         let mut imported = UpsertOutcome::default();
+        let mut batches = 0;
+        let mut report_progress =
+            |v: &Validator, stored: UpsertOutcome, batches: usize| match progress(&ImportProgress {
+                validation: v.progress(),
+                stored,
+            }) {
+                ControlFlow::Continue(()) => Ok(()),
+                ControlFlow::Break(()) => Err(Error::from(ErrorKind::Interrupted { stored, batches })),
+            };
         let mut pending: Vec<Lead> = Vec::new();
         let mut buf = vec![0; 64 * 1024];
         loop {
@@ -392,10 +404,11 @@ pub trait Store {
                 // The header is known good once rows are flowing: store as we go.
                 for batch in pending.chunks(IMPORT_BATCH) {
                     imported += self.upsert_leads(user, batch).await?;
+                    batches += 1;
                 }
                 pending.clear();
             }
-            progress(&ImportProgress { validation: v.progress(), stored: imported });
+            report_progress(&v, imported, batches)?;
             if v.is_stopped() {
                 break;
             }
@@ -409,7 +422,8 @@ pub trait Store {
         }
         for batch in pending.chunks(IMPORT_BATCH) {
             imported += self.upsert_leads(user, batch).await?;
-            progress(&ImportProgress { validation: v.progress(), stored: imported });
+            batches += 1;
+            report_progress(&v, imported, batches)?;
         }
         Ok(Imported { report, imported })
     }

@@ -74,6 +74,32 @@ impl std::fmt::Debug for SupabaseOptions {
     }
 }
 
+impl SupabaseOptions {
+    /// Refuses options that cannot work: `batch_size` 1 to 10,000, `concurrency` 1 to 64,
+    /// `retries` at most 100, a `timeout` above zero.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidOption`] naming the option.
+    pub fn check(&self) -> Result<()> {
+        let bad = |option: &str, message: String| {
+            Err(Error::new(ErrorKind::InvalidOption { option: option.into(), message }))
+        };
+        if !(1..=10_000).contains(&self.batch_size) {
+            return bad("batch_size", format!("must be 1 to 10000 leads (got {})", self.batch_size));
+        }
+        if !(1..=64).contains(&self.concurrency) {
+            return bad("concurrency", format!("must be 1 to 64 requests (got {})", self.concurrency));
+        }
+        if self.retries > 100 {
+            return bad("retries", format!("must be at most 100 (got {})", self.retries));
+        }
+        if self.timeout.is_zero() {
+            return bad("timeout", "must be above zero".into());
+        }
+        Ok(())
+    }
+}
+
 impl Default for SupabaseOptions {
     fn default() -> Self {
         SupabaseOptions {
@@ -132,16 +158,23 @@ pub fn quote(value: &str) -> String {
     format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
-/// A LIKE pattern matching `value` literally (PostgREST writes `%` as `*`).
-fn like_literal(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
+/// A regular expression (PostgreSQL's, for `match`/`imatch`) matching `value` literally: every
+/// ASCII character other than a letter or digit is quoted with `\\`. LIKE patterns cannot do
+/// that on PostgREST, which reads every `*` in them as `%`.
+fn regex_literal(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 8);
     for c in value.chars() {
-        if matches!(c, '\\' | '%' | '_') {
+        if c.is_ascii() && !c.is_ascii_alphanumeric() {
             out.push('\\');
         }
         out.push(c);
     }
     out
+}
+
+/// `imatch` operand matching exactly `value`, ignoring case.
+fn equals_ignoring_case(value: &str) -> String {
+    format!("^{}$", regex_literal(value))
 }
 
 fn column(key: SortKey) -> &'static str {
@@ -170,7 +203,7 @@ pub fn query_params(query: &LeadQuery, user: Uuid) -> Result<Vec<(String, String
     let mut groups: Vec<String> = Vec::new();
     let ci_set = |col: &str, values: &[String], extra: Option<String>| -> Option<String> {
         let mut alts: Vec<String> =
-            values.iter().map(|v| format!("{col}.ilike.{}", quote(&like_literal(v)))).collect();
+            values.iter().map(|v| format!("{col}.imatch.{}", quote(&equals_ignoring_case(v)))).collect();
         alts.extend(extra);
         (!alts.is_empty()).then(|| format!("or({})", alts.join(",")))
     };
@@ -182,9 +215,9 @@ pub fn query_params(query: &LeadQuery, user: Uuid) -> Result<Vec<(String, String
         query.unassigned.then(|| "salesperson.is.null".into()),
     ));
     if let Some(q) = &query.q {
-        let pattern = quote(&format!("*{}*", like_literal(q)));
+        let pattern = quote(&regex_literal(q));
         groups.push(format!(
-            "or(lead_id.ilike.{pattern},lead_name.ilike.{pattern},contact_information.ilike.{pattern})"
+            "or(lead_id.imatch.{pattern},lead_name.imatch.{pattern},contact_information.imatch.{pattern})"
         ));
     }
     if !query.interest_level.is_empty() {
@@ -330,8 +363,9 @@ impl SupabaseStore {
     /// project URL without a path (`https://<ref>.supabase.co`) means its `/rest/v1` API.
     ///
     /// # Errors
-    /// [`ErrorKind::InvalidOption`] for an unusable URL or key.
+    /// [`ErrorKind::InvalidOption`] for an unusable URL, key or option ([`SupabaseOptions::check`]).
     pub fn new(api_url: &str, api_key: &str, options: SupabaseOptions) -> Result<Self> {
+        options.check()?;
         let mut base = api_url.trim_end_matches('/').to_owned();
         if base.split_once("://").is_some_and(|(_, rest)| !rest.contains('/')) {
             base.push_str("/rest/v1");
@@ -475,6 +509,14 @@ fn on_conflict(e: Error, conflict: impl FnOnce() -> ErrorKind) -> Error {
     }
 }
 
+/// A foreign-key violation (SQLSTATE 23503) on a user's row: that user does not exist.
+fn unknown_user(e: Error, user: Uuid) -> Error {
+    match e.kind() {
+        ErrorKind::Backend { code: Some(code), .. } if code == "23503" => not_found("user", user),
+        _ => e,
+    }
+}
+
 fn p(name: &str, value: impl Into<String>) -> (String, String) {
     (name.to_owned(), value.into())
 }
@@ -493,7 +535,7 @@ impl Store for SupabaseStore {
     async fn find_user(&self, username: &str) -> Result<Option<UserRecord>> {
         let params = [
             p("select", "uuid,userName,password,created_at"),
-            p("userName", format!("ilike.{}", like_literal(username))),
+            p("userName", format!("imatch.{}", equals_ignoring_case(username))),
         ];
         let rows: Vec<UserRow> = self.json(self.builder("Users"), &params, "", true).await?;
         Ok(rows.into_iter().next().map(|r| UserRecord {
@@ -520,8 +562,10 @@ impl Store for SupabaseStore {
             let body = json!({"p_user": user, "p_leads": batch}).to_string();
             // The upsert is idempotent: retrying a batch converges to the same rows.
             let result = async {
-                let value: Value =
-                    self.json(self.builder("rpc/leads_upsert").rpc(body), &[], "", true).await?;
+                let value: Value = self
+                    .json(self.builder("rpc/leads_upsert").rpc(body), &[], "", true)
+                    .await
+                    .map_err(|e| unknown_user(e, user))?;
                 serde_json::from_value::<UpsertOutcome>(scalar(value, "leads_upsert")).map_err(|e| {
                     Error::from(ErrorKind::Http { message: format!("unexpected upsert result: {e}") })
                 })
@@ -542,7 +586,7 @@ impl Store for SupabaseStore {
                 }
                 Err(e) => {
                     failed.push(i);
-                    first_error.get_or_insert_with(|| e.to_string());
+                    first_error.get_or_insert(e);
                 }
             }
             if let Some(progress) = &self.options.progress {
@@ -554,8 +598,10 @@ impl Store for SupabaseStore {
                 });
             }
         }
-        if failed.is_empty() {
-            return Ok(outcome);
+        let Some(first_error) = first_error else { return Ok(outcome) };
+        if committed.is_empty() {
+            // Nothing was stored: the error as it came (an unknown user is `not_found`).
+            return Err(first_error);
         }
         committed.sort_unstable();
         failed.sort_unstable();
@@ -564,12 +610,13 @@ impl Store for SupabaseStore {
             failed,
             batch_size: size,
             outcome,
-            first_error: first_error.unwrap_or_default(),
+            first_error: first_error.to_string(),
         }
         .into())
     }
 
     async fn query(&self, user: Uuid, query: &LeadQuery) -> Result<Page> {
+        query.check_offset("offset")?;
         let limit = query.effective_limit();
         let mut params = query_params(query, user)?;
         // One more than the page, to know whether another follows; the server may cap a
@@ -645,7 +692,9 @@ impl Store for SupabaseStore {
                 false,
             )
             .await
-            .map_err(|e| on_conflict(e, || ErrorKind::SalespersonExists { name: name.clone() }))?;
+            .map_err(|e| {
+                on_conflict(unknown_user(e, user), || ErrorKind::SalespersonExists { name: name.clone() })
+            })?;
         let id = rows.first().and_then(|r| r.get("id")).and_then(|v| serde_json::from_value(v.clone()).ok());
         self.salesperson_with_count(user, id.ok_or_else(|| not_found("salesperson", &name))?).await
     }
@@ -687,7 +736,8 @@ mod tests {
     #[test]
     fn quotes_and_escapes() {
         assert_eq!(quote(r#"Trade Show, "Hall" \2"#), r#""Trade Show, \"Hall\" \\2""#);
-        assert_eq!(like_literal("50%_off\\"), "50\\%\\_off\\\\");
+        assert_eq!(regex_literal("50%_off\\*.é"), "50\\%\\_off\\\\\\*\\.é");
+        assert_eq!(equals_ignoring_case("a*"), "^a\\*$");
     }
 
     #[test]
@@ -698,6 +748,23 @@ mod tests {
         assert_eq!(base("http://127.0.0.1:3000/api/"), "http://127.0.0.1:3000/api");
         assert_eq!(base("https://abc.supabase.co/rest/v1"), "https://abc.supabase.co/rest/v1");
         assert!(SupabaseStore::new("abc.supabase.co", "key", SupabaseOptions::default()).is_err());
+    }
+
+    #[test]
+    fn options_are_checked() {
+        let option =
+            |o: SupabaseOptions| match SupabaseStore::new("http://x", "k", o).unwrap_err().into_kind() {
+                ErrorKind::InvalidOption { option, .. } => option,
+                other => panic!("{other:?}"),
+            };
+        let d = SupabaseOptions::default;
+        assert_eq!(option(SupabaseOptions { batch_size: 0, ..d() }), "batch_size");
+        assert_eq!(option(SupabaseOptions { batch_size: 10_001, ..d() }), "batch_size");
+        assert_eq!(option(SupabaseOptions { concurrency: 0, ..d() }), "concurrency");
+        assert_eq!(option(SupabaseOptions { retries: 101, ..d() }), "retries");
+        assert_eq!(option(SupabaseOptions { timeout: Duration::ZERO, ..d() }), "timeout");
+        SupabaseStore::new("http://x", "k", SupabaseOptions { batch_size: 10_000, concurrency: 64, ..d() })
+            .unwrap();
     }
 
     #[test]
@@ -717,7 +784,7 @@ mod tests {
         assert_eq!(
             get("and"),
             [
-                r#"(or(source.ilike."Trade Show"),or(status.ilike."Open",status.ilike."Won"),or(salesperson.is.null),or(lead_id.ilike."*a\\_b*",lead_name.ilike."*a\\_b*",contact_information.ilike."*a\\_b*"))"#
+                r#"(or(source.imatch."^Trade\\ Show$"),or(status.imatch."^Open$",status.imatch."^Won$"),or(salesperson.is.null),or(lead_id.imatch."a\\_b",lead_name.imatch."a\\_b",contact_information.imatch."a\\_b"))"#
             ]
         );
         assert_eq!(get("order"), ["interest_rank.desc.nullsfirst,salesperson.asc.nullslast,id.asc"]);

@@ -35,6 +35,12 @@ impl Timestamp {
         self.0
     }
 
+    /// Whether `micros` is a time of years 0000 to 9999, the range this type prints and parses.
+    pub(crate) fn fits_micros(micros: i64) -> bool {
+        const DAY: i64 = 86_400_000_000;
+        (days_from_civil(0, 1, 1) * DAY..days_from_civil(10_000, 1, 1) * DAY).contains(&micros)
+    }
+
     /// Whole seconds since the epoch (JWT `iat` / `exp`).
     #[must_use]
     pub const fn as_secs(self) -> i64 {

@@ -200,8 +200,14 @@ pub async fn login<S: Store + ?Sized>(
     params: PasswordParams,
     now: Timestamp,
 ) -> Result<Session> {
-    let Some(record) = store.find_user(username).await? else {
-        // Spend the time a real check would, so timing does not tell which usernames exist.
+    // A name that could never be registered is refused before any lookup (no store may read a
+    // character of it as a pattern); an unknown name costs one verification, as a wrong
+    // password does, so neither the answer nor its time tells which usernames exist.
+    let record = match check_username(username) {
+        Ok(()) => store.find_user(username).await?,
+        Err(_) => None,
+    };
+    let Some(record) = record else {
         let _ = verify_password(password, &dummy_hash(params));
         return Err(ErrorKind::InvalidCredentials.into());
     };
@@ -216,8 +222,19 @@ pub async fn login<S: Store + ?Sized>(
     Ok(Session { uuid: record.user.uuid, username: record.user.username, token })
 }
 
+/// The hash an unknown username is checked against: computed once per parameters, so that
+/// path costs one verification, like a wrong password.
 fn dummy_hash(params: PasswordParams) -> String {
-    hash_password("not a password of anyone", params)
+    use std::sync::{Mutex, OnceLock};
+    static HASHES: OnceLock<Mutex<Vec<(PasswordParams, String)>>> = OnceLock::new();
+    let hashes = HASHES.get_or_init(|| Mutex::new(Vec::new()));
+    let mut hashes = hashes.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((_, hash)) = hashes.iter().find(|(p, _)| *p == params) {
+        return hash.clone();
+    }
+    let hash = hash_password("not a password of anyone", params);
+    hashes.push((params, hash.clone()));
+    hash
 }
 
 #[cfg(test)]

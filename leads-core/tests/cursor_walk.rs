@@ -68,6 +68,7 @@ proptest! {
         let user = Uuid::from_u128(1);
         let leads: Vec<Lead> = initial.into_iter().enumerate().map(|(n, l)| make(n, l)).collect();
         pollster::block_on(async {
+            store.create_user(user, "walker", "not-a-real-hash").await.unwrap();
             store.upsert_leads(user, &leads).await.unwrap();
             let mut all = LeadQuery { limit: Some(1000), ..query.clone() };
             all.cursor = None;

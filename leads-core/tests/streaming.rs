@@ -1,6 +1,6 @@
 //! The push validator gives the one-shot result whatever the chunking, in bounded memory.
 
-use leads_core::{ImportOptions, Validation, Validator, validate};
+use leads_core::{ErrorKind, ImportOptions, Validation, Validator, validate};
 use proptest::prelude::*;
 
 const HEADER: &str =
@@ -225,4 +225,22 @@ fn parallel_validation_agrees() {
 fn validator_is_send_and_sync() {
     fn assert_send_sync<T: Send + Sync>() {}
     assert_send_sync::<leads_core::Validator>();
+}
+
+#[test]
+fn chunk_sizes_out_of_range_are_errors_and_large_ones_fit_the_input() {
+    let csv = b"Lead ID,Lead Name,Contact Information,Source,Interest Level,Status\nL-1,Ann,ann@example.com,Web,Hot,open\n";
+    let run = |chunk: usize, hint: Option<u64>| {
+        leads_core::validate_parallel(&csv[..], &ImportOptions::default(), true, hint, chunk, &mut |_| Ok(()))
+    };
+    for chunk in [0, leads_core::MAX_CHUNK_SIZE + 1, 1 << 40, usize::MAX] {
+        let err = run(chunk, None).unwrap_err();
+        assert!(
+            matches!(err.kind(), ErrorKind::InvalidOption { option, .. } if option == "chunk_size"),
+            "{err}"
+        );
+    }
+    // The largest chunk size on a small input of known size reads into a buffer of the input's size.
+    let (report, _) = run(leads_core::MAX_CHUNK_SIZE, Some(csv.len() as u64)).unwrap();
+    assert_eq!(report.valid, 1);
 }

@@ -7,6 +7,9 @@
 #![allow(dead_code, unreachable_pub)]
 
 use std::cmp::Ordering;
+use std::ops::ControlFlow;
+
+use base64::Engine as _;
 
 use leads_core::{
     ErrorKind, ImportMode, ImportOptions, InterestLevel, Lead, LeadPatch, LeadQuery, PasswordParams, Store,
@@ -39,6 +42,13 @@ pub async fn run_named<S: Store>(store: &S, prefix: &str, a: Uuid, b: Uuid) {
     edits(store, a).await;
     salespeople(store, a).await;
     isolation(store, a, b).await;
+    let c = leads_core::new_uuid();
+    store
+        .create_user(c, &format!("{prefix}owner_c_{}", &c.to_string()[..8]), "not-a-real-hash")
+        .await
+        .unwrap();
+    literal_values(store, prefix, c).await;
+    stopped_imports(store, c).await;
 }
 
 /// Every lead of `user`, by walking cursor pages of 1000.
@@ -115,7 +125,10 @@ async fn imports<S: Store>(store: &S, a: Uuid, b: Uuid) {
     assert_eq!((first.imported.updated, first.imported.unchanged), (0, 0));
     let mut seen: Vec<leads_core::ImportProgress> = Vec::new();
     let again = store
-        .import_csv_with_progress(a, &csv[..], &options, ImportMode::SkipInvalid, &mut |p| seen.push(*p))
+        .import_csv_with_progress(a, &csv[..], &options, ImportMode::SkipInvalid, &mut |p| {
+            seen.push(*p);
+            ControlFlow::Continue(())
+        })
         .await
         .unwrap();
     assert_eq!(again.imported.unchanged, first.report.valid, "re-import changes nothing");
@@ -374,4 +387,146 @@ async fn isolation<S: Store>(store: &S, a: Uuid, b: Uuid) {
     assert!(store.salespeople(b).await.unwrap().is_empty());
     let nobody = leads_core::new_uuid();
     assert!(everything(store, nobody).await.is_empty());
+}
+
+/// Every character of a value is literal in every store: no wildcard in a filter, a search or
+/// a username at login.
+async fn literal_values<S: Store>(store: &S, prefix: &str, c: Uuid) {
+    let signer = TokenSigner::new(SECRET).unwrap();
+    let now = Timestamp::from_micros(1_900_000_000_000_000);
+    // `Ann.Lee` (registered by `users`) has the password "correct horse": no pattern finds her.
+    for name in [
+        "*",
+        "a*",
+        "A*",
+        "*.*",
+        "%",
+        "%%%",
+        "_nn.lee",
+        "Ann_Lee",
+        "ann.le_",
+        "Ann.Le%",
+        "Ann.Le*",
+        "(ann.lee)",
+        "ann.lee,bob",
+        "\\*",
+    ] {
+        let name =
+            if name.starts_with(['*', '%', '(', '\\']) { name.to_owned() } else { format!("{prefix}{name}") };
+        let err = leads_core::login(store, &signer, &name, "correct horse", params(), now).await.unwrap_err();
+        assert_eq!(err.code(), "invalid_credentials", "login as {name:?}");
+        assert!(store.find_user(&name).await.unwrap().is_none(), "find_user({name:?})");
+    }
+    assert!(store.find_user(&format!("{prefix}ANN.LEE")).await.unwrap().is_some(), "case-insensitive still");
+
+    let specials = [
+        "*", "%", "_", "\\", ",", "(", ")", "\"", "'", "a*b", "a%b", "a_b", "a\\b", "x,y", "(z)", "\"q\"",
+        "it's",
+    ];
+    let lead = |n: usize, v: &str| Lead {
+        lead_id: format!("S-{n}-{v}"),
+        lead_name: format!("Name {v} {n}"),
+        contact_information: format!("c{n}@example.com"),
+        source: v.to_owned(),
+        interest_level: InterestLevel::High,
+        status: v.to_owned(),
+        salesperson: Some(v.to_owned()),
+    };
+    let mut leads: Vec<Lead> = specials.iter().enumerate().map(|(n, v)| lead(n, v)).collect();
+    // Values the specials would match if read as patterns.
+    for (n, v) in ["ab", "axb", "aXXb", "a", "x", "z", "q", "its", "A*B"].iter().enumerate() {
+        leads.push(lead(100 + n, v));
+    }
+    store.upsert_leads(c, &leads).await.unwrap();
+    let all = everything(store, c).await;
+    assert_eq!(all.len(), leads.len());
+    for v in specials.iter().chain(&["A*B", "nothing*"]) {
+        let mut queries = vec![LeadQuery { q: Some((*v).to_owned()), ..LeadQuery::default() }];
+        queries.push(LeadQuery { source: vec![(*v).to_owned()], ..LeadQuery::default() });
+        queries.push(LeadQuery { status: vec![(*v).to_owned()], ..LeadQuery::default() });
+        queries.push(LeadQuery { salesperson: vec![(*v).to_owned()], ..LeadQuery::default() });
+        queries.push(LeadQuery { source: vec![(*v).to_owned(), "ab".into()], ..LeadQuery::default() });
+        for mut q in queries {
+            q.limit = Some(1000);
+            q.total = true;
+            let page = store.query(c, &q).await.unwrap();
+            let want = expected(&all, &q);
+            assert_eq!(ids(&page.items), ids(&want), "value {v:?} in {q}");
+            assert_eq!(page.total, Some(want.len() as u64), "total for {v:?} in {q}");
+            // The query string form reaches the same answer.
+            let again: LeadQuery = q.to_string().parse().unwrap();
+            assert_eq!(store.query(c, &again).await.unwrap().items, page.items, "{q}");
+        }
+    }
+    let star = LeadQuery { source: vec!["a*b".into()], ..LeadQuery::default() };
+    assert_eq!(ids(&store.query(c, &star).await.unwrap().items).len(), 2, "a*b and A*B, nothing else");
+
+    // Paging limits and cursors that do not fit the sort are refused, not read loosely.
+    let deep = LeadQuery { offset: leads_core::MAX_OFFSET + 1, ..LeadQuery::default() };
+    assert_eq!(store.query(c, &deep).await.unwrap_err().code(), "invalid_query");
+    let at_max = LeadQuery { offset: leads_core::MAX_OFFSET, ..LeadQuery::default() };
+    assert!(store.query(c, &at_max).await.unwrap().items.is_empty());
+    let first = store.query(c, &"sort=-created_at,source&limit=3".parse().unwrap()).await.unwrap();
+    let cursor = first.next_cursor.expect("more than one page");
+    let mut json: serde_json::Value =
+        serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(&cursor).unwrap())
+            .unwrap();
+    let keys = json["k"].clone();
+    for forged_keys in [
+        serde_json::json!(["2026-01-01", keys[1].clone()]),
+        serde_json::json!([keys[0].clone(), 5]),
+        serde_json::json!([i64::MAX, keys[1].clone()]),
+        serde_json::json!([null, keys[1].clone()]),
+        serde_json::json!([keys[0].clone(), {"x": 1}]),
+    ] {
+        json["k"] = forged_keys.clone();
+        let forged = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json.to_string());
+        let mut q: LeadQuery = "sort=-created_at,source&limit=3".parse().unwrap();
+        q.cursor = Some(forged);
+        let err = store.query(c, &q).await.unwrap_err();
+        assert!(
+            matches!(err.kind(), ErrorKind::InvalidQuery { parameter, .. } if parameter == "cursor"),
+            "{forged_keys}: {err}"
+        );
+    }
+    let mut q: LeadQuery = "sort=-created_at,source&limit=3".parse().unwrap();
+    q.cursor = Some(cursor);
+    assert_eq!(store.query(c, &q).await.unwrap().items.len(), 3, "the real cursor still works");
+
+    // Leads and salespeople belong to a registered user.
+    let nobody = leads_core::new_uuid();
+    assert_eq!(store.upsert_leads(nobody, &leads[..1]).await.unwrap_err().code(), "not_found");
+    assert_eq!(store.add_salesperson(nobody, "Jane").await.unwrap_err().code(), "not_found");
+    assert!(everything(store, nobody).await.is_empty());
+}
+
+/// A progress callback that breaks stops the import at once, and the error says what stayed.
+async fn stopped_imports<S: Store>(store: &S, c: Uuid) {
+    let before = everything(store, c).await.len();
+    let csv = leads_gen::generate(3000, 5);
+    let options = ImportOptions::default();
+    let mut calls = 0;
+    let err = store
+        .import_csv_with_progress(c, &csv[..], &options, ImportMode::Strict, &mut |_| {
+            calls += 1;
+            ControlFlow::Break(())
+        })
+        .await
+        .unwrap_err();
+    let ErrorKind::Interrupted { stored, batches } = err.kind() else { panic!("{err}") };
+    assert_eq!((calls, *batches, stored.inserted), (1, 0, 0), "strict: stopped before storing");
+    assert_eq!(everything(store, c).await.len(), before, "nothing stored");
+
+    let mut last_read = 0;
+    let err = store
+        .import_csv_with_progress(c, &csv[..], &options, ImportMode::SkipInvalid, &mut |p| {
+            last_read = p.validation.bytes;
+            if p.stored.inserted > 0 { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+        })
+        .await
+        .unwrap_err();
+    let ErrorKind::Interrupted { stored, batches } = err.kind() else { panic!("{err}") };
+    assert!(*batches >= 1 && stored.inserted > 0, "{err}");
+    assert!(last_read < csv.len() as u64, "stopped before the end of the file");
+    assert_eq!(everything(store, c).await.len(), before + stored.inserted as usize, "what it says is stored");
 }
