@@ -387,6 +387,36 @@ impl Validator {
         back.rows.finished.clone().unwrap_or_else(|| unreachable!("set above"))
     }
 
+    /// Whether [`finish`](Self::finish) has been called.
+    #[must_use]
+    pub fn is_finished(&self) -> bool {
+        self.back.rows.finished.is_some()
+    }
+
+    /// [`push`](Self::push), refusing a chunk after [`finish`](Self::finish) (what the
+    /// bindings call: their users may call in any order).
+    ///
+    /// # Errors
+    /// [`ErrorKind::Finished`](crate::ErrorKind::Finished) after `finish`.
+    pub fn try_push(&mut self, chunk: &[u8]) -> crate::Result<()> {
+        if self.is_finished() {
+            return Err(crate::ErrorKind::Finished.into());
+        }
+        self.push(chunk);
+        Ok(())
+    }
+
+    /// [`finish`](Self::finish), once: a second call is an error rather than the report again.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Finished`](crate::ErrorKind::Finished) when already finished.
+    pub fn try_finish(&mut self) -> crate::Result<Report> {
+        if self.is_finished() {
+            return Err(crate::ErrorKind::Finished.into());
+        }
+        Ok(self.finish())
+    }
+
     /// Ends the input and returns everything: report, leads and rejected rows.
     #[must_use]
     pub fn finish_all(mut self) -> Validation {

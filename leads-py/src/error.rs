@@ -45,6 +45,12 @@ fn build(py: Python<'_>, e: &leads_core::Error) -> PyResult<PyErr> {
             fields.set_item("updated", outcome.updated)?;
             fields.set_item("unchanged", outcome.unchanged)?;
         }
+        ErrorKind::Interrupted { stored, batches } => {
+            fields.set_item("batches", batches)?;
+            fields.set_item("inserted", stored.inserted)?;
+            fields.set_item("updated", stored.updated)?;
+            fields.set_item("unchanged", stored.unchanged)?;
+        }
         ErrorKind::ImportRejected { report } => {
             fields.set_item("report", Report::bare(py, (**report).clone())?)?;
         }
@@ -53,4 +59,22 @@ fn build(py: Python<'_>, e: &leads_core::Error) -> PyResult<PyErr> {
     let exception =
         py.import("leads.errors")?.getattr("_from_core")?.call1((e.code(), e.to_string(), fields))?;
     Ok(PyErr::from_value(exception))
+}
+
+/// An `InvalidOptionError` naming `option`.
+pub(crate) fn invalid_option(option: &str, message: String) -> PyErr {
+    to_py(leads_core::Error::new(ErrorKind::InvalidOption { option: option.into(), message }))
+}
+
+/// A whole-number argument: any Python `int` that does not fit `T` (negative, too large) is an
+/// `InvalidOptionError` naming `option`, never an `OverflowError`; other types a `TypeError`.
+pub(crate) fn whole<T: TryFrom<i128>>(value: &Bound<'_, PyAny>, option: &str) -> PyResult<T> {
+    use pyo3::types::{PyBool, PyInt};
+    if value.cast::<PyBool>().is_ok() || value.cast::<PyInt>().is_err() {
+        let kind = value.get_type().name()?;
+        return Err(pyo3::exceptions::PyTypeError::new_err(format!("{option} must be an int, not {kind}")));
+    }
+    let out_of_range = || invalid_option(option, format!("{value} is out of range"));
+    let n: i128 = value.extract().map_err(|_| out_of_range())?;
+    T::try_from(n).map_err(|_| out_of_range())
 }

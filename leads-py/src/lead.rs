@@ -185,7 +185,14 @@ impl LeadList {
                 .unwrap_or_default();
             return picked.into_pyobject(py).map(Bound::into_any);
         }
-        let i: isize = index.extract()?;
+        // An int beyond any index is out of range, as for a list (not an OverflowError).
+        let i: isize = match index.extract() {
+            Ok(i) => i,
+            Err(_) if index.cast::<pyo3::types::PyInt>().is_ok() => {
+                return Err(PyIndexError::new_err("lead index out of range"));
+            }
+            Err(e) => return Err(e),
+        };
         let len = self.leads.len() as isize;
         let at = if i < 0 { i + len } else { i };
         if !(0..len).contains(&at) {

@@ -28,11 +28,11 @@ impl<'py> Source<'py> {
             return Ok(Source::Owned(array.to_vec()));
         }
         if let Ok(text) = source.cast::<PyString>() {
-            let text = text.to_cow()?;
-            return Ok(if text.contains(['\n', '\r']) {
-                Source::Owned(text.as_bytes().to_vec())
-            } else {
-                Source::Path(PathBuf::from(&*text))
+            return Ok(match text.to_cow() {
+                Ok(text) if text.contains(['\n', '\r']) => Source::Owned(text.as_bytes().to_vec()),
+                // A path, in the file system's encoding: `os.fsdecode` names (lone surrogates
+                // for bytes that are not UTF-8) open the file they came from.
+                _ => Source::Path(source.extract()?),
             });
         }
         if source.hasattr("__fspath__")? {
@@ -56,9 +56,18 @@ impl<'py> Source<'py> {
             Source::Bytes(b) => Input::Slice(b.as_bytes()),
             Source::Owned(v) => Input::Slice(v),
             Source::Path(p) => {
-                let file = std::fs::File::open(p).map_err(|e| {
+                let failed = |e: io::Error| {
                     leads_core::Error::from(io::Error::new(e.kind(), format!("{}: {e}", p.display())))
-                })?;
+                };
+                // Only regular files: opening a FIFO without a writer, or reading a device,
+                // would never end. Streams come as open file objects.
+                if !std::fs::metadata(p).map_err(failed)?.is_file() {
+                    return Err(failed(io::Error::new(
+                        io::ErrorKind::InvalidInput,
+                        "not a regular file (a folder, FIFO or device); pass an open file object to read a stream",
+                    )));
+                }
+                let file = std::fs::File::open(p).map_err(failed)?;
                 let len = file.metadata().ok().map(|m| m.len());
                 Input::File(file, len)
             }
@@ -152,4 +161,23 @@ pub(crate) fn failure_or(failure: &Mutex<Option<PyErr>>, e: leads_core::Error) -
         Some(py_err) => py_err,
         None => crate::error::to_py(e),
     }
+}
+
+/// The bytes of a `bytes`, `bytearray` or `memoryview` argument (`TypeError` naming `name`
+/// for anything else).
+pub(crate) fn bytes_like(value: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<u8>> {
+    if let Ok(bytes) = value.cast::<PyBytes>() {
+        return Ok(bytes.as_bytes().to_vec());
+    }
+    if let Ok(array) = value.cast::<PyByteArray>() {
+        return Ok(array.to_vec());
+    }
+    if value.cast::<PyMemoryView>().is_ok() {
+        let bytes = value.call_method0("tobytes")?.cast_into::<PyBytes>()?;
+        return Ok(bytes.as_bytes().to_vec());
+    }
+    Err(PyTypeError::new_err(format!(
+        "{name} must be bytes, bytearray or memoryview, not {}",
+        value.get_type().name()?
+    )))
 }

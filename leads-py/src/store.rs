@@ -3,6 +3,7 @@
 //! and `ImportResult`.
 
 use std::future::Future;
+use std::ops::ControlFlow;
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -13,11 +14,11 @@ use leads_core::{
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::error::to_py;
+use crate::error::{invalid_option, to_py, whole};
 use crate::lead::Lead;
 use crate::query::LeadQuery;
 use crate::report::Report;
-use crate::source::{Reader, Source, failure_or};
+use crate::source::{Reader, Source};
 use crate::to_dict;
 use crate::validator::{import_options, report_progress};
 
@@ -35,12 +36,8 @@ pub(crate) struct Store {
     params: PasswordParams,
 }
 
-fn bad_input(option: &str, message: String) -> PyErr {
-    to_py(leads_core::Error::new(leads_core::ErrorKind::InvalidOption { option: option.into(), message }))
-}
-
 fn uuid(name: &str, text: &str) -> PyResult<Uuid> {
-    text.parse().map_err(|_| bad_input(name, format!("{text:?} is not a UUID")))
+    text.parse().map_err(|_| invalid_option(name, format!("{text:?} is not a UUID")))
 }
 
 /// Runs `$body` (a future using the store `$s`) to completion without the GIL.
@@ -235,20 +232,36 @@ impl Store {
         let input = source.open().map_err(to_py)?;
         let total = input.len();
         let failure = Mutex::new(None);
+        // A callback that raises stops the import at once (ControlFlow::Break).
         let mut on_progress = |p: &leads_core::ImportProgress| {
-            let Some(callback) = &progress else { return };
-            if let (Err(e), Ok(mut f)) = (report_progress(callback, *p, total), failure.lock()) {
-                f.get_or_insert(e);
+            let Some(callback) = &progress else { return ControlFlow::Continue(()) };
+            match (report_progress(callback, *p, total), failure.lock()) {
+                (Ok(()), _) => ControlFlow::Continue(()),
+                (Err(e), Ok(mut f)) => {
+                    f.get_or_insert(e);
+                    ControlFlow::Break(())
+                }
+                (Err(_), Err(_)) => ControlFlow::Break(()),
             }
         };
         let done = with_store!(self, py, |s| {
             let reader = Reader { input, failure: &failure };
             s.import_csv_with_progress(user, reader, &options, mode, &mut on_progress)
         });
-        if let Some(e) = failure.lock().ok().and_then(|mut f| f.take()) {
-            return Err(e);
-        }
-        let inner = done.map_err(|e| failure_or(&failure, e))?;
+        // The Python exception that stopped the import reaches the caller as itself, its
+        // `__cause__` the LeadsError saying what had been stored by then.
+        let inner = done.map_err(|e| {
+            let stopped = to_py(e);
+            match failure.lock().ok().and_then(|mut f| f.take()) {
+                Some(raised) => {
+                    let cause = raised.cause(py);
+                    stopped.set_cause(py, cause);
+                    raised.set_cause(py, Some(stopped));
+                    raised
+                }
+                None => stopped,
+            }
+        })?;
         let report = Py::new(py, Report::bare(py, inner.report.clone())?)?;
         Ok(ImportResult { inner, report })
     }
@@ -299,7 +312,8 @@ impl Store {
     ) -> PyResult<Lead> {
         let user = uuid("user", user)?;
         let json: String = py.import("json")?.getattr("dumps")?.call1((patch,))?.extract()?;
-        let patch: LeadPatch = serde_json::from_str(&json).map_err(|e| bad_input("patch", e.to_string()))?;
+        let patch: LeadPatch =
+            serde_json::from_str(&json).map_err(|e| invalid_option("patch", e.to_string()))?;
         with_store!(self, py, |s| s.update_lead(user, lead_id, &patch)).map(Lead::from).map_err(to_py)
     }
 
@@ -362,6 +376,18 @@ impl MemoryStore {
     }
 }
 
+fn batch_size(value: &Bound<'_, PyAny>) -> PyResult<usize> {
+    whole(value, "batch_size")
+}
+
+fn concurrency(value: &Bound<'_, PyAny>) -> PyResult<usize> {
+    whole(value, "concurrency")
+}
+
+fn retries(value: &Bound<'_, PyAny>) -> PyResult<u32> {
+    whole(value, "retries")
+}
+
 /// The store over PostgREST (Supabase). ``url`` is the project URL (``https://<ref>.supabase.co``)
 /// or any PostgREST base URL; ``key`` the project key (the service key on a server only, or a
 /// publishable key with ``access_token``, a user's token from ``login``). Upserts go in
@@ -379,18 +405,14 @@ impl SupabaseStore {
         url: &str,
         key: &str,
         access_token: Option<&str>,
-        batch_size: usize,
-        concurrency: usize,
-        retries: u32,
+        #[pyo3(from_py_with = batch_size)] batch_size: usize,
+        #[pyo3(from_py_with = concurrency)] concurrency: usize,
+        #[pyo3(from_py_with = retries)] retries: u32,
         timeout: f64,
     ) -> PyResult<PyClassInitializer<Self>> {
-        if batch_size == 0 || concurrency == 0 {
-            return Err(bad_input("batch_size", "batch_size and concurrency must be at least 1".into()));
-        }
-        let timeout = Duration::try_from_secs_f64(timeout)
-            .ok()
-            .filter(|t| !t.is_zero())
-            .ok_or_else(|| bad_input("timeout", format!("{timeout} is not a positive number of seconds")))?;
+        let timeout = Duration::try_from_secs_f64(timeout).map_err(|_| {
+            invalid_option("timeout", format!("{timeout} is not a positive number of seconds"))
+        })?;
         let options =
             SupabaseOptions { batch_size, concurrency, retries, timeout, ..SupabaseOptions::default() };
         let runtime = tokio::runtime::Builder::new_current_thread()

@@ -6,7 +6,7 @@ use leads_core::{ImportOptions, ImportProgress};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::error::to_py;
+use crate::error::{to_py, whole};
 use crate::lead::{Lead, Leads};
 use crate::report::{Progress, Report};
 use crate::source::{Reader, Source, failure_or};
@@ -25,12 +25,16 @@ pub(crate) fn report_progress(callback: &Py<PyAny>, p: ImportProgress, total: Op
     Python::attach(|py| callback.call1(py, (Progress::new(p, total),)).map(drop))
 }
 
+fn chunk_size(value: &Bound<'_, PyAny>) -> PyResult<usize> {
+    whole(value, "chunk_size")
+}
+
 /// Validates a CSV and returns its ``Report`` with the valid leads (``report.leads``).
 ///
 /// ``source`` is a path (``str`` without a line break, or ``os.PathLike``), CSV ``bytes``, CSV
 /// text (a ``str`` holding a line break) or a binary file object; paths and files are streamed,
 /// never read whole. ``progress(p: Progress)`` is called after each chunk of ``chunk_size``
-/// bytes and once at the end. Options are keyword arguments; problems in the file are issues in the report, never
+/// bytes (1 to 2**30; 1 MiB unless told) and once at the end. Options are keyword arguments; problems in the file are issues in the report, never
 /// exceptions. ``keep_leads=False`` gives the report alone (``report.leads`` is empty), faster.
 #[pyfunction]
 #[pyo3(signature = (source, *, progress=None, chunk_size=1_048_576, keep_leads=true, **options))]
@@ -38,7 +42,7 @@ pub(crate) fn validate_csv(
     py: Python<'_>,
     source: &Bound<'_, PyAny>,
     progress: Option<Py<PyAny>>,
-    chunk_size: usize,
+    #[pyo3(from_py_with = chunk_size)] chunk_size: usize,
     keep_leads: bool,
     options: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<Report> {
@@ -100,11 +104,10 @@ pub(crate) fn issue_codes() -> Vec<&'static str> {
 /// A streaming validator: ``push`` chunks of any size (a chunk may end anywhere, even inside a
 /// character), ``take_leads`` as they complete, ``finish`` for the report. Memory stays bounded
 /// by the longest record plus the Lead IDs seen, however large the file. Options as
-/// ``validate_csv``.
-#[pyclass(module = "leads._leads")]
+/// ``validate_csv``. Safe to share between threads: calls on one validator take turns.
+#[pyclass(module = "leads._leads", frozen)]
 pub(crate) struct Validator {
-    inner: leads_core::Validator,
-    finished: bool,
+    inner: Mutex<leads_core::Validator>,
 }
 
 #[pymethods]
@@ -114,41 +117,41 @@ impl Validator {
     fn new(py: Python<'_>, options: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
         let options = import_options(py, options)?;
         let inner = leads_core::Validator::new(&options).map_err(to_py)?.keep_rejected(false);
-        Ok(Validator { inner, finished: false })
+        Ok(Validator { inner: Mutex::new(inner) })
     }
 
-    /// Feeds the next chunk (bytes-like).
-    fn push(&mut self, py: Python<'_>, chunk: &[u8]) -> PyResult<()> {
-        self.check_open()?;
-        let inner = &mut self.inner;
-        py.detach(|| inner.push(chunk));
-        Ok(())
+    /// Feeds the next chunk (``bytes``, ``bytearray`` or ``memoryview``).
+    fn push(&self, py: Python<'_>, chunk: &Bound<'_, PyAny>) -> PyResult<()> {
+        let chunk = crate::source::bytes_like(chunk, "chunk")?;
+        self.with(py, |v| v.try_push(&chunk)).map_err(to_py)
     }
 
     /// The valid leads completed since the last call, in file order.
-    fn take_leads(&mut self) -> Vec<Lead> {
-        self.inner.drain_leads().map(Lead::from).collect()
+    fn take_leads(&self, py: Python<'_>) -> PyResult<Vec<Lead>> {
+        let leads: Vec<leads_core::Lead> = self.with(py, |v| v.drain_leads().collect());
+        Ok(leads.into_iter().map(Lead::from).collect())
     }
 
     /// How far the validation has got.
     #[getter]
-    fn progress(&self) -> Progress {
-        let p = ImportProgress { validation: self.inner.progress(), ..ImportProgress::default() };
-        Progress::new(p, None)
+    fn progress(&self, py: Python<'_>) -> Progress {
+        let validation = self.with(py, |v| v.progress());
+        Progress::new(ImportProgress { validation, ..ImportProgress::default() }, None)
     }
 
     /// Ends the input and returns the report; its ``leads`` are the leads not yet taken.
-    fn finish(&mut self, py: Python<'_>) -> PyResult<Report> {
-        self.check_open()?;
-        self.finished = true;
-        let report = self.inner.finish();
-        let leads = self.inner.drain_leads().collect();
+    /// ``InvalidInputError`` (code ``finished``) when called again, as ``push`` is then.
+    fn finish(&self, py: Python<'_>) -> PyResult<Report> {
+        let (report, leads) = self
+            .with(py, |v| Ok::<_, leads_core::Error>((v.try_finish()?, v.drain_leads().collect())))
+            .map_err(to_py)?;
         Report::new(py, report, Leads::List(leads))
     }
 }
 
 impl Validator {
-    fn check_open(&self) -> PyResult<()> {
-        if self.finished { Err(to_py(leads_core::ErrorKind::Finished.into())) } else { Ok(()) }
+    /// Runs `f` on the core validator without the GIL, waiting for another thread's call to end.
+    fn with<T: Send>(&self, py: Python<'_>, f: impl FnOnce(&mut leads_core::Validator) -> T + Send) -> T {
+        py.detach(|| f(&mut self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner)))
     }
 }

@@ -95,6 +95,18 @@ class ImportRejectedError(LeadsError, ValueError):
     report: "Report"
 
 
+class ImportInterruptedError(LeadsError):
+    """An import stopped by its progress callback. The exception the callback raised is what
+    reaches the caller; this error is its ``__cause__`` and says what had been stored by then:
+    ``batches`` and the counts ``inserted``/``updated``/``unchanged`` (all 0 when a strict
+    import was stopped while the file was read)."""
+
+    batches: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
 _BY_CODE: Dict[str, Type[LeadsError]] = {
     "invalid_option": InvalidOptionError,
     "invalid_query": InvalidQueryError,
@@ -112,6 +124,7 @@ _BY_CODE: Dict[str, Type[LeadsError]] = {
     "http": BackendError,
     "partial_upsert": BackendError,
     "import_rejected": ImportRejectedError,
+    "interrupted": ImportInterruptedError,
 }
 
 
