@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import io
+import os
+import sys
 import tempfile
+import uuid
 from pathlib import Path
 from typing import Any, Dict
 
@@ -138,3 +141,29 @@ def test_every_error_answer(client: FlaskClient) -> None:
     assert r.status_code == 400 and r.get_json()["error"]["code"] == "invalid_option"
     r = client.post("/ann/salespeople", headers=h, json={"name": "  "})
     assert r.status_code == 400
+
+
+def _stores() -> list[Any]:
+    """The embedded store, and SupabaseStore when the test command runs postrust."""
+    out = [pytest.param(lambda: leads.MemoryStore(fast_passwords=True), id="memory")]
+    url, secret = os.environ.get("LEADS_TEST_API_URL"), os.environ.get("LEADS_TEST_JWT_SECRET")
+    if url and secret:
+        sys.path.insert(0, str(Path(__file__).parents[2] / "leads-py" / "tests"))
+        from test_store import service_key
+
+        out.append(pytest.param(lambda: leads.SupabaseStore(url, service_key(secret)), id="supabase"))
+    return out
+
+
+@pytest.mark.parametrize("make", _stores())
+def test_wildcards_in_usernames_never_log_in(make: Any, tmp_path: Path) -> None:
+    c = create_app(make(), SECRET, str(tmp_path)).test_client()
+    name = f"wild_{uuid.uuid4().hex[:8]}"
+    h = auth(c, name)
+    for guess in ["*", "w*", "wild*", f"{name[:6]}*", f"{name[:-1]}_", f"{name[:-1]}%", "%", "*.*", f"{name.upper()}*"]:
+        r = c.post("/login", json={"username": guess, "password": "correct horse"})
+        assert r.status_code == 401 and r.get_json()["error"]["code"] == "invalid_credentials", guess
+    # The owner's token names no one else's leads through a pattern either.
+    assert c.get("/*", headers=h).status_code == 403
+    assert c.get(f"/{name[:6]}*", headers=h).status_code == 403
+    assert c.get(f"/{name.upper()}", headers=h).status_code == 200
