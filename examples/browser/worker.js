@@ -4,12 +4,14 @@
 import init, { CsvValidator, MemoryStore } from "/pkg/leads_wasm.js";
 
 const ready = init();
-const USER = "00000000-0000-4000-8000-000000000001";
+let USER = null;
 let store = null;
 
 async function validate(file) {
   await ready;
-  store = new MemoryStore();
+  // The preview's own store, for this page only: its one user owns the leads of the file.
+  store = new MemoryStore(true);
+  USER = (await store.register("preview", "a preview of this file")).uuid;
   const validator = new CsvValidator();
   const reader = file.stream().getReader();
   let last = 0;

@@ -227,6 +227,7 @@ impl Pipe {
 }
 
 /// The largest `chunk_size` of [`validate_parallel`]: 1 GiB.
+#[cfg_attr(target_arch = "wasm32", allow(unreachable_pub))]
 pub const MAX_CHUNK_SIZE: usize = 1 << 30;
 
 /// The read buffer: `chunk_size` bytes (1 to [`MAX_CHUNK_SIZE`]), or less when the input is

@@ -13,6 +13,7 @@ enum Data<'a> {
     Report(&'a leads_core::Report),
     Issues(&'a [leads_core::Issue]),
     NotFound { what: &'a str, id: &'a str },
+    Interrupted { batches: usize, inserted: u64, updated: u64, unchanged: u64 },
 }
 
 /// A JS `Error` with `code` and, where the core error carries details, `data`.
@@ -35,6 +36,12 @@ pub fn to_js_error(e: &leads_core::Error) -> JsValue {
         }),
         K::ImportRejected { report } => Some(Data::Report(report)),
         K::InvalidLead { issues } => Some(Data::Issues(issues)),
+        K::Interrupted { stored, batches } => Some(Data::Interrupted {
+            batches: *batches,
+            inserted: stored.inserted,
+            updated: stored.updated,
+            unchanged: stored.unchanged,
+        }),
         _ => None,
     };
     if let Some(data) = data.and_then(|d| crate::validator::to_js(&d).ok()) {

@@ -3,6 +3,7 @@
 
 use wasm_bindgen::prelude::*;
 
+mod convert;
 mod error;
 mod query;
 mod store;

@@ -2,6 +2,7 @@
 
 use wasm_bindgen::prelude::*;
 
+use crate::convert::{optional_string, string};
 use crate::error::js;
 
 /// A query over one user's leads (filters, sort, page). `LeadQuery.parse("status=Open&sort=-created_at")`;
@@ -14,13 +15,18 @@ pub struct LeadQuery(pub(crate) leads_core::LeadQuery);
 impl LeadQuery {
     /// Parses a query string (a leading `?` is allowed); `new LeadQuery()` is the default query.
     #[wasm_bindgen(constructor)]
-    pub fn new(query: Option<String>) -> Result<LeadQuery, JsValue> {
-        Self::parse(query.as_deref().unwrap_or(""))
+    pub fn new(
+        #[wasm_bindgen(unchecked_optional_param_type = "string")] query: JsValue,
+    ) -> Result<LeadQuery, JsValue> {
+        let query = optional_string("query", &query)?;
+        leads_core::LeadQuery::parse(query.as_deref().unwrap_or("")).map(LeadQuery).map_err(js)
     }
 
     /// Parses a query string (a leading `?` is allowed).
-    pub fn parse(query: &str) -> Result<LeadQuery, JsValue> {
-        leads_core::LeadQuery::parse(query).map(LeadQuery).map_err(js)
+    pub fn parse(
+        #[wasm_bindgen(unchecked_param_type = "string")] query: JsValue,
+    ) -> Result<LeadQuery, JsValue> {
+        leads_core::LeadQuery::parse(&string("query", &query)?).map(LeadQuery).map_err(js)
     }
 
     /// The canonical query string (no leading `?`; only what differs from the defaults).
@@ -31,8 +37,11 @@ impl LeadQuery {
 
     /// The same query continuing after a page: its `next_cursor` (offset and page dropped).
     #[wasm_bindgen(js_name = withCursor)]
-    pub fn with_cursor(&self, cursor: &str) -> LeadQuery {
-        LeadQuery(self.0.with_cursor(cursor))
+    pub fn with_cursor(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] cursor: JsValue,
+    ) -> Result<LeadQuery, JsValue> {
+        Ok(LeadQuery(self.0.with_cursor(&string("cursor", &cursor)?)))
     }
 
     /// Sources kept (any of them); empty keeps all.

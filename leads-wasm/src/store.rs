@@ -2,6 +2,7 @@
 //! `SupabaseStore` (PostgREST with a publishable key and a user's access token: the browser never
 //! needs a secret). Every method returns a Promise; errors reject with a `LeadsError`.
 
+use std::ops::ControlFlow;
 use std::rc::Rc;
 
 use leads_core::{ImportMode, Lead, LeadPatch, PasswordParams, Store as _, Timestamp, TokenSigner, Uuid};
@@ -9,8 +10,9 @@ use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
+use crate::convert::{input_bytes, optional_bool, optional_string, string};
 use crate::error::{invalid_option, js};
-use crate::validator::{input_bytes, options, to_js};
+use crate::validator::{options, to_js};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
@@ -39,6 +41,17 @@ export interface Page {
 
 /** What an upsert did. */
 export interface UpsertOutcome {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+}
+
+/** How far an import has got: validation so far and what has been stored. */
+export interface ImportProgress {
+  bytes: number;
+  rows: number;
+  valid: number;
+  invalid: number;
   inserted: number;
   updated: number;
   unchanged: number;
@@ -80,6 +93,11 @@ fn uuid(name: &str, text: &str) -> Result<Uuid, JsValue> {
     text.parse().map_err(|_| invalid_option(name, &format!("{text:?} is not a UUID")))
 }
 
+/// The `user` argument: a UUID string.
+fn user_id(value: &JsValue) -> Result<Uuid, JsValue> {
+    uuid("user", &string("user", value)?)
+}
+
 fn from_js<T: DeserializeOwned>(name: &str, value: JsValue) -> Result<T, JsValue> {
     serde_wasm_bindgen::from_value(value).map_err(|e| invalid_option(name, &e.to_string()))
 }
@@ -102,16 +120,54 @@ fn query_of(value: &JsValue) -> Result<leads_core::LeadQuery, JsValue> {
     leads_core::LeadQuery::parse(&text).map_err(js)
 }
 
-/// The methods of both stores (`$core` is the core store type inside the `Rc`).
+/// `{bytes, rows, valid, invalid, inserted, updated, unchanged}`: an import's progress for JS.
+fn import_progress(p: &leads_core::ImportProgress) -> JsValue {
+    let v = &p.validation;
+    let fields = [
+        ("bytes", v.bytes),
+        ("rows", v.rows),
+        ("valid", v.valid),
+        ("invalid", v.invalid),
+        ("inserted", p.stored.inserted),
+        ("updated", p.stored.updated),
+        ("unchanged", p.stored.unchanged),
+    ];
+    to_js(&fields.into_iter().collect::<std::collections::BTreeMap<_, _>>()).unwrap_or(JsValue::NULL)
+}
+
+/// The value a progress callback threw, carrying as `cause` (when it is an object without one)
+/// the `interrupted` error that says what had been stored.
+fn thrown_with_cause(thrown: JsValue, stopped: JsValue) -> JsValue {
+    if thrown.is_object() {
+        let has_cause = js_sys::Reflect::has(&thrown, &"cause".into()).unwrap_or(true);
+        if !has_cause {
+            let _ = js_sys::Reflect::set(&thrown, &"cause".into(), &stopped);
+        }
+        thrown
+    } else {
+        let _ = js_sys::Reflect::set(&stopped, &"cause".into(), &thrown);
+        stopped
+    }
+}
+
+/// The methods of both stores (`$core` is the core store type inside the `Rc`). Arguments
+/// are checked before any work: a wrong type rejects with `invalid_option` naming it.
 macro_rules! store_methods {
     ($store:ident) => {
         #[wasm_bindgen]
         impl $store {
             /// Registers a user (`invalid_username`, `invalid_password`, `username_taken`).
             #[wasm_bindgen(unchecked_return_type = "Promise<User>")]
-            pub fn register(&self, username: String, password: String) -> js_sys::Promise {
+            pub fn register(
+                &self,
+                #[wasm_bindgen(unchecked_param_type = "string")] username: JsValue,
+                #[wasm_bindgen(unchecked_param_type = "string")] password: JsValue,
+            ) -> js_sys::Promise {
                 let (s, params) = (Rc::clone(&self.inner), self.params);
+                let args =
+                    string("username", &username).and_then(|u| Ok((u, string("password", &password)?)));
                 future_to_promise(async move {
+                    let (username, password) = args?;
                     to_js(&leads_core::register(&*s, &username, &password, params).await.map_err(js)?)
                 })
             }
@@ -120,9 +176,22 @@ macro_rules! store_methods {
             /// user and a wrong password alike). A server-side call: the secret never belongs in a
             /// browser.
             #[wasm_bindgen(unchecked_return_type = "Promise<Session>")]
-            pub fn login(&self, username: String, password: String, jwt_secret: String) -> js_sys::Promise {
+            pub fn login(
+                &self,
+                #[wasm_bindgen(unchecked_param_type = "string")] username: JsValue,
+                #[wasm_bindgen(unchecked_param_type = "string")] password: JsValue,
+                #[wasm_bindgen(js_name = jwtSecret, unchecked_param_type = "string")] jwt_secret: JsValue,
+            ) -> js_sys::Promise {
                 let (s, params) = (Rc::clone(&self.inner), self.params);
+                let args = (|| -> Result<_, JsValue> {
+                    Ok((
+                        string("username", &username)?,
+                        string("password", &password)?,
+                        string("jwtSecret", &jwt_secret)?,
+                    ))
+                })();
                 future_to_promise(async move {
+                    let (username, password, jwt_secret) = args?;
                     let signer = TokenSigner::new(jwt_secret.as_str()).map_err(js)?;
                     let session = leads_core::login(&*s, &signer, &username, &password, params, now())
                         .await
@@ -133,23 +202,55 @@ macro_rules! store_methods {
 
             /// Validates a CSV and stores its valid leads for `user` (`mode` "strict", the
             /// default: any error rejects with `import_rejected` and its report in `data`).
+            /// `progress` is called after every chunk read and every stored batch; when it
+            /// throws, the import stops at once and rejects with what it threw, whose `cause` is
+            /// an `interrupted` error saying what had been stored.
             #[wasm_bindgen(js_name = importCsv, unchecked_return_type = "Promise<ImportResult>")]
             pub fn import_csv(
                 &self,
-                user: String,
+                #[wasm_bindgen(unchecked_param_type = "string")] user: JsValue,
                 #[wasm_bindgen(unchecked_param_type = "CsvInput")] input: JsValue,
                 #[wasm_bindgen(unchecked_optional_param_type = "ImportOptions | null")]
                 options_value: JsValue,
-                #[wasm_bindgen(unchecked_optional_param_type = "ImportMode")] mode: Option<String>,
+                #[wasm_bindgen(unchecked_optional_param_type = "ImportMode")] mode: JsValue,
+                #[wasm_bindgen(unchecked_optional_param_type = "(progress: ImportProgress) => void")]
+                progress: JsValue,
             ) -> js_sys::Promise {
                 let s = Rc::clone(&self.inner);
                 let prepared = (|| -> Result<_, JsValue> {
+                    let mode = optional_string("mode", &mode)?;
                     let mode: ImportMode = mode.as_deref().unwrap_or("strict").parse().map_err(js)?;
-                    Ok((uuid("user", &user)?, input_bytes(&input)?, options(options_value)?, mode))
+                    let progress = match progress.is_undefined() || progress.is_null() {
+                        true => None,
+                        false => Some(
+                            progress
+                                .dyn_into::<js_sys::Function>()
+                                .map_err(|_| invalid_option("progress", "must be a function"))?,
+                        ),
+                    };
+                    let user = uuid("user", &string("user", &user)?)?;
+                    Ok((user, input_bytes(&input)?, options(options_value)?, mode, progress))
                 })();
                 future_to_promise(async move {
-                    let (user, bytes, options, mode) = prepared?;
-                    to_js(&s.import_csv(user, &bytes[..], &options, mode).await.map_err(js)?)
+                    let (user, bytes, options, mode, progress) = prepared?;
+                    let mut thrown = None;
+                    let mut on_progress = |p: &leads_core::ImportProgress| {
+                        let Some(callback) = &progress else { return ControlFlow::Continue(()) };
+                        match callback.call1(&JsValue::NULL, &import_progress(p)) {
+                            Ok(_) => ControlFlow::Continue(()),
+                            Err(e) => {
+                                thrown = Some(e);
+                                ControlFlow::Break(())
+                            }
+                        }
+                    };
+                    let done =
+                        s.import_csv_with_progress(user, &bytes[..], &options, mode, &mut on_progress).await;
+                    match (done, thrown) {
+                        (Ok(done), _) => to_js(&done),
+                        (Err(e), Some(thrown)) => Err(thrown_with_cause(thrown, js(e))),
+                        (Err(e), None) => Err(js(e)),
+                    }
                 })
             }
 
@@ -157,12 +258,11 @@ macro_rules! store_methods {
             #[wasm_bindgen(js_name = upsertLeads, unchecked_return_type = "Promise<UpsertOutcome>")]
             pub fn upsert_leads(
                 &self,
-                user: String,
+                #[wasm_bindgen(unchecked_param_type = "string")] user: JsValue,
                 #[wasm_bindgen(unchecked_param_type = "Lead[]")] leads: JsValue,
             ) -> js_sys::Promise {
                 let s = Rc::clone(&self.inner);
-                let prepared =
-                    uuid("user", &user).and_then(|u| Ok((u, from_js::<Vec<Lead>>("leads", leads)?)));
+                let prepared = user_id(&user).and_then(|u| Ok((u, from_js::<Vec<Lead>>("leads", leads)?)));
                 future_to_promise(async move {
                     let (user, leads) = prepared?;
                     // Leads from JS are checked by the row rules like an edit, never trusted.
@@ -179,11 +279,11 @@ macro_rules! store_methods {
             #[wasm_bindgen(unchecked_return_type = "Promise<Page>")]
             pub fn query(
                 &self,
-                user: String,
+                #[wasm_bindgen(unchecked_param_type = "string")] user: JsValue,
                 #[wasm_bindgen(unchecked_optional_param_type = "LeadQuery | string")] query: JsValue,
             ) -> js_sys::Promise {
                 let s = Rc::clone(&self.inner);
-                let prepared = uuid("user", &user).and_then(|u| Ok((u, query_of(&query)?)));
+                let prepared = user_id(&user).and_then(|u| Ok((u, query_of(&query)?)));
                 future_to_promise(async move {
                     let (user, query) = prepared?;
                     to_js(&s.query(user, &query).await.map_err(js)?)
@@ -192,10 +292,16 @@ macro_rules! store_methods {
 
             /// One lead by its Lead ID (`not_found`).
             #[wasm_bindgen(js_name = getLead, unchecked_return_type = "Promise<StoredLead>")]
-            pub fn get_lead(&self, user: String, lead_id: String) -> js_sys::Promise {
+            pub fn get_lead(
+                &self,
+                #[wasm_bindgen(unchecked_param_type = "string")] user: JsValue,
+                #[wasm_bindgen(js_name = leadId, unchecked_param_type = "string")] lead_id: JsValue,
+            ) -> js_sys::Promise {
                 let s = Rc::clone(&self.inner);
+                let prepared = user_id(&user).and_then(|u| Ok((u, string("leadId", &lead_id)?)));
                 future_to_promise(async move {
-                    to_js(&s.get_lead(uuid("user", &user)?, &lead_id).await.map_err(js)?)
+                    let (user, lead_id) = prepared?;
+                    to_js(&s.get_lead(user, &lead_id).await.map_err(js)?)
                 })
             }
 
@@ -204,63 +310,91 @@ macro_rules! store_methods {
             #[wasm_bindgen(js_name = updateLead, unchecked_return_type = "Promise<StoredLead>")]
             pub fn update_lead(
                 &self,
-                user: String,
-                lead_id: String,
+                #[wasm_bindgen(unchecked_param_type = "string")] user: JsValue,
+                #[wasm_bindgen(js_name = leadId, unchecked_param_type = "string")] lead_id: JsValue,
                 #[wasm_bindgen(unchecked_param_type = "LeadPatch")] patch: JsValue,
             ) -> js_sys::Promise {
                 let s = Rc::clone(&self.inner);
-                let prepared =
-                    uuid("user", &user).and_then(|u| Ok((u, from_js::<LeadPatch>("patch", patch)?)));
+                let prepared = (|| -> Result<_, JsValue> {
+                    Ok((user_id(&user)?, string("leadId", &lead_id)?, from_js::<LeadPatch>("patch", patch)?))
+                })();
                 future_to_promise(async move {
-                    let (user, patch) = prepared?;
+                    let (user, lead_id, patch) = prepared?;
                     to_js(&s.update_lead(user, &lead_id, &patch).await.map_err(js)?)
                 })
             }
 
             /// Deletes one lead (`not_found`).
             #[wasm_bindgen(js_name = deleteLead, unchecked_return_type = "Promise<void>")]
-            pub fn delete_lead(&self, user: String, lead_id: String) -> js_sys::Promise {
+            pub fn delete_lead(
+                &self,
+                #[wasm_bindgen(unchecked_param_type = "string")] user: JsValue,
+                #[wasm_bindgen(js_name = leadId, unchecked_param_type = "string")] lead_id: JsValue,
+            ) -> js_sys::Promise {
                 let s = Rc::clone(&self.inner);
+                let prepared = user_id(&user).and_then(|u| Ok((u, string("leadId", &lead_id)?)));
                 future_to_promise(async move {
-                    s.delete_lead(uuid("user", &user)?, &lead_id).await.map_err(js)?;
+                    let (user, lead_id) = prepared?;
+                    s.delete_lead(user, &lead_id).await.map_err(js)?;
                     Ok(JsValue::UNDEFINED)
                 })
             }
 
             /// The user's salespeople with their lead counts.
             #[wasm_bindgen(unchecked_return_type = "Promise<Salesperson[]>")]
-            pub fn salespeople(&self, user: String) -> js_sys::Promise {
+            pub fn salespeople(
+                &self,
+                #[wasm_bindgen(unchecked_param_type = "string")] user: JsValue,
+            ) -> js_sys::Promise {
                 let s = Rc::clone(&self.inner);
-                future_to_promise(
-                    async move { to_js(&s.salespeople(uuid("user", &user)?).await.map_err(js)?) },
-                )
+                let prepared = user_id(&user);
+                future_to_promise(async move { to_js(&s.salespeople(prepared?).await.map_err(js)?) })
             }
 
             /// Adds a salesperson (`salesperson_exists` in any letter case).
             #[wasm_bindgen(js_name = addSalesperson, unchecked_return_type = "Promise<Salesperson>")]
-            pub fn add_salesperson(&self, user: String, name: String) -> js_sys::Promise {
+            pub fn add_salesperson(
+                &self,
+                #[wasm_bindgen(unchecked_param_type = "string")] user: JsValue,
+                #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
+            ) -> js_sys::Promise {
                 let s = Rc::clone(&self.inner);
+                let prepared = user_id(&user).and_then(|u| Ok((u, string("name", &name)?)));
                 future_to_promise(async move {
-                    to_js(&s.add_salesperson(uuid("user", &user)?, &name).await.map_err(js)?)
+                    let (user, name) = prepared?;
+                    to_js(&s.add_salesperson(user, &name).await.map_err(js)?)
                 })
             }
 
             /// Renames a salesperson; their leads follow.
             #[wasm_bindgen(js_name = renameSalesperson, unchecked_return_type = "Promise<Salesperson>")]
-            pub fn rename_salesperson(&self, user: String, id: String, name: String) -> js_sys::Promise {
+            pub fn rename_salesperson(
+                &self,
+                #[wasm_bindgen(unchecked_param_type = "string")] user: JsValue,
+                #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+                #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
+            ) -> js_sys::Promise {
                 let s = Rc::clone(&self.inner);
+                let prepared = (|| -> Result<_, JsValue> {
+                    Ok((user_id(&user)?, uuid("id", &string("id", &id)?)?, string("name", &name)?))
+                })();
                 future_to_promise(async move {
-                    let (user, id) = (uuid("user", &user)?, uuid("id", &id)?);
+                    let (user, id, name) = prepared?;
                     to_js(&s.rename_salesperson(user, id, &name).await.map_err(js)?)
                 })
             }
 
             /// Marks a salesperson inactive.
             #[wasm_bindgen(js_name = deactivateSalesperson, unchecked_return_type = "Promise<Salesperson>")]
-            pub fn deactivate_salesperson(&self, user: String, id: String) -> js_sys::Promise {
+            pub fn deactivate_salesperson(
+                &self,
+                #[wasm_bindgen(unchecked_param_type = "string")] user: JsValue,
+                #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+            ) -> js_sys::Promise {
                 let s = Rc::clone(&self.inner);
+                let prepared = user_id(&user).and_then(|u| Ok((u, uuid("id", &string("id", &id)?)?)));
                 future_to_promise(async move {
-                    let (user, id) = (uuid("user", &user)?, uuid("id", &id)?);
+                    let (user, id) = prepared?;
                     to_js(&s.deactivate_salesperson(user, id).await.map_err(js)?)
                 })
             }
@@ -280,13 +414,19 @@ pub struct MemoryStore {
 impl MemoryStore {
     /// An empty store. `fastPasswords` uses the cheapest Argon2 parameters (tests only).
     #[wasm_bindgen(constructor)]
-    pub fn new(fast_passwords: Option<bool>) -> MemoryStore {
-        let params = if fast_passwords.unwrap_or(false) {
+    pub fn new(
+        #[wasm_bindgen(js_name = fastPasswords, unchecked_optional_param_type = "boolean")]
+        fast_passwords: JsValue,
+    ) -> Result<MemoryStore, JsValue> {
+        let params = if optional_bool("fastPasswords", &fast_passwords)?.unwrap_or(false) {
             PasswordParams::insecure_for_tests()
         } else {
             PasswordParams::default()
         };
-        MemoryStore { inner: Rc::new(leads_core::MemoryStore::with_clock(std::sync::Arc::new(now))), params }
+        Ok(MemoryStore {
+            inner: Rc::new(leads_core::MemoryStore::with_clock(std::sync::Arc::new(now))),
+            params,
+        })
     }
 }
 
@@ -307,9 +447,16 @@ pub struct SupabaseStore {
 impl SupabaseStore {
     /// A store for `url` with `key`, acting as the user of `accessToken` when given.
     #[wasm_bindgen(constructor)]
-    pub fn new(url: &str, key: &str, access_token: Option<String>) -> Result<SupabaseStore, JsValue> {
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "string")] url: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue,
+        #[wasm_bindgen(js_name = accessToken, unchecked_optional_param_type = "string")]
+        access_token: JsValue,
+    ) -> Result<SupabaseStore, JsValue> {
+        let (url, key) = (string("url", &url)?, string("key", &key)?);
+        let access_token = optional_string("accessToken", &access_token)?;
         let mut store =
-            leads_core::SupabaseStore::new(url, key, leads_core::SupabaseOptions::default()).map_err(js)?;
+            leads_core::SupabaseStore::new(&url, &key, leads_core::SupabaseOptions::default()).map_err(js)?;
         if let Some(token) = access_token {
             store = store.with_access_token(&token);
         }

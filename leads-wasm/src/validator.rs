@@ -2,9 +2,9 @@
 
 use leads_core::ImportOptions;
 use serde::Serialize;
-use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
+use crate::convert::{input_bytes, optional_string};
 use crate::error::{invalid_option, js};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -102,7 +102,8 @@ export type CsvInput = string | Uint8Array | ArrayBuffer;
 export type ErrorCode =
   | "invalid_option" | "io" | "finished" | "invalid_username" | "invalid_password" | "username_taken"
   | "invalid_credentials" | "invalid_token" | "invalid_query" | "not_found" | "invalid_lead"
-  | "salesperson_exists" | "import_rejected" | "backend" | "partial_upsert" | "http" | "panic";
+  | "salesperson_exists" | "import_rejected" | "backend" | "partial_upsert" | "http" | "interrupted"
+  | "panic";
 
 /** Errors thrown (or rejected) by this package: real `Error`s with the core's stable `code`. */
 export interface LeadsError extends Error {
@@ -110,9 +111,18 @@ export interface LeadsError extends Error {
   /**
    * Details: the option, parameter, username or salesperson name concerned (a string);
    * `{what, id}` for not_found; `{status, postgrest_code, details, hint}` for backend errors;
-   * the `Report` of an import_rejected; the `Issue[]` of an invalid_lead.
+   * the `Report` of an import_rejected; the `Issue[]` of an invalid_lead; what was stored for an
+   * interrupted import.
    */
-  data?: string | { what: string; id: string } | BackendErrorData | Report | Issue[];
+  data?: string | { what: string; id: string } | BackendErrorData | Report | Issue[] | InterruptedData;
+}
+
+/** What an import stopped by its progress callback had stored (`code: "interrupted"`). */
+export interface InterruptedData {
+  batches: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
 }
 
 export interface BackendErrorData {
@@ -134,20 +144,6 @@ pub(crate) fn options(value: JsValue) -> Result<ImportOptions, JsValue> {
         .and_then(|j| j.as_string())
         .ok_or_else(|| invalid_option("options", "options must be a plain object"))?;
     ImportOptions::from_json(&json).map_err(js)
-}
-
-/// CSV input as bytes: a string (as UTF-8), a `Uint8Array` or an `ArrayBuffer`.
-pub(crate) fn input_bytes(input: &JsValue) -> Result<Vec<u8>, JsValue> {
-    if let Some(text) = input.as_string() {
-        return Ok(text.into_bytes());
-    }
-    if let Some(bytes) = input.dyn_ref::<js_sys::Uint8Array>() {
-        return Ok(bytes.to_vec());
-    }
-    if let Some(buffer) = input.dyn_ref::<js_sys::ArrayBuffer>() {
-        return Ok(js_sys::Uint8Array::new(buffer).to_vec());
-    }
-    Err(invalid_option("input", "CSV input must be a string, a Uint8Array or an ArrayBuffer"))
 }
 
 /// Plain JS objects (no `Map`s), `null` for missing values.
@@ -219,10 +215,9 @@ impl CsvValidator {
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(unchecked_optional_param_type = "ImportOptions | null")] options_value: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "\"stream\" | \"table\" | \"none\"")] collect: Option<
-            String,
-        >,
+        #[wasm_bindgen(unchecked_optional_param_type = "\"stream\" | \"table\" | \"none\"")] collect: JsValue,
     ) -> Result<CsvValidator, JsValue> {
+        let collect = optional_string("collect", &collect)?;
         let inner = leads_core::Validator::new(&options(options_value)?).map_err(js)?;
         let inner = match collect.as_deref().unwrap_or("stream") {
             "stream" => inner,
@@ -246,10 +241,8 @@ impl CsvValidator {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "CsvInput")] chunk: JsValue,
     ) -> Result<(), JsValue> {
-        if self.report.is_some() {
-            return Err(js(leads_core::ErrorKind::Finished.into()));
-        }
-        self.inner.push(&input_bytes(&chunk)?);
+        let chunk = input_bytes(&chunk)?;
+        self.inner.try_push(&chunk).map_err(js)?;
         self.rejected.extend(self.inner.drain_rejected());
         Ok(())
     }
@@ -272,18 +265,13 @@ impl CsvValidator {
         )
     }
 
-    /// Ends the input and returns the report (leads not yet taken stay available).
+    /// Ends the input and returns the report (leads not yet taken stay available). A second
+    /// call throws `finished`, as `push` does then.
     #[wasm_bindgen(unchecked_return_type = "Report")]
     pub fn finish(&mut self) -> Result<JsValue, JsValue> {
-        let report = match &self.report {
-            Some(r) => r.clone(),
-            None => {
-                let r = self.inner.finish();
-                self.rejected.extend(self.inner.drain_rejected());
-                self.report.insert(r).clone()
-            }
-        };
-        to_js(&report)
+        let report = self.inner.try_finish().map_err(js)?;
+        self.rejected.extend(self.inner.drain_rejected());
+        to_js(self.report.insert(report))
     }
 
     /// After `finish`: the invalid rows as CSV bytes (see `rejectedCsv`).
@@ -311,7 +299,11 @@ impl LeadTable {
 
     /// The lead at `index` (file order), or `undefined`.
     #[wasm_bindgen(unchecked_return_type = "Lead | undefined")]
-    pub fn get(&self, index: u32) -> Result<JsValue, JsValue> {
+    pub fn get(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "number")] index: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let index = crate::convert::index("index", &index)?;
         match self.0.get(index as usize) {
             Some(lead) => to_js(&lead),
             None => Ok(JsValue::UNDEFINED),
@@ -320,7 +312,12 @@ impl LeadTable {
 
     /// The leads from `start` to `end` (exclusive; clamped to the table).
     #[wasm_bindgen(unchecked_return_type = "Lead[]")]
-    pub fn slice(&self, start: u32, end: u32) -> Result<JsValue, JsValue> {
+    pub fn slice(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "number")] start: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] end: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let (start, end) = (crate::convert::index("start", &start)?, crate::convert::index("end", &end)?);
         let end = (end as usize).min(self.0.len());
         let leads: Vec<leads_core::Lead> = (start as usize..end).filter_map(|i| self.0.get(i)).collect();
         to_js(&leads)

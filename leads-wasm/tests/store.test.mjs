@@ -54,7 +54,7 @@ test("MemoryStore: import modes, queries with pages and cursors, edits, salespeo
 
 test("upsertLeads takes validated leads and re-checks leads made in JS", async () => {
   const store = new leads.MemoryStore(true);
-  const user = "00000000-0000-4000-8000-000000000001";
+  const user = (await store.register("ann", "correct horse")).uuid;
   const { leads: valid } = leads.validateCsv(CSV);
   assert.deepEqual(await store.upsertLeads(user, valid), { inserted: 30, updated: 0, unchanged: 0 });
   const forged = { ...valid[0], contact_information: "nobody" };

@@ -40,13 +40,13 @@ fn errors_are_js_errors_with_a_code() {
     assert!(err.is_instance_of::<js_sys::Error>());
     assert_eq!(get(&err, "code").as_string().as_deref(), Some("invalid_option"));
     assert_eq!(get(&err, "data").as_string().as_deref(), Some("max_rows"));
-    let err = LeadQuery::parse("limit=0").err().unwrap();
+    let err = LeadQuery::parse("limit=0".into()).err().unwrap();
     assert_eq!(get(&err, "code").as_string().as_deref(), Some("invalid_query"));
 }
 
 #[wasm_bindgen_test]
 fn chunks_and_tables_agree() {
-    let mut v = CsvValidator::new(JsValue::UNDEFINED, Some("table".into())).unwrap();
+    let mut v = CsvValidator::new(JsValue::UNDEFINED, "table".into()).unwrap();
     for chunk in CSV.as_bytes().chunks(3) {
         v.push(js_sys::Uint8Array::from(chunk).into()).unwrap();
     }
@@ -54,30 +54,32 @@ fn chunks_and_tables_agree() {
     assert_eq!(get(&report, "rows").as_f64(), Some(2.0));
     let table = v.lead_table();
     assert_eq!(table.length(), 1);
-    assert!(table.get(1).unwrap().is_undefined());
+    assert!(table.get(1.into()).unwrap().is_undefined());
     let text = String::from_utf8(v.rejected_csv().unwrap()).unwrap();
     assert!(text.contains("L-2,Bo,nobody"), "{text}");
 }
 
 #[wasm_bindgen_test]
 async fn memory_store_imports_and_queries() {
-    let store = MemoryStore::new(Some(true));
+    let store = MemoryStore::new(true.into()).unwrap();
     let user = wasm_bindgen_futures::JsFuture::from(store.register("ann".into(), "correct horse".into()))
         .await
         .unwrap();
     let uuid = get(&user, "uuid").as_string().unwrap();
     let done = wasm_bindgen_futures::JsFuture::from(store.import_csv(
-        uuid.clone(),
+        uuid.clone().into(),
         JsValue::from_str(CSV),
         JsValue::NULL,
-        Some("skip_invalid".into()),
+        "skip_invalid".into(),
+        JsValue::UNDEFINED,
     ))
     .await
     .unwrap();
     assert_eq!(get(&get(&done, "imported"), "inserted").as_f64(), Some(1.0));
-    let page =
-        wasm_bindgen_futures::JsFuture::from(store.query(uuid, JsValue::from_str("status=open&total=true")))
-            .await
-            .unwrap();
+    let page = wasm_bindgen_futures::JsFuture::from(
+        store.query(uuid.into(), JsValue::from_str("status=open&total=true")),
+    )
+    .await
+    .unwrap();
     assert_eq!(get(&page, "total").as_f64(), Some(1.0));
 }

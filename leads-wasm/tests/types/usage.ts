@@ -7,6 +7,8 @@ import {
   LeadTable,
   LeadQuery,
   MemoryStore,
+  type ImportProgress,
+  type InterruptedData,
   SupabaseStore,
   type ImportResult,
   type LeadsError,
@@ -59,6 +61,11 @@ async function stores(): Promise<void> {
   const store = new MemoryStore(true);
   const user: User = await store.register("ann", "correct horse");
   const imported: ImportResult = await store.importCsv(user.uuid, "Lead ID\n", { max_rows: 10 }, "skip_invalid");
+  const watched: ImportResult = await store.importCsv(user.uuid, "Lead ID\n", null, "strict", (p: ImportProgress) => {
+    const stored: number = p.inserted + p.updated + p.unchanged + p.bytes;
+    if (stored < 0) throw new Error("never");
+  });
+  const stopped: InterruptedData | undefined = undefined;
   const outcome: UpsertOutcome = await store.upsertLeads(user.uuid, result.leads);
   const page: Page = await store.query(user.uuid, query);
   const again: Page = await store.query(user.uuid, "status=Open");
