@@ -82,7 +82,11 @@ fn main() {
     });
     group.bench_function("bulk_upsert", |b| {
         b.iter_batched(
-            MemoryStore::new,
+            || {
+                let s = MemoryStore::new();
+                pollster::block_on(s.create_user(user, "bench", "not-a-real-hash")).unwrap();
+                s
+            },
             |s| pollster::block_on(s.upsert_leads(user, &leads)).unwrap(),
             BatchSize::PerIteration,
         )
