@@ -78,7 +78,7 @@ pub enum ErrorKind {
     #[error("the lead is invalid: {}", issues.iter().map(|i| i.message.as_str()).collect::<Vec<_>>().join("; "))]
     InvalidLead {
         /// The broken rules, as in an import report (no line or record).
-        issues: Vec<crate::report::Issue>,
+        issues: Vec<crate::model::Issue>,
     },
     /// A salesperson with that name (case-insensitive) already exists for the user.
     #[error("a salesperson named {name:?} already exists")]
@@ -117,7 +117,7 @@ pub enum ErrorKind {
         /// Leads per batch (the last one may be shorter), after removing duplicate Lead IDs.
         batch_size: usize,
         /// What the stored batches did.
-        outcome: crate::store::UpsertOutcome,
+        outcome: crate::model::UpsertOutcome,
         /// The first failure, as text.
         first_error: String,
     },
@@ -127,7 +127,7 @@ pub enum ErrorKind {
     #[error("the import was stopped by its progress callback; {batches} batches were stored ({} leads)", stored.inserted + stored.updated + stored.unchanged)]
     Interrupted {
         /// What the stored batches did.
-        stored: crate::store::UpsertOutcome,
+        stored: crate::model::UpsertOutcome,
         /// How many batches were stored before the stop.
         batches: usize,
     },
@@ -135,7 +135,7 @@ pub enum ErrorKind {
     #[error("the file has errors ({} invalid rows); nothing was imported", report.invalid)]
     ImportRejected {
         /// The validation report.
-        report: Box<crate::report::Report>,
+        report: Box<crate::model::Report>,
     },
 }
 

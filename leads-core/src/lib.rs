@@ -35,69 +35,44 @@
 //! The import contract (decoding, dialect, header resolution, row rules, issue codes, the
 //! canonical report JSON) is `DESIGN.md` §4 of the repository; [`IssueCode::ALL`] lists the codes.
 
-mod cursor;
-mod decode;
+mod auth;
 mod error;
-mod header;
-mod lead;
-mod memory;
-mod options;
-mod parser;
-mod pipeline;
+mod import;
+mod model;
 mod query;
-mod rejects;
-mod report;
-mod rules;
-mod schema;
-mod seen;
-mod sniff;
 mod store;
-#[cfg(feature = "supabase")]
-mod supabase;
-mod table;
-mod time;
-mod token;
-mod user;
-mod validator;
 
-pub use cursor::compare;
+pub use auth::{
+    Claims, DEFAULT_TOKEN_TTL_SECS, PasswordMatch, PasswordParams, RESERVED_USERNAMES, TokenSigner,
+    check_password, check_username, hash_password, new_uuid, verify_password,
+};
 pub use error::{Error, ErrorKind, Result};
-pub use lead::Lead;
-pub use memory::MemoryStore;
-pub use options::{
-    DEFAULT_MAX_BYTES, DEFAULT_MAX_FIELD_BYTES, DEFAULT_MAX_ISSUES, DEFAULT_MAX_ROWS, Delimiter, Encoding,
-    ImportOptions,
+pub use import::{
+    DEFAULT_MAX_BYTES, DEFAULT_MAX_FIELD_BYTES, DEFAULT_MAX_ISSUES, DEFAULT_MAX_ROWS, ImportOptions,
+    LeadPatch, LeadTable, Progress, RejectedRow, Validation, Validator, check_contact, check_lead, is_email,
+    is_phone, validate, validate_reader, write_rejected_csv,
 };
 #[cfg(not(target_arch = "wasm32"))]
-pub use pipeline::{MAX_CHUNK_SIZE, validate_parallel};
-pub use query::{DEFAULT_LIMIT, LeadQuery, MAX_LIMIT, MAX_OFFSET, Sort, SortKey};
-pub use rejects::{RejectedRow, write_rejected_csv};
-pub use report::{Column, Issue, IssueCode, MatchKind, Report, Severity};
-pub use rules::{check_contact, is_email, is_phone};
-pub use schema::{
-    DEFAULT_STATUSES, Field, InterestLevel, MAX_LEAD_ID_CHARS, MAX_LEAD_NAME_CHARS, MAX_SALESPERSON_CHARS,
-    MAX_SOURCE_CHARS, UnknownName, normalize_header,
+pub use import::{MAX_CHUNK_SIZE, validate_parallel};
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+pub use model::system_clock;
+pub use model::{
+    BadTimestamp, Clock, Column, DEFAULT_STATUSES, Delimiter, Encoding, Field, InterestLevel, Issue,
+    IssueCode, Lead, MAX_LEAD_ID_CHARS, MAX_LEAD_NAME_CHARS, MAX_SALESPERSON_CHARS, MAX_SOURCE_CHARS,
+    MatchKind, Report, Session, Severity, StoredLead, Timestamp, UnknownName, UpsertOutcome, User,
+    UserRecord, normalize_header,
 };
+pub use query::{DEFAULT_LIMIT, LeadQuery, MAX_LIMIT, MAX_OFFSET, Sort, SortKey, compare, matches};
 pub use store::{
-    IMPORT_BATCH, ImportMode, ImportProgress, Imported, LeadPatch, Page, Salesperson, Store, StoredLead,
-    UpsertOutcome, check_lead, dedupe_last, matches,
+    IMPORT_BATCH, ImportMode, ImportProgress, Imported, MemoryStore, Page, Salesperson, Store, dedupe_last,
+    login, register,
 };
 #[cfg(feature = "supabase")]
-pub use supabase::{
+pub use store::{
     ProgressFn, SupabaseOptions, SupabaseStore, UpsertProgress, query_params as postgrest_query_params,
     quote as postgrest_quote,
 };
-pub use table::LeadTable;
-#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
-pub use time::system_clock;
-pub use time::{BadTimestamp, Clock, Timestamp};
-pub use token::{Claims, DEFAULT_TOKEN_TTL_SECS, TokenSigner};
-pub use user::{
-    PasswordMatch, PasswordParams, RESERVED_USERNAMES, Session, User, UserRecord, check_password,
-    check_username, hash_password, login, new_uuid, register, verify_password,
-};
 pub use uuid::Uuid;
-pub use validator::{Progress, Validation, Validator, validate, validate_reader};
 
 /// The README's Rust examples, run as doctests.
 #[cfg(doctest)]

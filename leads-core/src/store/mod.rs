@@ -3,41 +3,31 @@
 //! The methods are `async` so the same trait serves an in-process map and an HTTP backend, on
 //! native targets and on wasm32. Their futures are not required to be `Send`.
 
+pub(crate) mod accounts;
+pub(crate) mod memory;
+#[cfg(feature = "supabase")]
+pub(crate) mod supabase;
+
+pub use accounts::{login, register};
+pub use memory::MemoryStore;
+#[cfg(feature = "supabase")]
+pub use supabase::{ProgressFn, SupabaseOptions, SupabaseStore, UpsertProgress, query_params, quote};
+
 use std::io::Read;
 use std::ops::ControlFlow;
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::lead::Lead;
-use crate::options::ImportOptions;
+use crate::import::options::ImportOptions;
+use crate::import::rules::patch::LeadPatch;
+use crate::import::validator::{Progress, Validator};
+use crate::model::{Lead, Report, StoredLead, UpsertOutcome, User, UserRecord};
 use crate::query::LeadQuery;
-use crate::report::{Issue, Report};
-use crate::rules::{Checked, Rules, trim};
-use crate::schema::{Field, InterestLevel};
-use crate::time::Timestamp;
-use crate::user::{User, UserRecord};
-use crate::validator::{Progress, Validator};
 
 /// Leads sent to the store per call during an import.
 pub const IMPORT_BATCH: usize = 1000;
-
-/// A lead as stored for a user.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StoredLead {
-    /// The store's id of the lead (UUID v4).
-    pub id: Uuid,
-    /// The owner.
-    pub user_uuid: Uuid,
-    /// When the lead was first stored.
-    pub created_at: Timestamp,
-    /// When the lead last changed.
-    pub updated_at: Timestamp,
-    /// The lead's fields.
-    #[serde(flatten)]
-    pub lead: Lead,
-}
 
 /// One page of a query.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -52,25 +42,6 @@ pub struct Page {
     pub offset: u64,
     /// Pass as `cursor` to get the next page; `None` on the last page.
     pub next_cursor: Option<String>,
-}
-
-/// What a bulk upsert did. Duplicate Lead IDs within one call count once, as their last copy.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct UpsertOutcome {
-    /// New leads.
-    pub inserted: u64,
-    /// Existing leads whose fields changed.
-    pub updated: u64,
-    /// Existing leads already exactly so.
-    pub unchanged: u64,
-}
-
-impl std::ops::AddAssign for UpsertOutcome {
-    fn add_assign(&mut self, o: Self) {
-        self.inserted += o.inserted;
-        self.updated += o.updated;
-        self.unchanged += o.unchanged;
-    }
 }
 
 /// How an import treats invalid rows.
@@ -119,149 +90,6 @@ pub struct Salesperson {
     pub active: bool,
     /// Leads assigned to this name.
     pub lead_count: u64,
-}
-
-/// Changes to one lead; absent fields stay as they are. Values are checked by the import's row
-/// rules (default options) and normalised the same way.
-#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LeadPatch {
-    /// New name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lead_name: Option<String>,
-    /// New contact information.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contact_information: Option<String>,
-    /// New source.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<String>,
-    /// New interest level (`High`, `warm`, ...).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub interest_level: Option<String>,
-    /// New status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    /// `Some(None)` (JSON `null` or an empty string) unassigns.
-    #[serde(default, deserialize_with = "some_or_null", skip_serializing_if = "Option::is_none")]
-    pub salesperson: Option<Option<String>>,
-}
-
-fn some_or_null<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<Option<String>>, D::Error> {
-    Option::<String>::deserialize(d).map(Some)
-}
-
-impl LeadPatch {
-    /// The lead with the patch applied, every changed value checked by the row rules.
-    ///
-    /// # Errors
-    /// [`ErrorKind::InvalidLead`] with one issue per broken rule.
-    pub fn apply(&self, lead: &Lead) -> Result<Lead> {
-        let rules = Rules::new(&ImportOptions::default())?;
-        let mut out = lead.clone();
-        let mut issues = Vec::new();
-        let salesperson = self.salesperson.as_ref().map(|s| s.clone().unwrap_or_default());
-        let changes = [
-            (Field::LeadName, &self.lead_name),
-            (Field::ContactInformation, &self.contact_information),
-            (Field::Source, &self.source),
-            (Field::InterestLevel, &self.interest_level),
-            (Field::Status, &self.status),
-            (Field::Salesperson, &salesperson),
-        ];
-        for (field, value) in changes {
-            let Some(value) = value else { continue };
-            match rules.check(field, trim(value)) {
-                Ok(checked) => match (field, checked) {
-                    (Field::InterestLevel, Checked::Interest(level)) => out.interest_level = level,
-                    (Field::Status, Checked::Status(i)) => out.status = rules.status_name(i).to_owned(),
-                    (Field::Salesperson, Checked::Empty) => out.salesperson = None,
-                    (Field::Salesperson, Checked::Text(t)) => out.salesperson = Some(t.into_owned()),
-                    (Field::LeadName, Checked::Text(t)) => out.lead_name = t.into_owned(),
-                    (Field::ContactInformation, Checked::Text(t)) => out.contact_information = t.into_owned(),
-                    (Field::Source, Checked::Text(t)) => out.source = t.into_owned(),
-                    _ => {}
-                },
-                Err(broken) => issues.push(Issue {
-                    line: None,
-                    record: None,
-                    column: Some(field.label().to_owned()),
-                    field: Some(field),
-                    value: Some(value.clone()),
-                    code: broken.code,
-                    severity: broken.code.severity(),
-                    message: broken.message,
-                }),
-            }
-        }
-        if issues.is_empty() { Ok(out) } else { Err(ErrorKind::InvalidLead { issues }.into()) }
-    }
-}
-
-/// A lead from outside a CSV import (an API call, a browser) checked by the row rules (default
-/// options) and normalised the same way.
-///
-/// # Errors
-/// [`ErrorKind::InvalidLead`] with one issue per broken rule.
-pub fn check_lead(lead: &Lead) -> Result<Lead> {
-    let interest = lead.interest_level.as_str().to_owned();
-    let patch = LeadPatch {
-        lead_name: Some(lead.lead_name.clone()),
-        contact_information: Some(lead.contact_information.clone()),
-        source: Some(lead.source.clone()),
-        interest_level: Some(interest),
-        status: Some(lead.status.clone()),
-        salesperson: Some(lead.salesperson.clone()),
-    };
-    let id_issue = Rules::new(&ImportOptions::default())?
-        .check(Field::LeadId, trim(&lead.lead_id))
-        .err()
-        .map(|broken| Issue {
-            line: None,
-            record: None,
-            column: Some(Field::LeadId.label().to_owned()),
-            field: Some(Field::LeadId),
-            value: Some(lead.lead_id.clone()),
-            code: broken.code,
-            severity: broken.code.severity(),
-            message: broken.message,
-        });
-    match (patch.apply(lead), id_issue) {
-        (Ok(mut checked), None) => {
-            checked.lead_id = trim(&lead.lead_id).to_owned();
-            Ok(checked)
-        }
-        (Ok(_), Some(issue)) => Err(ErrorKind::InvalidLead { issues: vec![issue] }.into()),
-        (Err(e), None) => Err(e),
-        (Err(e), Some(issue)) => match e.into_kind() {
-            ErrorKind::InvalidLead { mut issues } => {
-                issues.insert(0, issue);
-                Err(ErrorKind::InvalidLead { issues }.into())
-            }
-            other => Err(other.into()),
-        },
-    }
-}
-
-/// A salesperson name checked by the row rules (trimmed, 1 to 128 characters).
-pub(crate) fn salesperson_name(name: &str) -> Result<String> {
-    let patch = LeadPatch { salesperson: Some(Some(name.to_owned())), ..LeadPatch::default() };
-    let probe = Lead {
-        lead_id: String::new(),
-        lead_name: String::new(),
-        contact_information: String::new(),
-        source: String::new(),
-        interest_level: InterestLevel::Low,
-        status: String::new(),
-        salesperson: None,
-    };
-    match patch.apply(&probe)?.salesperson {
-        Some(name) => Ok(name),
-        None => Err(ErrorKind::InvalidOption {
-            option: "name".into(),
-            message: "a salesperson needs a name".into(),
-        }
-        .into()),
-    }
 }
 
 /// Keeps the last copy of each Lead ID, in the order of first appearance.
@@ -436,47 +264,4 @@ pub struct ImportProgress {
     pub validation: Progress,
     /// Leads stored so far (in strict mode nothing is stored before the whole file is checked).
     pub stored: UpsertOutcome,
-}
-
-/// Whether a lead matches a query's filters.
-#[must_use]
-pub fn matches(lead: &StoredLead, q: &LeadQuery) -> bool {
-    let l = &lead.lead;
-    let any_ci = |wanted: &[String], value: &str| wanted.is_empty() || wanted.iter().any(|w| eq_ci(w, value));
-    if !any_ci(&q.source, &l.source) || !any_ci(&q.status, &l.status) {
-        return false;
-    }
-    if !q.interest_level.is_empty() && !q.interest_level.contains(&l.interest_level) {
-        return false;
-    }
-    if !q.salesperson.is_empty() || q.unassigned {
-        let ok = match &l.salesperson {
-            Some(s) => q.salesperson.iter().any(|w| eq_ci(w, s)),
-            None => q.unassigned,
-        };
-        if !ok {
-            return false;
-        }
-    }
-    if let Some(text) = &q.q {
-        let needle = text.to_lowercase();
-        let hit = [&l.lead_id, &l.lead_name, &l.contact_information]
-            .iter()
-            .any(|f| f.to_lowercase().contains(&needle));
-        if !hit {
-            return false;
-        }
-    }
-    q.created_after.is_none_or(|t| lead.created_at >= t)
-        && q.created_before.is_none_or(|t| lead.created_at < t)
-}
-
-/// Case-insensitive equality (Unicode lower case).
-pub(crate) fn eq_ci(a: &str, b: &str) -> bool {
-    a.eq_ignore_ascii_case(b) || (!a.is_ascii() || !b.is_ascii()) && a.to_lowercase() == b.to_lowercase()
-}
-
-/// The interest level's rank for sorting (Low 0, Medium 1, High 2).
-pub(crate) fn interest_rank(level: InterestLevel) -> u8 {
-    level as u8
 }

@@ -5,8 +5,8 @@ use std::io::Write;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
-use crate::report::Report;
-use crate::rules::is_phone;
+use crate::import::rules::is_phone;
+use crate::model::Report;
 
 /// A row that failed validation, as it was in the file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -5,7 +5,7 @@
 //! inside a code unit, between surrogates. Undecodable UTF-16 becomes the byte `0xFF`, which is
 //! never valid UTF-8, so the record holding it is reported as `invalid_encoding`.
 
-use crate::options::Encoding;
+use crate::model::Encoding;
 
 /// How many opening bytes decide the encoding (fewer when the input is shorter).
 pub(crate) const SNIFF_BYTES: usize = 64 * 1024;

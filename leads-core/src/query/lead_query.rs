@@ -20,8 +20,8 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::schema::InterestLevel;
-use crate::time::Timestamp;
+use crate::model::InterestLevel;
+use crate::model::Timestamp;
 
 /// Default page size.
 pub const DEFAULT_LIMIT: u32 = 50;

@@ -4,8 +4,8 @@
 
 use std::sync::Arc;
 
-use crate::lead::Lead;
-use crate::schema::InterestLevel;
+use crate::model::InterestLevel;
+use crate::model::Lead;
 
 /// Text fields of a row in the table, in this order.
 const TEXT_FIELDS: usize = 5;

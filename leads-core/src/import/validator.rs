@@ -4,20 +4,21 @@ use std::collections::VecDeque;
 use std::io::Read;
 use std::sync::Arc;
 
-use crate::decode::{self, Decoder, SNIFF_BYTES};
 use crate::error::Result;
-use crate::header::{self, Aliases, Header};
-use crate::lead::Lead;
-use crate::options::{Delimiter, Encoding, ImportOptions};
-use crate::parser::{Flow, Parser, RawRecord};
-use crate::pipeline::{Batch, Pipe};
-use crate::rejects::RejectedRow;
-use crate::report::{Column, Issue, IssueCode, Report};
-use crate::rules::{Checked, Rules, Verdict, trim};
-use crate::schema::{Field, InterestLevel};
-use crate::seen::{SeenIds, id_hash};
-use crate::sniff::sniff;
-use crate::table::LeadTable;
+use crate::import::decode::{self, Decoder, SNIFF_BYTES};
+use crate::import::header::{self, Aliases, Header};
+use crate::import::options::ImportOptions;
+use crate::import::parallel::{Batch, Pipe};
+use crate::import::parser::{Flow, Parser, RawRecord};
+use crate::import::rejects::RejectedRow;
+use crate::import::rules::{Checked, Rules, Verdict, trim};
+use crate::import::seen::{SeenIds, id_hash};
+use crate::import::sniff::sniff;
+use crate::import::table::LeadTable;
+use crate::model::Lead;
+use crate::model::{Column, Issue, IssueCode, Report};
+use crate::model::{Delimiter, Encoding};
+use crate::model::{Field, InterestLevel};
 
 /// Longest issue `value`, in characters; longer values are cut and end with `…`.
 const MAX_VALUE_CHARS: usize = 256;

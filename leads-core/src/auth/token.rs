@@ -9,7 +9,7 @@ use sha2::Sha256;
 use uuid::Uuid;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::time::Timestamp;
+use crate::model::Timestamp;
 
 /// Default token lifetime: one hour.
 pub const DEFAULT_TOKEN_TTL_SECS: i64 = 3600;

@@ -2,7 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::schema::InterestLevel;
+use uuid::Uuid;
+
+use crate::model::schema::InterestLevel;
+use crate::model::time::Timestamp;
 
 /// A validated lead, as a CSV row or an API call gives it (no store-assigned id yet).
 ///
@@ -25,4 +28,20 @@ pub struct Lead {
     pub status: String,
     /// The assigned salesperson; `None` when unassigned.
     pub salesperson: Option<String>,
+}
+
+/// A lead as stored for a user.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredLead {
+    /// The store's id of the lead (UUID v4).
+    pub id: Uuid,
+    /// The owner.
+    pub user_uuid: Uuid,
+    /// When the lead was first stored.
+    pub created_at: Timestamp,
+    /// When the lead last changed.
+    pub updated_at: Timestamp,
+    /// The lead's fields.
+    #[serde(flatten)]
+    pub lead: Lead,
 }

@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::model::StoredLead;
 use crate::query::{LeadQuery, Sort, SortKey};
-use crate::store::{StoredLead, interest_rank};
 
 /// One sort value of a lead.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,7 +40,7 @@ impl<'a> KeyRef<'a> {
             SortKey::LeadId => KeyRef::Text(&l.lead_id),
             SortKey::LeadName => KeyRef::Text(&l.lead_name),
             SortKey::Source => KeyRef::Text(&l.source),
-            SortKey::InterestLevel => KeyRef::Number(i64::from(interest_rank(l.interest_level))),
+            SortKey::InterestLevel => KeyRef::Number(i64::from(l.interest_level.rank())),
             SortKey::Status => KeyRef::Text(&l.status),
             SortKey::Salesperson => l.salesperson.as_deref().map_or(KeyRef::Missing, KeyRef::Text),
         }
@@ -72,7 +72,7 @@ impl KeyValue {
     /// `interest_level`, a text (or, for `salesperson`, none) for the others.
     fn fits(&self, key: SortKey) -> bool {
         match (key, self) {
-            (SortKey::CreatedAt, KeyValue::Number(n)) => crate::time::Timestamp::fits_micros(*n),
+            (SortKey::CreatedAt, KeyValue::Number(n)) => crate::model::Timestamp::fits_micros(*n),
             (SortKey::InterestLevel, KeyValue::Number(n)) => (0..=2).contains(n),
             (SortKey::Salesperson, KeyValue::Missing(_)) => true,
             (SortKey::CreatedAt | SortKey::InterestLevel, _) => false,

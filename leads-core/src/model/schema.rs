@@ -164,8 +164,9 @@ pub fn normalize_header(header: &str) -> String {
         .collect()
 }
 
-/// How interested a lead is. Ordered `High > Medium > Low`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// How interested a lead is. Ordered `High > Medium > Low` (the order of the variants, which is
+/// also their [`rank`](InterestLevel::rank)).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum InterestLevel {
     /// Low interest ("Cold").
     Low,
@@ -176,6 +177,12 @@ pub enum InterestLevel {
 }
 
 impl InterestLevel {
+    /// The rank sorts use: Low 0, Medium 1, High 2 (as the database's `interest_rank`).
+    #[must_use]
+    pub const fn rank(self) -> u8 {
+        self as u8
+    }
+
     /// The canonical spelling: `"High"`, `"Medium"` or `"Low"`.
     #[must_use]
     pub fn as_str(self) -> &'static str {
@@ -200,18 +207,6 @@ impl InterestLevel {
             4 if synonyms && is("cold") => Some(InterestLevel::Low),
             _ => None,
         }
-    }
-}
-
-impl PartialOrd for InterestLevel {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for InterestLevel {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        (*self as u8).cmp(&(*other as u8))
     }
 }
 

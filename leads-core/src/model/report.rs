@@ -5,8 +5,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::options::{Delimiter, Encoding};
-use crate::schema::Field;
+use crate::model::Field;
+use crate::model::{Delimiter, Encoding};
 
 /// A stable, snake_case identifier of a kind of problem. Codes are added, never renamed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

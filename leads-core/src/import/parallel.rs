@@ -15,11 +15,11 @@ use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
 use std::sync::{Arc, Mutex};
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::options::ImportOptions;
-use crate::parser::{Flow, RawRecord};
-use crate::report::Report;
-use crate::table::LeadTable;
-use crate::validator::{Check, Pre, Progress, Rows, Validator, record_text};
+use crate::import::options::ImportOptions;
+use crate::import::parser::{Flow, RawRecord};
+use crate::import::table::LeadTable;
+use crate::import::validator::{Check, Pre, Progress, Rows, Validator, record_text};
+use crate::model::Report;
 
 /// Bytes of record text per batch, and records per batch, before it is sent.
 const BATCH_BYTES: usize = 64 * 1024;

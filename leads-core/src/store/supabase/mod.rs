@@ -17,16 +17,12 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::cursor::{Cursor, KeyValue};
 use crate::error::{Error, ErrorKind, Result};
-use crate::lead::Lead;
+use crate::import::rules::patch::{LeadPatch, salesperson_name};
+use crate::model::{InterestLevel, Lead, StoredLead, Timestamp, UpsertOutcome, User, UserRecord};
+use crate::query::cursor::{Cursor, KeyValue};
 use crate::query::{LeadQuery, SortKey};
-use crate::schema::InterestLevel;
-use crate::store::{
-    LeadPatch, Page, Salesperson, Store, StoredLead, UpsertOutcome, dedupe_last, salesperson_name,
-};
-use crate::time::Timestamp;
-use crate::user::{User, UserRecord};
+use crate::store::{Page, Salesperson, Store, dedupe_last};
 
 /// Where a bulk upsert has got: called after each batch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -493,7 +489,7 @@ async fn backoff(attempt: u32) {
     #[cfg(not(target_arch = "wasm32"))]
     {
         let mut jitter = [0u8; 1];
-        crate::user::random_bytes(&mut jitter);
+        crate::auth::random_bytes(&mut jitter);
         let ms = 100u64 << attempt.min(6);
         tokio::time::sleep(Duration::from_millis(ms / 2 + ms * u64::from(jitter[0]) / 512)).await;
     }

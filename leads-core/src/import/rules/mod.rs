@@ -3,12 +3,14 @@
 //! These are pure functions over trimmed `&str` values; the validator applies them per row and
 //! the stores apply them when a lead is edited, so every path gives the same verdict.
 
+pub(crate) mod patch;
+
 use std::borrow::Cow;
 
 use crate::error::Result;
-use crate::options::ImportOptions;
-use crate::report::IssueCode;
-use crate::schema::{
+use crate::import::options::ImportOptions;
+use crate::model::IssueCode;
+use crate::model::{
     Field, InterestLevel, MAX_LEAD_ID_CHARS, MAX_LEAD_NAME_CHARS, MAX_SALESPERSON_CHARS, MAX_SOURCE_CHARS,
 };
 

@@ -2,8 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::report::{Column, Issue, IssueCode, MatchKind, Severity};
-use crate::schema::{Field, normalize_header};
+use crate::model::{Column, Issue, IssueCode, MatchKind, Severity};
+use crate::model::{Field, normalize_header};
 
 /// Caller-given aliases, normalised once.
 #[derive(Debug, Clone, Default)]

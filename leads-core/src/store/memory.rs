@@ -5,16 +5,14 @@ use std::sync::{Mutex, MutexGuard};
 
 use uuid::Uuid;
 
-use crate::cursor::{Cursor, compare};
+use crate::auth::new_uuid;
 use crate::error::{Error, ErrorKind, Result};
-use crate::lead::Lead;
+use crate::import::rules::patch::{LeadPatch, salesperson_name};
+use crate::model::{Clock, Lead, StoredLead, Timestamp, UpsertOutcome, User, UserRecord};
 use crate::query::LeadQuery;
-use crate::store::{
-    LeadPatch, Page, Salesperson, Store, StoredLead, UpsertOutcome, dedupe_last, eq_ci, matches,
-    salesperson_name,
-};
-use crate::time::{Clock, Timestamp};
-use crate::user::{User, UserRecord, new_uuid};
+use crate::query::cursor::{Cursor, compare};
+use crate::query::filter::{eq_ci, matches};
+use crate::store::{Page, Salesperson, Store, dedupe_last};
 
 /// The embedded store. Cheap to create; everything is lost when it is dropped.
 ///
@@ -55,7 +53,7 @@ struct UserData {
 #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
 impl Default for MemoryStore {
     fn default() -> Self {
-        MemoryStore::with_clock(crate::time::system_clock())
+        MemoryStore::with_clock(crate::model::system_clock())
     }
 }
 

@@ -5,9 +5,9 @@
 //! one whose rows agree with the header's field count, then the one with more fields. Because
 //! the header decides first, a `;` file whose values hold decimal commas cannot fool it.
 
-use crate::header::{Aliases, resolve};
-use crate::options::Delimiter;
-use crate::parser::{Flow, Parser, RawRecord};
+use crate::import::header::{Aliases, resolve};
+use crate::import::parser::{Flow, Parser, RawRecord};
+use crate::model::Delimiter;
 
 /// Records of the sample looked at, header included.
 const SAMPLE_RECORDS: usize = 50;

@@ -1,0 +1,152 @@
+//! Rules for leads from outside a CSV import: an edit ([`LeadPatch`]) or a whole lead from an
+//! API call, checked and normalised by the same row rules.
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::error::{ErrorKind, Result};
+use crate::import::options::ImportOptions;
+use crate::import::rules::{Checked, Rules, trim};
+use crate::model::{Field, InterestLevel, Issue, Lead};
+
+/// Changes to one lead; absent fields stay as they are. Values are checked by the import's row
+/// rules (default options) and normalised the same way.
+#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LeadPatch {
+    /// New name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lead_name: Option<String>,
+    /// New contact information.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_information: Option<String>,
+    /// New source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// New interest level (`High`, `warm`, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interest_level: Option<String>,
+    /// New status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// `Some(None)` (JSON `null` or an empty string) unassigns.
+    #[serde(default, deserialize_with = "some_or_null", skip_serializing_if = "Option::is_none")]
+    pub salesperson: Option<Option<String>>,
+}
+
+fn some_or_null<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(d).map(Some)
+}
+
+impl LeadPatch {
+    /// The lead with the patch applied, every changed value checked by the row rules.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidLead`] with one issue per broken rule.
+    pub fn apply(&self, lead: &Lead) -> Result<Lead> {
+        let rules = Rules::new(&ImportOptions::default())?;
+        let mut out = lead.clone();
+        let mut issues = Vec::new();
+        let salesperson = self.salesperson.as_ref().map(|s| s.clone().unwrap_or_default());
+        let changes = [
+            (Field::LeadName, &self.lead_name),
+            (Field::ContactInformation, &self.contact_information),
+            (Field::Source, &self.source),
+            (Field::InterestLevel, &self.interest_level),
+            (Field::Status, &self.status),
+            (Field::Salesperson, &salesperson),
+        ];
+        for (field, value) in changes {
+            let Some(value) = value else { continue };
+            match rules.check(field, trim(value)) {
+                Ok(checked) => match (field, checked) {
+                    (Field::InterestLevel, Checked::Interest(level)) => out.interest_level = level,
+                    (Field::Status, Checked::Status(i)) => out.status = rules.status_name(i).to_owned(),
+                    (Field::Salesperson, Checked::Empty) => out.salesperson = None,
+                    (Field::Salesperson, Checked::Text(t)) => out.salesperson = Some(t.into_owned()),
+                    (Field::LeadName, Checked::Text(t)) => out.lead_name = t.into_owned(),
+                    (Field::ContactInformation, Checked::Text(t)) => out.contact_information = t.into_owned(),
+                    (Field::Source, Checked::Text(t)) => out.source = t.into_owned(),
+                    _ => {}
+                },
+                Err(broken) => issues.push(Issue {
+                    line: None,
+                    record: None,
+                    column: Some(field.label().to_owned()),
+                    field: Some(field),
+                    value: Some(value.clone()),
+                    code: broken.code,
+                    severity: broken.code.severity(),
+                    message: broken.message,
+                }),
+            }
+        }
+        if issues.is_empty() { Ok(out) } else { Err(ErrorKind::InvalidLead { issues }.into()) }
+    }
+}
+
+/// A lead from outside a CSV import (an API call, a browser) checked by the row rules (default
+/// options) and normalised the same way.
+///
+/// # Errors
+/// [`ErrorKind::InvalidLead`] with one issue per broken rule.
+pub fn check_lead(lead: &Lead) -> Result<Lead> {
+    let interest = lead.interest_level.as_str().to_owned();
+    let patch = LeadPatch {
+        lead_name: Some(lead.lead_name.clone()),
+        contact_information: Some(lead.contact_information.clone()),
+        source: Some(lead.source.clone()),
+        interest_level: Some(interest),
+        status: Some(lead.status.clone()),
+        salesperson: Some(lead.salesperson.clone()),
+    };
+    let id_issue = Rules::new(&ImportOptions::default())?
+        .check(Field::LeadId, trim(&lead.lead_id))
+        .err()
+        .map(|broken| Issue {
+            line: None,
+            record: None,
+            column: Some(Field::LeadId.label().to_owned()),
+            field: Some(Field::LeadId),
+            value: Some(lead.lead_id.clone()),
+            code: broken.code,
+            severity: broken.code.severity(),
+            message: broken.message,
+        });
+    match (patch.apply(lead), id_issue) {
+        (Ok(mut checked), None) => {
+            checked.lead_id = trim(&lead.lead_id).to_owned();
+            Ok(checked)
+        }
+        (Ok(_), Some(issue)) => Err(ErrorKind::InvalidLead { issues: vec![issue] }.into()),
+        (Err(e), None) => Err(e),
+        (Err(e), Some(issue)) => match e.into_kind() {
+            ErrorKind::InvalidLead { mut issues } => {
+                issues.insert(0, issue);
+                Err(ErrorKind::InvalidLead { issues }.into())
+            }
+            other => Err(other.into()),
+        },
+    }
+}
+
+/// A salesperson name checked by the row rules (trimmed, 1 to 128 characters).
+pub(crate) fn salesperson_name(name: &str) -> Result<String> {
+    let patch = LeadPatch { salesperson: Some(Some(name.to_owned())), ..LeadPatch::default() };
+    let probe = Lead {
+        lead_id: String::new(),
+        lead_name: String::new(),
+        contact_information: String::new(),
+        source: String::new(),
+        interest_level: InterestLevel::Low,
+        status: String::new(),
+        salesperson: None,
+    };
+    match patch.apply(&probe)?.salesperson {
+        Some(name) => Ok(name),
+        None => Err(ErrorKind::InvalidOption {
+            option: "name".into(),
+            message: "a salesperson needs a name".into(),
+        }
+        .into()),
+    }
+}
