@@ -3,7 +3,6 @@
 pub(crate) mod password;
 pub(crate) mod token;
 
-pub(crate) use password::random_bytes;
 pub use password::{
     PasswordMatch, PasswordParams, RESERVED_USERNAMES, check_password, check_username, hash_password,
     new_uuid, verify_password,

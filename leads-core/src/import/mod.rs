@@ -2,12 +2,15 @@
 //! CSV parsing, header resolution, the row rules, the Lead ID set, the push validator and, on
 //! native targets, the two-thread pipeline; the table of valid leads; rows to fix as CSV.
 
+pub(crate) mod batch;
 pub(crate) mod decode;
 pub(crate) mod header;
 pub(crate) mod options;
+#[cfg(not(target_arch = "wasm32"))]
 pub(crate) mod parallel;
 pub(crate) mod parser;
 pub(crate) mod rejects;
+pub(crate) mod rows;
 pub(crate) mod rules;
 pub(crate) mod seen;
 pub(crate) mod sniff;

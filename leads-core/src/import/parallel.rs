@@ -1,13 +1,8 @@
-//! Whole-input validation on two threads: decoding and CSV parsing on the calling thread, the
-//! Lead ID set and the report on a worker, records passed in owned batches; the rules that need
-//! no other row run on the worker, or on the calling thread for the batches it sends while the
-//! worker is behind. Same results as the [`Validator`] fed the same bytes; native targets only.
-//!
-//! [`Batch`] also serves the one-thread [`Validator`]: rows that pass the rules needing no other
-//! row wait in one, so that their Lead IDs are looked up together.
-
-// On wasm32 (no threads) the `Pipe` type is never set.
-#![cfg_attr(target_arch = "wasm32", allow(dead_code))]
+//! Whole-input validation on two threads (native targets only): decoding and CSV parsing on
+//! the calling thread, the Lead ID set and the report on a worker, records passed in owned
+//! [`RecordBatch`]es; the rules that need no other row run on the worker, or on the calling
+//! thread for the batches it sends while the worker is behind. Same results as the
+//! [`Validator`] fed the same bytes.
 
 use std::io::Read;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -15,157 +10,20 @@ use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
 use std::sync::{Arc, Mutex};
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::import::batch::{RecordBatch, RecordSink};
 use crate::import::options::ImportOptions;
 use crate::import::parser::{Flow, RawRecord};
+use crate::import::rows::RecordCheck;
 use crate::import::table::LeadTable;
-use crate::import::validator::{Check, Pre, Progress, Rows, Validator, record_text};
+use crate::import::validator::{Progress, Validator};
 use crate::model::Report;
 
-/// Bytes of record text per batch, and records per batch, before it is sent.
-const BATCH_BYTES: usize = 64 * 1024;
-const BATCH_RECORDS: usize = 1024;
 /// Batches in flight between the threads.
 const IN_FLIGHT: usize = 4;
 
-/// Records copied out of the parser, with what [`Check::pre`] says of each once it ran.
-#[derive(Default)]
-pub(crate) struct Batch {
-    buf: Vec<u8>,
-    bounds: Vec<(usize, usize)>,
-    records: Vec<Meta>,
-    /// Per record, what [`Check::pre`] says, once run (on either thread).
-    pre: Vec<Pre>,
-}
-
-struct Meta {
-    line: u64,
-    buf_end: usize,
-    bounds_end: usize,
-    field_count: usize,
-    overflow: Option<usize>,
-    unclosed_quote: bool,
-}
-
-impl Batch {
-    fn push(&mut self, r: &RawRecord<'_>) {
-        self.buf.extend_from_slice(r.bytes());
-        self.bounds.extend_from_slice(r.bounds());
-        self.records.push(Meta {
-            line: r.line,
-            buf_end: self.buf.len(),
-            bounds_end: self.bounds.len(),
-            field_count: r.field_count,
-            overflow: r.overflow,
-            unclosed_quote: r.unclosed_quote,
-        });
-    }
-
-    /// Adds a record that [`Check::pre`] found clean, and hands the batch to `rows` when full.
-    pub(crate) fn push_checked(&mut self, r: &RawRecord<'_>, pre: Pre, rows: &mut Rows) -> Flow {
-        self.push(r);
-        self.pre.push(pre);
-        if self.is_full() { self.flush(rows) } else { Flow::Continue }
-    }
-
-    /// Hands the records to `rows` (see [`apply`](Self::apply)) and empties the batch.
-    pub(crate) fn flush(&mut self, rows: &mut Rows) -> Flow {
-        if self.records.is_empty() {
-            return Flow::Continue;
-        }
-        let flow = self.apply(rows);
-        self.clear();
-        flow
-    }
-
-    /// Empties a batch for reuse, keeping its memory.
-    fn clear(&mut self) {
-        self.pre.clear();
-        self.buf.clear();
-        self.bounds.clear();
-        self.records.clear();
-    }
-
-    fn is_full(&self) -> bool {
-        self.buf.len() >= BATCH_BYTES || self.records.len() >= BATCH_RECORDS
-    }
-
-    /// The batch's text, when it is all valid UTF-8 (the usual case, checked at once).
-    fn text(&self) -> Option<&str> {
-        simdutf8::basic::from_utf8(&self.buf).ok()
-    }
-
-    /// Record `k`; `text` is the batch's [`text`](Self::text).
-    fn record<'b>(&'b self, k: usize, text: Option<&'b str>) -> RawRecord<'b> {
-        let (buf_start, bounds_start) =
-            if k == 0 { (0, 0) } else { (self.records[k - 1].buf_end, self.records[k - 1].bounds_end) };
-        let m = &self.records[k];
-        // A record's text is valid when the batch is and the record starts and ends on
-        // character boundaries.
-        let text = text.and_then(|t| t.get(buf_start..m.buf_end));
-        RawRecord::new(
-            m.line,
-            (&self.buf[buf_start..m.buf_end], text),
-            &self.bounds[bounds_start..m.bounds_end],
-            m.field_count,
-            m.overflow,
-            m.unclosed_quote,
-        )
-    }
-
-    /// Runs the rules that need no other row on every record.
-    fn check(&mut self, check: &Check) {
-        let mut pre = std::mem::take(&mut self.pre);
-        self.check_into(check, self.text(), &mut pre);
-        self.pre = pre;
-    }
-
-    /// [`check`](Self::check) with the batch's [`text`](Self::text), into `pre`.
-    fn check_into(&self, check: &Check, text: Option<&str>, pre: &mut Vec<Pre>) {
-        pre.clear();
-        pre.extend((0..self.records.len()).map(|k| {
-            let r = self.record(k, text);
-            check.pre(&r, record_text(&r))
-        }));
-    }
-
-    /// Hands every record to `rows`, with the verdicts of [`check`](Self::check) (run here
-    /// first unless the parsing thread did, once the header is known), after getting the Lead
-    /// ID set ready for the batch's IDs. Returns whether the rules stopped.
-    fn apply(&mut self, rows: &mut Rows) -> Flow {
-        let mut pre = std::mem::take(&mut self.pre);
-        let flow = self.apply_with(rows, &mut pre);
-        self.pre = pre;
-        flow
-    }
-
-    fn apply_with(&self, rows: &mut Rows, pre: &mut Vec<Pre>) -> Flow {
-        let text = self.text();
-        if pre.is_empty()
-            && let Some(check) = rows.check()
-        {
-            self.check_into(&check, text, pre);
-        }
-        rows.prefetch(pre.iter().filter_map(|pre| match pre {
-            Pre::Clean { id_hash, .. } => Some(*id_hash),
-            Pre::Other => None,
-        }));
-        for k in 0..self.records.len() {
-            let r = self.record(k, text);
-            let flow = match pre.get(k) {
-                Some(&pre) => rows.record_pre(&r, record_text(&r), pre),
-                None => rows.record(&r),
-            };
-            if flow == Flow::Stop {
-                return Flow::Stop;
-            }
-        }
-        Flow::Continue
-    }
-}
-
 /// What the worker tells the parsing thread.
 #[derive(Default)]
-struct Shared {
+struct WorkerCounts {
     stopped: AtomicBool,
     rows: AtomicU64,
     valid: AtomicU64,
@@ -173,21 +31,20 @@ struct Shared {
 }
 
 /// The parsing thread's end of the pipe.
-pub(crate) struct Pipe {
-    tx: Option<SyncSender<Batch>>,
+pub(crate) struct WorkerPipe {
+    tx: Option<SyncSender<RecordBatch>>,
     /// Batches the worker is done with, for reuse (in a mutex only so that a `Validator` stays
     /// `Sync`, as bindings need; it is never contended).
-    spare: Mutex<Receiver<Batch>>,
-    batch: Batch,
+    spare: Mutex<Receiver<RecordBatch>>,
+    batch: RecordBatch,
     /// The rules that need no other row, for this thread to run on batches while the worker
     /// is behind.
-    check: Option<Arc<Check>>,
-    shared: Arc<Shared>,
+    check: Option<Arc<RecordCheck>>,
+    shared: Arc<WorkerCounts>,
 }
 
-impl Pipe {
-    /// Takes a record from the parser.
-    pub(crate) fn record(&mut self, r: &RawRecord<'_>) -> Flow {
+impl RecordSink for WorkerPipe {
+    fn record(&mut self, r: &RawRecord<'_>) -> Flow {
         if self.shared.stopped.load(Ordering::Relaxed) {
             return Flow::Stop;
         }
@@ -197,13 +54,17 @@ impl Pipe {
         }
         Flow::Continue
     }
+}
 
-    /// Whether the rules have stopped (a limit, a broken header).
-    pub(crate) fn is_stopped(&self) -> bool {
-        self.shared.stopped.load(Ordering::Relaxed)
+impl Drop for WorkerPipe {
+    fn drop(&mut self) {
+        self.send();
     }
+}
 
-    pub(crate) fn send(&mut self) {
+impl WorkerPipe {
+    /// Sends the batch being filled to the worker.
+    fn send(&mut self) {
         let spare = self.spare.get_mut().ok().and_then(|rx| rx.try_recv().ok());
         let next = spare.unwrap_or_default();
         let batch = std::mem::replace(&mut self.batch, next);
@@ -302,9 +163,9 @@ pub fn validate_parallel<R: Read>(
     }
     if !done && !v.is_stopped() {
         v.reserve_now();
-        let shared = Arc::new(Shared::default());
-        let (tx, rx) = sync_channel::<Batch>(IN_FLIGHT);
-        let (spare_tx, spare_rx) = sync_channel::<Batch>(IN_FLIGHT + 1);
+        let shared = Arc::new(WorkerCounts::default());
+        let (tx, rx) = sync_channel::<RecordBatch>(IN_FLIGHT);
+        let (spare_tx, spare_rx) = sync_channel::<RecordBatch>(IN_FLIGHT + 1);
         let mut rows = v.lend_rows()?;
         let check = rows.check();
         let outcome = std::thread::scope(|scope| {
@@ -324,15 +185,15 @@ pub fn validate_parallel<R: Read>(
                 }
                 rows
             });
-            v.set_pipe(Some(Pipe {
+            v.set_sink(Some(Box::new(WorkerPipe {
                 tx: Some(tx),
                 spare: Mutex::new(spare_rx),
-                batch: Batch::default(),
+                batch: RecordBatch::default(),
                 check,
                 shared: Arc::clone(&shared),
-            }));
+            })));
             let outcome = (|| -> Result<()> {
-                while !v.is_pipe_stopped() {
+                while !v.is_over_limit() && !shared.stopped.load(Ordering::Relaxed) {
                     let n = read(&mut buf)?;
                     if n == 0 {
                         break;
@@ -348,9 +209,8 @@ pub fn validate_parallel<R: Read>(
                 }
                 Ok(())
             })();
-            if let Some(mut pipe) = v.set_pipe(None) {
-                pipe.send();
-            }
+            // Dropping the pipe sends its last batch and closes the channel: the worker ends.
+            v.set_sink(None);
             match worker.join() {
                 Ok(rows) => v.return_rows(rows),
                 Err(panic) => std::panic::resume_unwind(panic),

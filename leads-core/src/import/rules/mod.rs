@@ -277,7 +277,7 @@ pub(crate) fn max_chars(field: Field) -> Option<usize> {
 
 /// A value that broke a rule: its code and a sentence for a person.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Broken {
+pub(crate) struct Violation {
     pub(crate) code: IssueCode,
     pub(crate) message: String,
 }
@@ -381,10 +381,14 @@ impl Rules {
     }
 
     /// Applies the field's rule to a trimmed value.
-    pub(crate) fn check<'a>(&self, field: Field, value: &'a str) -> std::result::Result<Checked<'a>, Broken> {
+    pub(crate) fn check<'a>(
+        &self,
+        field: Field,
+        value: &'a str,
+    ) -> std::result::Result<Checked<'a>, Violation> {
         match self.verdict(field, value) {
             Ok(verdict) => Ok(verdict.checked(value)),
-            Err(code) => Err(self.broken(field, value, code)),
+            Err(code) => Err(self.violation(field, value, code)),
         }
     }
 
@@ -416,7 +420,7 @@ impl Rules {
     }
 
     /// What broke: `code` from [`verdict`](Self::verdict) with a sentence for a person.
-    pub(crate) fn broken(&self, field: Field, value: &str, code: IssueCode) -> Broken {
+    pub(crate) fn violation(&self, field: Field, value: &str, code: IssueCode) -> Violation {
         let label = field.label();
         let message = match code {
             IssueCode::Required => format!("{label} is required"),
@@ -431,7 +435,7 @@ impl Rules {
                 format!("Contact Information must be email addresses or phone numbers; {part:?} is neither")
             }
         };
-        Broken { code, message }
+        Violation { code, message }
     }
 }
 
@@ -662,7 +666,7 @@ mod tests {
     #[test]
     fn statuses_of_any_length_and_script() {
         let vocabulary =
-            ["New", "Awaiting Signature Back", "Qualifié", "\u{212A}ey", "Ä", "x", "sixteen-letters!"];
+            ["New", "Awaiting Signature Parsing", "Qualifié", "\u{212A}ey", "Ä", "x", "sixteen-letters!"];
         let options = ImportOptions {
             statuses: Some(vocabulary.iter().map(|s| s.to_string()).collect()),
             ..ImportOptions::default()

@@ -489,7 +489,7 @@ async fn backoff(attempt: u32) {
     #[cfg(not(target_arch = "wasm32"))]
     {
         let mut jitter = [0u8; 1];
-        crate::auth::random_bytes(&mut jitter);
+        crate::auth::password::random_bytes(&mut jitter);
         let ms = 100u64 << attempt.min(6);
         tokio::time::sleep(Duration::from_millis(ms / 2 + ms * u64::from(jitter[0]) / 512)).await;
     }

@@ -1,0 +1,510 @@
+//! Per-record work: the header, then the rules for each row, the Lead ID set, the counts, the
+//! issues and the leads kept. [`RecordCheck`] is the part of the rules that needs no other row,
+//! shareable between threads.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use crate::import::header::{self, Aliases, Header};
+use crate::import::options::ImportOptions;
+use crate::import::parser::{Flow, RawRecord};
+use crate::import::rejects::RejectedRow;
+use crate::import::rules::{Checked, Rules, Verdict, trim};
+use crate::import::seen::{SeenIds, id_hash};
+use crate::import::table::LeadTable;
+use crate::model::{Delimiter, Encoding, Field, InterestLevel, Issue, IssueCode, Lead, Report};
+
+/// Longest issue `value`, in characters; longer values are cut and end with `…`.
+const MAX_VALUE_CHARS: usize = 256;
+
+/// Per-record work: the header, then the rules for each row.
+pub(crate) struct RowValidator {
+    pub(crate) check: Arc<RecordCheck>,
+    pub(crate) aliases: Aliases,
+    pub(crate) encoding: Encoding,
+    max_issues: usize,
+    pub(crate) max_rows: u64,
+    max_field: usize,
+    pub(crate) keep_leads: bool,
+    pub(crate) keep_rejected: bool,
+    pub(crate) header: Option<Header>,
+    header_line: u64,
+    pub(crate) rows: u64,
+    pub(crate) valid: u64,
+    pub(crate) invalid: u64,
+    issues: Vec<Issue>,
+    row_issues: usize,
+    truncated: bool,
+    pub(crate) stopped: bool,
+    pub(crate) seen: SeenIds,
+    pub(crate) leads: VecDeque<Lead>,
+    /// Set by `lead_table(true)`: valid leads go here instead of `leads`.
+    pub(crate) table: Option<LeadTable>,
+    pub(crate) rejected: VecDeque<RejectedRow>,
+    /// Issues of the current row (reused).
+    current: Vec<Issue>,
+    pub(crate) finished: Option<Report>,
+}
+
+/// The row rules that need no other row, fixed once the header is known: shared with
+/// `validate_parallel`'s parsing thread, which runs them on some batches to balance the work.
+#[derive(Debug)]
+pub(crate) struct RecordCheck {
+    pub(crate) rules: Rules,
+    /// (column, field) pairs of the header, in column order; empty before the header.
+    mapped: Vec<(usize, Field)>,
+    /// The Lead ID's column.
+    id_column: Option<usize>,
+    /// Columns in the header.
+    width: usize,
+}
+
+/// What the rules that need no other row say of a record.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum RecordVerdict {
+    /// Every value passed (their verdicts, by field), and the Lead ID has this [`id_hash`]:
+    /// only whether it appeared before is left to decide.
+    Clean { id_hash: u64, verdicts: [Option<Verdict>; 7] },
+    /// Anything else (an issue, a blank row, the header, a shape the full rules handle).
+    NeedsFullRules,
+}
+
+impl RecordCheck {
+    /// The verdict on `r` (with `text`, its text when valid UTF-8) of the rules that need no
+    /// other row; building no message, allocating nothing.
+    pub(crate) fn pre(&self, r: &RawRecord<'_>, text: Option<&str>) -> RecordVerdict {
+        let (Some(text), Some(id_column)) = (text, self.id_column) else {
+            return RecordVerdict::NeedsFullRules;
+        };
+        if r.unclosed_quote || r.overflow.is_some() || r.field_count != self.width {
+            return RecordVerdict::NeedsFullRules;
+        }
+        let mut verdicts = [None; 7];
+        for &(col, field) in &self.mapped {
+            let Some(value) = r.range(col).and_then(|range| text.get(range)) else {
+                return RecordVerdict::NeedsFullRules;
+            };
+            match self.rules.verdict(field, trim(value)) {
+                Ok(verdict) => verdicts[field as usize] = Some(verdict),
+                Err(_) => return RecordVerdict::NeedsFullRules,
+            }
+        }
+        match r.range(id_column).and_then(|range| text.get(range)) {
+            Some(id) => RecordVerdict::Clean { id_hash: id_hash(trim(id).as_bytes()), verdicts },
+            None => RecordVerdict::NeedsFullRules,
+        }
+    }
+}
+
+/// A record's text, when it is valid UTF-8 (checked here unless known).
+pub(crate) fn record_text<'a>(r: &RawRecord<'a>) -> Option<&'a str> {
+    r.text.or_else(|| simdutf8::basic::from_utf8(r.bytes()).ok())
+}
+
+/// A record's fields as text.
+struct Fields<'a> {
+    record: &'a RawRecord<'a>,
+    text: Option<&'a str>,
+}
+
+impl<'a> Fields<'a> {
+    pub(crate) fn new(record: &'a RawRecord<'a>, text: Option<&'a str>) -> Self {
+        Fields { record, text }
+    }
+
+    fn raw(&self, i: usize) -> &'a [u8] {
+        self.record.get(i).unwrap_or_default()
+    }
+
+    fn get(&self, i: usize) -> Option<&'a str> {
+        match self.text {
+            Some(text) => text.get(self.record.range(i)?),
+            None => std::str::from_utf8(self.record.get(i)?).ok(),
+        }
+    }
+
+    fn lossy(&self, i: usize) -> String {
+        String::from_utf8_lossy(self.raw(i)).into_owned()
+    }
+}
+
+fn cut(value: &str) -> String {
+    match value.char_indices().nth(MAX_VALUE_CHARS) {
+        Some((at, _)) => format!("{}…", &value[..at]),
+        None => value.to_owned(),
+    }
+}
+
+impl RowValidator {
+    pub(crate) fn new(rules: Rules, options: &ImportOptions) -> Self {
+        RowValidator {
+            check: Arc::new(RecordCheck { rules, mapped: Vec::new(), id_column: None, width: 0 }),
+            aliases: Aliases::new(&options.aliases),
+            encoding: Encoding::Utf8,
+            max_issues: options.max_issues,
+            max_rows: options.max_rows,
+            max_field: options.max_field_bytes,
+            keep_leads: true,
+            keep_rejected: true,
+            header: None,
+            header_line: 1,
+            rows: 0,
+            valid: 0,
+            invalid: 0,
+            issues: Vec::new(),
+            row_issues: 0,
+            truncated: false,
+            stopped: false,
+            seen: SeenIds::new(),
+            leads: VecDeque::new(),
+            table: None,
+            rejected: VecDeque::new(),
+            current: Vec::new(),
+            finished: None,
+        }
+    }
+
+    pub(crate) fn file_issue(&mut self, line: Option<u64>, code: IssueCode, message: String) {
+        self.issues.push(Issue {
+            line,
+            record: None,
+            column: None,
+            field: None,
+            value: None,
+            code,
+            severity: code.severity(),
+            message,
+        });
+    }
+
+    pub(crate) fn record(&mut self, r: &RawRecord<'_>) -> Flow {
+        let text = record_text(r);
+        let pre = self.check.pre(r, text);
+        self.record_pre(r, text, pre)
+    }
+
+    /// The rules that need no other row, for a parsing thread to run ([`RecordCheck::pre`]).
+    #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+    pub(crate) fn check(&self) -> Option<Arc<RecordCheck>> {
+        self.check.id_column.map(|_| Arc::clone(&self.check))
+    }
+
+    /// [`record`](Self::record) with its text and the verdict of [`RecordCheck::pre`] on it, from
+    /// the [`check`](Self::check) of this `RowValidator`.
+    pub(crate) fn record_pre(&mut self, r: &RawRecord<'_>, text: Option<&str>, pre: RecordVerdict) -> Flow {
+        if self.stopped {
+            return Flow::Stop;
+        }
+        // A clean row has a Lead ID, so is not blank.
+        if matches!(pre, RecordVerdict::NeedsFullRules) && !r.unclosed_quote && is_blank(r) {
+            return Flow::Continue;
+        }
+        if self.header.is_none() {
+            return self.header(r, text);
+        }
+        if self.rows == self.max_rows {
+            let max = self.max_rows;
+            self.file_issue(
+                Some(r.line),
+                IssueCode::LimitExceeded,
+                format!("The file has more than {max} rows (max_rows); the rest was not read"),
+            );
+            self.stopped = true;
+            return Flow::Stop;
+        }
+        self.rows += 1;
+        match pre {
+            RecordVerdict::Clean { id_hash, verdicts } => self.clean_row(r, text, id_hash, verdicts),
+            RecordVerdict::NeedsFullRules => self.row(r, text),
+        }
+        Flow::Continue
+    }
+
+    /// Gets the set of Lead IDs ready for coming IDs of these [`id_hash`]es (a hint, no effect
+    /// on results).
+    #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+    pub(crate) fn prefetch(&self, id_hashes: impl Iterator<Item = u64>) {
+        self.seen.prefetch(id_hashes);
+    }
+
+    /// A row that passed every rule but the Lead ID's uniqueness.
+    fn clean_row(
+        &mut self,
+        r: &RawRecord<'_>,
+        text: Option<&str>,
+        hash: u64,
+        verdicts: [Option<Verdict>; 7],
+    ) {
+        let value = |col: usize| text.and_then(|t| t.get(r.range(col)?)).map_or("", trim);
+        let id = self.check.id_column.map_or("", value);
+        if self.seen.insert_hashed(id, hash, r.line).is_some() {
+            // A duplicate: the full rules say so, naming the first line.
+            return self.row(r, text);
+        }
+        self.valid += 1;
+        if self.keep_leads {
+            let mut values: [Option<(&str, Verdict)>; 7] = [None; 7];
+            for &(col, field) in &self.check.mapped {
+                values[field as usize] = verdicts[field as usize].map(|verdict| (value(col), verdict));
+            }
+            self.keep(values);
+        }
+    }
+
+    fn header(&mut self, r: &RawRecord<'_>, text: Option<&str>) -> Flow {
+        self.header_line = r.line;
+        // A header cut short or run on into the rows would be resolved into noise: report the
+        // one real problem and stop.
+        let broken = if r.unclosed_quote {
+            Some((IssueCode::UnclosedQuote, format!("A quoted header on line {} is never closed", r.line)))
+        } else {
+            r.overflow.map(|col| {
+                let max = self.max_field;
+                (
+                    IssueCode::LimitExceeded,
+                    format!("Header {} is longer than the {max}-byte field limit (max_field_bytes)", col + 1),
+                )
+            })
+        };
+        if let Some((code, message)) = broken {
+            self.file_issue(Some(r.line), code, message);
+            self.header = Some(Header::default());
+            self.stopped = true;
+            return Flow::Stop;
+        }
+        let fields = Fields::new(r, text);
+        let cells: Vec<String> = (0..r.len()).map(|i| fields.lossy(i).trim().to_owned()).collect();
+        let header = header::resolve(&cells, r.line, &self.aliases);
+        let stop = header.has_errors();
+        self.issues.extend(header.issues.iter().cloned());
+        let mapped = header.mapped.clone();
+        let id_column = mapped.iter().find(|(_, f)| *f == Field::LeadId).map(|(c, _)| *c);
+        let rules = self.check.rules.clone();
+        self.check = Arc::new(RecordCheck { rules, mapped, id_column, width: header.columns.len() });
+        self.header = Some(header);
+        if stop {
+            self.stopped = true;
+            return Flow::Stop;
+        }
+        Flow::Continue
+    }
+
+    fn issue(
+        &mut self,
+        r: &RawRecord<'_>,
+        column: Option<usize>,
+        field: Option<Field>,
+        value: Option<String>,
+        code: IssueCode,
+        message: String,
+    ) {
+        let header = self.header.as_ref().map(|h| &h.columns);
+        self.current.push(Issue {
+            line: Some(r.line),
+            record: Some(self.rows),
+            column: column.and_then(|c| header.and_then(|h| h.get(c)).map(|c| c.header.clone())),
+            field,
+            value: value.map(|v| cut(&v)),
+            code,
+            severity: code.severity(),
+            message,
+        });
+    }
+
+    fn row(&mut self, r: &RawRecord<'_>, text: Option<&str>) {
+        let check = Arc::clone(&self.check);
+        let width = check.width;
+        let fields = Fields::new(r, text);
+        self.current.clear();
+        if r.unclosed_quote {
+            let last = r.len().saturating_sub(1);
+            let field = check.mapped.iter().find(|(c, _)| *c == last).map(|(_, f)| *f);
+            let lines = r.line;
+            self.issue(
+                r,
+                Some(last),
+                field,
+                Some(fields.lossy(last)),
+                IssueCode::UnclosedQuote,
+                format!("A quoted field that starts on line {lines} is never closed; the rest of the file was read into it"),
+            );
+            return self.reject(r, &fields);
+        }
+        let extra_blank = (width..r.len()).all(|i| fields.get(i).is_some_and(|s| s.trim().is_empty()));
+        if r.field_count < width || (r.field_count > width && !extra_blank) {
+            let found = r.field_count;
+            let mut message = format!("Expected {width} fields, as in the header, but found {found}");
+            if found > width {
+                let extra: Vec<String> =
+                    (width..r.len().min(width + 5)).map(|i| format!("{:?}", fields.lossy(i))).collect();
+                message.push_str(&format!(" (extra: {})", extra.join(", ")));
+            }
+            self.issue(r, None, None, None, IssueCode::FieldCount, message);
+            return self.reject(r, &fields);
+        }
+        let mut values: [Option<(&str, Verdict)>; 7] = [None; 7];
+        for &(col, field) in &check.mapped {
+            if r.overflow == Some(col) {
+                let max = self.max_field;
+                self.issue(
+                    r,
+                    Some(col),
+                    Some(field),
+                    Some(fields.lossy(col)),
+                    IssueCode::LimitExceeded,
+                    format!("{} is longer than the {max}-byte field limit (max_field_bytes)", field.label()),
+                );
+                continue;
+            }
+            let Some(text) = fields.get(col) else {
+                let encoding = self.encoding;
+                self.issue(r, Some(col), Some(field), Some(fields.lossy(col)), IssueCode::InvalidEncoding,
+                    format!("{} holds bytes that are not valid {encoding} (set the encoding option if the file was saved in another one)", field.label()));
+                continue;
+            };
+            let value = trim(text);
+            match check.rules.verdict(field, value) {
+                Ok(verdict) => {
+                    if field == Field::LeadId
+                        && let Some(first) = self.seen.insert(value, r.line)
+                    {
+                        self.issue(
+                            r,
+                            Some(col),
+                            Some(field),
+                            Some(text.to_owned()),
+                            IssueCode::DuplicateLeadId,
+                            format!("Lead ID {value:?} already appears on line {first}"),
+                        );
+                        continue;
+                    }
+                    values[field as usize] = Some((value, verdict));
+                }
+                Err(code) => {
+                    let message = check.rules.violation(field, value, code).message;
+                    self.issue(r, Some(col), Some(field), Some(text.to_owned()), code, message);
+                }
+            }
+        }
+        if !self.current.is_empty() {
+            return self.reject(r, &fields);
+        }
+        self.valid += 1;
+        if self.keep_leads {
+            self.keep(values);
+        }
+    }
+
+    /// Keeps the lead of a valid row, from its values and their verdicts (by field).
+    fn keep(&mut self, values: [Option<(&str, Verdict)>; 7]) {
+        let values = values.map(|v| v.map(|(value, verdict)| verdict.checked(value)));
+        if let Some(table) = &mut self.table {
+            fn text<'v>(c: &'v Option<Checked<'_>>) -> &'v str {
+                match c {
+                    Some(Checked::Text(t)) => t,
+                    _ => "",
+                }
+            }
+            let [id, name, contact, source, interest, status, salesperson] = &values;
+            let interest = match interest {
+                Some(Checked::Interest(level)) => *level,
+                _ => InterestLevel::Low,
+            };
+            let status = match status {
+                Some(Checked::Status(i)) => *i,
+                _ => usize::MAX,
+            };
+            table.push(
+                [text(id), text(name), text(contact), text(source), text(salesperson)],
+                interest,
+                status,
+            );
+        } else {
+            let lead = self.lead(values);
+            self.leads.push_back(lead);
+        }
+    }
+
+    fn lead(&self, values: [Option<Checked<'_>>; 7]) -> Lead {
+        let [id, name, contact, source, interest, status, salesperson] = values;
+        let text = |c: Option<Checked<'_>>| match c {
+            Some(Checked::Text(t)) => t.into_owned(),
+            _ => String::new(),
+        };
+        Lead {
+            lead_id: text(id),
+            lead_name: text(name),
+            contact_information: text(contact),
+            source: text(source),
+            interest_level: match interest {
+                Some(Checked::Interest(level)) => level,
+                _ => InterestLevel::Low,
+            },
+            status: match status {
+                Some(Checked::Status(i)) => self.check.rules.status_name(i).to_owned(),
+                _ => String::new(),
+            },
+            salesperson: match salesperson {
+                Some(Checked::Text(t)) => Some(t.into_owned()),
+                _ => None,
+            },
+        }
+    }
+
+    fn reject(&mut self, r: &RawRecord<'_>, fields: &Fields<'_>) {
+        self.invalid += 1;
+        if self.keep_rejected {
+            let width = self.check.width;
+            self.rejected.push_back(RejectedRow {
+                line: r.line,
+                record: self.rows,
+                values: (0..width).map(|i| fields.lossy(i)).collect(),
+                errors: self.current.iter().map(|i| i.message.clone()).collect(),
+            });
+        }
+        for issue in self.current.drain(..) {
+            if self.row_issues < self.max_issues {
+                self.issues.push(issue);
+            } else {
+                self.truncated = true;
+            }
+            self.row_issues += 1;
+        }
+    }
+
+    pub(crate) fn end(&mut self) {
+        if self.header.is_none() {
+            self.file_issue(None, IssueCode::EmptyFile, "The file is empty".into());
+        } else if self.rows == 0 && !self.stopped {
+            let line = self.header_line;
+            self.file_issue(
+                Some(line),
+                IssueCode::EmptyFile,
+                format!("The file has a header (line {line}) but no data rows"),
+            );
+        }
+    }
+
+    pub(crate) fn report(&self, encoding: Encoding, delimiter: Delimiter) -> Report {
+        Report {
+            encoding,
+            delimiter,
+            columns: self.header.as_ref().map(|h| h.columns.clone()).unwrap_or_default(),
+            rows: self.rows,
+            valid: self.valid,
+            invalid: self.invalid,
+            issues: self.issues.clone(),
+            issues_truncated: self.truncated,
+        }
+    }
+}
+
+/// Whether every field of the record is empty or blank.
+fn is_blank(r: &RawRecord<'_>) -> bool {
+    r.iter().all(|f| match f.iter().find(|&&b| b != b' ' && b != b'\t') {
+        None => true,
+        // Printable ASCII is never trimmed away.
+        Some(&b) if b > b' ' && b < 0x80 => false,
+        Some(_) => std::str::from_utf8(f).is_ok_and(|s| s.trim().is_empty()),
+    })
+}
