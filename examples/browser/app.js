@@ -1,14 +1,16 @@
 // The demo page: hands the file to the worker, shows progress, the summary, the issues, and a
 // filtered, paged preview of the valid leads (queried in the worker's MemoryStore).
+import init, { defaultStatuses } from "/pkg/leads_wasm.js";
 const $ = (id) => document.getElementById(id);
 const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
-const STATUSES = ["New", "Open", "Contacted", "Qualified", "Proposal", "Negotiation", "Won", "Lost", "Closed"];
 const PAGE = 20;
 let page = 1;
 let rejected = null;
 let fileName = "leads.csv";
 
-for (const s of STATUSES) $("filters").status.add(new Option(s, s));
+// The status vocabulary comes from the package, as the validator has it.
+await init();
+for (const s of defaultStatuses()) $("filters").status.add(new Option(s, s));
 
 function size(bytes) {
   return bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${Math.ceil(bytes / 1e3)} kB`;

@@ -158,6 +158,28 @@ impl Error {
         *self.0
     }
 
+    /// Every [`code`](Self::code), in the order of [`ErrorKind`]'s variants: the list bindings
+    /// map to their own errors (a test fails when one of theirs differs).
+    pub const CODES: [&'static str; 17] = [
+        "invalid_option",
+        "io",
+        "finished",
+        "invalid_username",
+        "invalid_password",
+        "username_taken",
+        "invalid_credentials",
+        "invalid_token",
+        "invalid_query",
+        "not_found",
+        "invalid_lead",
+        "salesperson_exists",
+        "backend",
+        "http",
+        "partial_upsert",
+        "interrupted",
+        "import_rejected",
+    ];
+
     /// A stable snake_case name of the kind, for bindings and logs (`"invalid_option"`).
     #[must_use]
     pub fn code(&self) -> &'static str {
@@ -213,5 +235,80 @@ impl From<ErrorKind> for Error {
 impl From<std::io::Error> for Error {
     fn from(source: std::io::Error) -> Self {
         Error::new(ErrorKind::Io { source })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One error of each kind; the match without a wildcard stops compiling when a kind is
+    /// added and not listed here.
+    fn one_of_each() -> Vec<ErrorKind> {
+        let text = || String::from("x");
+        let all = vec![
+            ErrorKind::InvalidOption { option: text(), message: text() },
+            ErrorKind::Io { source: std::io::Error::other("x") },
+            ErrorKind::Finished,
+            ErrorKind::InvalidUsername { message: text() },
+            ErrorKind::InvalidPassword { message: text() },
+            ErrorKind::UsernameTaken { username: text() },
+            ErrorKind::InvalidCredentials,
+            ErrorKind::InvalidToken { reason: text() },
+            ErrorKind::InvalidQuery { parameter: text(), message: text() },
+            ErrorKind::NotFound { what: "lead", id: text() },
+            ErrorKind::InvalidLead { issues: Vec::new() },
+            ErrorKind::SalespersonExists { name: text() },
+            ErrorKind::Backend { status: 500, code: None, message: text(), details: None, hint: None },
+            ErrorKind::Http { message: text() },
+            ErrorKind::PartialUpsert {
+                committed: Vec::new(),
+                failed: Vec::new(),
+                batch_size: 1,
+                outcome: crate::model::UpsertOutcome::default(),
+                first_error: text(),
+            },
+            ErrorKind::Interrupted { stored: crate::model::UpsertOutcome::default(), batches: 0 },
+            ErrorKind::ImportRejected {
+                report: Box::new(crate::model::Report {
+                    encoding: crate::model::Encoding::Utf8,
+                    delimiter: crate::model::Delimiter::Comma,
+                    columns: Vec::new(),
+                    rows: 0,
+                    valid: 0,
+                    invalid: 0,
+                    issues: Vec::new(),
+                    issues_truncated: false,
+                }),
+            },
+        ];
+        for kind in &all {
+            match kind {
+                ErrorKind::InvalidOption { .. }
+                | ErrorKind::Io { .. }
+                | ErrorKind::Finished
+                | ErrorKind::InvalidUsername { .. }
+                | ErrorKind::InvalidPassword { .. }
+                | ErrorKind::UsernameTaken { .. }
+                | ErrorKind::InvalidCredentials
+                | ErrorKind::InvalidToken { .. }
+                | ErrorKind::InvalidQuery { .. }
+                | ErrorKind::NotFound { .. }
+                | ErrorKind::InvalidLead { .. }
+                | ErrorKind::SalespersonExists { .. }
+                | ErrorKind::Backend { .. }
+                | ErrorKind::Http { .. }
+                | ErrorKind::PartialUpsert { .. }
+                | ErrorKind::Interrupted { .. }
+                | ErrorKind::ImportRejected { .. } => {}
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn codes_lists_every_kind_once_in_order() {
+        let codes: Vec<&str> = one_of_each().into_iter().map(|k| Error::new(k).code()).collect();
+        assert_eq!(codes, Error::CODES);
     }
 }

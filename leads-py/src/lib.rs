@@ -25,6 +25,8 @@ fn _leads(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(validator::validate_csv, m)?)?;
     m.add_function(wrap_pyfunction!(validator::rejected_csv, m)?)?;
     m.add_function(wrap_pyfunction!(validator::issue_codes, m)?)?;
+    m.add_function(wrap_pyfunction!(validator::error_codes, m)?)?;
+    m.add_function(wrap_pyfunction!(validator::default_statuses, m)?)?;
     m.add_function(wrap_pyfunction!(store::verify_token, m)?)?;
     m.add_class::<validator::Validator>()?;
     m.add_class::<report::Report>()?;

@@ -101,6 +101,18 @@ pub(crate) fn issue_codes() -> Vec<&'static str> {
     leads_core::IssueCode::ALL.iter().map(|c| c.as_str()).collect()
 }
 
+/// Every error code of the core (each is a ``LeadsError`` subclass's ``code``).
+#[pyfunction]
+pub(crate) fn error_codes() -> Vec<&'static str> {
+    leads_core::Error::CODES.to_vec()
+}
+
+/// The default status vocabulary, in pipeline order.
+#[pyfunction]
+pub(crate) fn default_statuses() -> Vec<&'static str> {
+    leads_core::DEFAULT_STATUSES.to_vec()
+}
+
 /// A streaming validator: ``push`` chunks of any size (a chunk may end anywhere, even inside a
 /// character), ``take_leads`` as they complete, ``finish`` for the report. Memory stays bounded
 /// by the longest record plus the Lead IDs seen, however large the file. Options as

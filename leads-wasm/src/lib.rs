@@ -14,7 +14,9 @@ pub use query::LeadQuery;
 pub use store::MemoryStore;
 #[cfg(feature = "supabase")]
 pub use store::SupabaseStore;
-pub use validator::{CsvValidator, LeadTable, issue_codes, rejected_csv, validate_csv};
+pub use validator::{
+    CsvValidator, LeadTable, default_statuses, error_codes, issue_codes, rejected_csv, validate_csv,
+};
 
 /// Runs when the module is instantiated: a Rust panic (a bug) becomes a thrown JS `Error` with
 /// `code: "panic"` and the panic message, never a bare `RuntimeError: unreachable`.

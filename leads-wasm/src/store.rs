@@ -254,21 +254,26 @@ macro_rules! store_methods {
                 })
             }
 
-            /// Inserts or updates leads (from `validateCsv`) by Lead ID.
+            /// Inserts or updates leads (from `validateCsv`) by Lead ID. Leads from JS are
+            /// checked again by the row rules of `options` (give those they were validated
+            /// with, custom statuses included), never trusted.
             #[wasm_bindgen(js_name = upsertLeads, unchecked_return_type = "Promise<UpsertOutcome>")]
             pub fn upsert_leads(
                 &self,
                 #[wasm_bindgen(unchecked_param_type = "string")] user: JsValue,
                 #[wasm_bindgen(unchecked_param_type = "Lead[]")] leads: JsValue,
+                #[wasm_bindgen(unchecked_optional_param_type = "ImportOptions | null")]
+                options_value: JsValue,
             ) -> js_sys::Promise {
                 let s = Rc::clone(&self.inner);
-                let prepared = user_id(&user).and_then(|u| Ok((u, from_js::<Vec<Lead>>("leads", leads)?)));
+                let prepared = (|| -> Result<_, JsValue> {
+                    Ok((user_id(&user)?, from_js::<Vec<Lead>>("leads", leads)?, options(options_value)?))
+                })();
                 future_to_promise(async move {
-                    let (user, leads) = prepared?;
-                    // Leads from JS are checked by the row rules like an edit, never trusted.
+                    let (user, leads, options) = prepared?;
                     let checked = leads
                         .iter()
-                        .map(leads_core::check_lead)
+                        .map(|lead| leads_core::check_lead(lead, &options))
                         .collect::<leads_core::Result<Vec<_>>>()
                         .map_err(js)?;
                     to_js(&s.upsert_leads(user, &checked).await.map_err(js)?)

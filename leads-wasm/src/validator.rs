@@ -194,6 +194,18 @@ pub fn issue_codes() -> Vec<String> {
     leads_core::IssueCode::ALL.iter().map(|c| c.as_str().to_owned()).collect()
 }
 
+/// Every error code of the core (a `LeadsError`'s `code`; `"panic"` is this package's own).
+#[wasm_bindgen(js_name = errorCodes, unchecked_return_type = "ErrorCode[]")]
+pub fn error_codes() -> Vec<String> {
+    leads_core::Error::CODES.iter().map(|c| (*c).to_owned()).collect()
+}
+
+/// The default status vocabulary, in pipeline order.
+#[wasm_bindgen(js_name = defaultStatuses)]
+pub fn default_statuses() -> Vec<String> {
+    leads_core::DEFAULT_STATUSES.iter().map(|s| (*s).to_owned()).collect()
+}
+
 /// A streaming validator (for `File.stream()` in a Web Worker): `push` chunks of any size (a
 /// chunk may end anywhere, even inside a character), `takeLeads` as they complete, `progress`,
 /// `finish`. Memory stays bounded by the longest record plus the Lead IDs seen. With

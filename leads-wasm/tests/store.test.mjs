@@ -86,3 +86,15 @@ test("the .d.ts has no `any`", () => {
   const dts = readFileSync(pkg.replace(/\.js$/, ".d.ts"), "utf8").replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "");
   assert.doesNotMatch(dts, /\bany\b/);
 });
+
+test("upsertLeads re-checks with the rules the leads were validated with (custom statuses)", async () => {
+  const store = new leads.MemoryStore(true);
+  const user = (await store.register("ann", "correct horse")).uuid;
+  const options = { statuses: ["Pending", "Signed"] };
+  const csv = "Lead ID,Lead Name,Contact Information,Source,Interest Level,Status\nL-1,Ann,ann@example.com,Web,High,pending\n";
+  const { report, leads: valid } = leads.validateCsv(csv, options);
+  assert.equal(report.valid, 1);
+  assert.equal(valid[0].status, "Pending");
+  assert.deepEqual(await store.upsertLeads(user, valid, options), { inserted: 1, updated: 0, unchanged: 0 });
+  await assert.rejects(store.upsertLeads(user, valid), (e) => e.code === "invalid_lead" && e.data[0].code === "invalid_choice");
+});

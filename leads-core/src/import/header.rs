@@ -65,16 +65,7 @@ fn file_issue(
     code: IssueCode,
     message: String,
 ) -> Issue {
-    Issue {
-        line: Some(line),
-        record: None,
-        column,
-        field,
-        value: None,
-        code,
-        severity: code.severity(),
-        message,
-    }
+    Issue::new(code, message).at(Some(line), None).about(column, field)
 }
 
 /// Whether a match names the field itself rather than an alternative.

@@ -165,16 +165,7 @@ impl RowValidator {
     }
 
     pub(crate) fn file_issue(&mut self, line: Option<u64>, code: IssueCode, message: String) {
-        self.issues.push(Issue {
-            line,
-            record: None,
-            column: None,
-            field: None,
-            value: None,
-            code,
-            severity: code.severity(),
-            message,
-        });
+        self.issues.push(Issue::new(code, message).at(line, None));
     }
 
     pub(crate) fn record(&mut self, r: &RawRecord<'_>) -> Flow {
@@ -299,16 +290,13 @@ impl RowValidator {
         message: String,
     ) {
         let header = self.header.as_ref().map(|h| &h.columns);
-        self.current.push(Issue {
-            line: Some(r.line),
-            record: Some(self.rows),
-            column: column.and_then(|c| header.and_then(|h| h.get(c)).map(|c| c.header.clone())),
-            field,
-            value: value.map(|v| cut(&v)),
-            code,
-            severity: code.severity(),
-            message,
-        });
+        let column = column.and_then(|c| header.and_then(|h| h.get(c)).map(|c| c.header.clone()));
+        self.current.push(
+            Issue::new(code, message)
+                .at(Some(r.line), Some(self.rows))
+                .about(column, field)
+                .with_value(value.map(|v| cut(&v))),
+        );
     }
 
     fn row(&mut self, r: &RawRecord<'_>, text: Option<&str>) {

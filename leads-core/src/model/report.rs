@@ -147,6 +147,39 @@ pub struct Issue {
 }
 
 impl Issue {
+    /// An issue of `code` saying `message`, its severity the code's, in no place yet: the one
+    /// constructor, which the setters below complete.
+    pub(crate) fn new(code: IssueCode, message: impl Into<String>) -> Self {
+        Issue {
+            line: None,
+            record: None,
+            column: None,
+            field: None,
+            value: None,
+            code,
+            severity: code.severity(),
+            message: message.into(),
+        }
+    }
+
+    /// On `line` (of record `record`, `None` for the file).
+    pub(crate) fn at(mut self, line: Option<u64>, record: Option<u64>) -> Self {
+        (self.line, self.record) = (line, record);
+        self
+    }
+
+    /// About `field`, in the column headed `column`.
+    pub(crate) fn about(mut self, column: Option<String>, field: Option<Field>) -> Self {
+        (self.column, self.field) = (column, field);
+        self
+    }
+
+    /// Showing the offending `value`.
+    pub(crate) fn with_value(mut self, value: Option<String>) -> Self {
+        self.value = value;
+        self
+    }
+
     /// Whether the issue concerns the whole file rather than one row.
     #[must_use]
     pub fn is_file_level(&self) -> bool {

@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use crate::auth::new_uuid;
 use crate::error::{Error, ErrorKind, Result};
+use crate::import::options::ImportOptions;
 use crate::import::rules::patch::{LeadPatch, salesperson_name};
 use crate::model::{Clock, Lead, StoredLead, Timestamp, UpsertOutcome, User, UserRecord};
 use crate::query::LeadQuery;
@@ -249,7 +250,7 @@ impl Store for MemoryStore {
         let mut inner = self.lock();
         let data = inner.data.get_mut(&user).ok_or_else(|| not_found("lead", lead_id))?;
         let stored = data.leads.get_mut(lead_id).ok_or_else(|| not_found("lead", lead_id))?;
-        let changed = patch.apply(&stored.lead)?;
+        let changed = patch.apply(&stored.lead, &ImportOptions::default())?;
         if changed != stored.lead {
             stored.lead = changed;
             stored.updated_at = now;

@@ -27,6 +27,8 @@ from ._leads import (
     Store,
     SupabaseStore,
     Validator,
+    default_statuses,
+    error_codes,
     issue_codes,
     rejected_csv,
     validate_csv,
@@ -81,3 +83,7 @@ __all__ = [
 
 #: Every issue code a report can hold, in the documented order.
 ISSUE_CODES: Tuple[str, ...] = tuple(issue_codes())
+#: Every error code of the core: the ``code`` of a ``LeadsError``.
+ERROR_CODES: Tuple[str, ...] = tuple(error_codes())
+#: The default status vocabulary, in pipeline order.
+DEFAULT_STATUSES: Tuple[str, ...] = tuple(default_statuses())

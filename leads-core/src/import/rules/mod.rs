@@ -9,9 +9,9 @@ use std::borrow::Cow;
 
 use crate::error::Result;
 use crate::import::options::ImportOptions;
-use crate::model::IssueCode;
 use crate::model::{
-    Field, InterestLevel, MAX_LEAD_ID_CHARS, MAX_LEAD_NAME_CHARS, MAX_SALESPERSON_CHARS, MAX_SOURCE_CHARS,
+    Field, InterestLevel, Issue, IssueCode, MAX_LEAD_ID_CHARS, MAX_LEAD_NAME_CHARS, MAX_SALESPERSON_CHARS,
+    MAX_SOURCE_CHARS,
 };
 
 /// Separators between several contacts in one cell.
@@ -280,6 +280,16 @@ pub(crate) fn max_chars(field: Field) -> Option<usize> {
 pub(crate) struct Violation {
     pub(crate) code: IssueCode,
     pub(crate) message: String,
+}
+
+impl Violation {
+    /// The issue for `value` of `field` given outside a file (an edit, an API call): no line,
+    /// the field's label as the column.
+    pub(crate) fn issue(self, field: Field, value: &str) -> Issue {
+        Issue::new(self.code, self.message)
+            .about(Some(field.label().to_owned()), Some(field))
+            .with_value(Some(value.to_owned()))
+    }
 }
 
 /// A checked value, borrowing from the input where nothing changed.

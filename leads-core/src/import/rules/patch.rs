@@ -6,10 +6,10 @@ use serde::{Deserialize, Deserializer, Serialize};
 use crate::error::{ErrorKind, Result};
 use crate::import::options::ImportOptions;
 use crate::import::rules::{Checked, Rules, trim};
-use crate::model::{Field, InterestLevel, Issue, Lead};
+use crate::model::{Field, InterestLevel, Lead};
 
 /// Changes to one lead; absent fields stay as they are. Values are checked by the import's row
-/// rules (default options) and normalised the same way.
+/// rules (with the import options in force: statuses, synonyms) and normalised the same way.
 #[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LeadPatch {
@@ -38,12 +38,17 @@ fn some_or_null<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<O
 }
 
 impl LeadPatch {
-    /// The lead with the patch applied, every changed value checked by the row rules.
+    /// The lead with the patch applied, every changed value checked by the row rules of
+    /// `options` (the statuses and synonyms the leads were imported with).
     ///
     /// # Errors
-    /// [`ErrorKind::InvalidLead`] with one issue per broken rule.
-    pub fn apply(&self, lead: &Lead) -> Result<Lead> {
-        let rules = Rules::new(&ImportOptions::default())?;
+    /// [`ErrorKind::InvalidLead`] with one issue per broken rule;
+    /// [`ErrorKind::InvalidOption`] for unusable options.
+    pub fn apply(&self, lead: &Lead, options: &ImportOptions) -> Result<Lead> {
+        self.apply_rules(lead, &Rules::new(options)?)
+    }
+
+    fn apply_rules(&self, lead: &Lead, rules: &Rules) -> Result<Lead> {
         let mut out = lead.clone();
         let mut issues = Vec::new();
         let salesperson = self.salesperson.as_ref().map(|s| s.clone().unwrap_or_default());
@@ -68,28 +73,22 @@ impl LeadPatch {
                     (Field::Source, Checked::Text(t)) => out.source = t.into_owned(),
                     _ => {}
                 },
-                Err(broken) => issues.push(Issue {
-                    line: None,
-                    record: None,
-                    column: Some(field.label().to_owned()),
-                    field: Some(field),
-                    value: Some(value.clone()),
-                    code: broken.code,
-                    severity: broken.code.severity(),
-                    message: broken.message,
-                }),
+                Err(violation) => issues.push(violation.issue(field, value)),
             }
         }
         if issues.is_empty() { Ok(out) } else { Err(ErrorKind::InvalidLead { issues }.into()) }
     }
 }
 
-/// A lead from outside a CSV import (an API call, a browser) checked by the row rules (default
-/// options) and normalised the same way.
+/// A lead from outside a CSV import (an API call, a browser) checked by the row rules of
+/// `options` (those it was validated with: a lead with a custom status passes with the options
+/// that allow it) and normalised the same way.
 ///
 /// # Errors
-/// [`ErrorKind::InvalidLead`] with one issue per broken rule.
-pub fn check_lead(lead: &Lead) -> Result<Lead> {
+/// [`ErrorKind::InvalidLead`] with one issue per broken rule;
+/// [`ErrorKind::InvalidOption`] for unusable options.
+pub fn check_lead(lead: &Lead, options: &ImportOptions) -> Result<Lead> {
+    let rules = Rules::new(options)?;
     let interest = lead.interest_level.as_str().to_owned();
     let patch = LeadPatch {
         lead_name: Some(lead.lead_name.clone()),
@@ -99,20 +98,11 @@ pub fn check_lead(lead: &Lead) -> Result<Lead> {
         status: Some(lead.status.clone()),
         salesperson: Some(lead.salesperson.clone()),
     };
-    let id_issue = Rules::new(&ImportOptions::default())?
+    let id_issue = rules
         .check(Field::LeadId, trim(&lead.lead_id))
         .err()
-        .map(|broken| Issue {
-            line: None,
-            record: None,
-            column: Some(Field::LeadId.label().to_owned()),
-            field: Some(Field::LeadId),
-            value: Some(lead.lead_id.clone()),
-            code: broken.code,
-            severity: broken.code.severity(),
-            message: broken.message,
-        });
-    match (patch.apply(lead), id_issue) {
+        .map(|violation| violation.issue(Field::LeadId, &lead.lead_id));
+    match (patch.apply_rules(lead, &rules), id_issue) {
         (Ok(mut checked), None) => {
             checked.lead_id = trim(&lead.lead_id).to_owned();
             Ok(checked)
@@ -141,12 +131,40 @@ pub(crate) fn salesperson_name(name: &str) -> Result<String> {
         status: String::new(),
         salesperson: None,
     };
-    match patch.apply(&probe)?.salesperson {
+    match patch.apply(&probe, &ImportOptions::default())?.salesperson {
         Some(name) => Ok(name),
         None => Err(ErrorKind::InvalidOption {
             option: "name".into(),
             message: "a salesperson needs a name".into(),
         }
         .into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn leads_and_edits_are_checked_with_the_options_in_force() {
+        let options = ImportOptions {
+            statuses: Some(vec!["Pending".into(), "Signed".into()]),
+            ..ImportOptions::default()
+        };
+        let lead = Lead {
+            lead_id: " L-1 ".into(),
+            lead_name: "Ann".into(),
+            contact_information: "ANN@example.com".into(),
+            source: "Web".into(),
+            interest_level: InterestLevel::High,
+            status: "pending".into(),
+            salesperson: None,
+        };
+        let checked = check_lead(&lead, &options).unwrap();
+        assert_eq!((checked.lead_id.as_str(), checked.status.as_str()), ("L-1", "Pending"));
+        assert_eq!(check_lead(&lead, &ImportOptions::default()).unwrap_err().code(), "invalid_lead");
+        let patch = LeadPatch { status: Some("signed".into()), ..LeadPatch::default() };
+        assert_eq!(patch.apply(&checked, &options).unwrap().status, "Signed");
+        assert_eq!(patch.apply(&checked, &ImportOptions::default()).unwrap_err().code(), "invalid_lead");
     }
 }

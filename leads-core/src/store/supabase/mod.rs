@@ -18,6 +18,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::import::options::ImportOptions;
 use crate::import::rules::patch::{LeadPatch, salesperson_name};
 use crate::model::{InterestLevel, Lead, StoredLead, Timestamp, UpsertOutcome, User, UserRecord};
 use crate::query::cursor::{Cursor, KeyValue};
@@ -662,7 +663,7 @@ impl Store for SupabaseStore {
 
     async fn update_lead(&self, user: Uuid, lead_id: &str, patch: &LeadPatch) -> Result<StoredLead> {
         let current = self.get_lead(user, lead_id).await?;
-        let changed = patch.apply(&current.lead)?;
+        let changed = patch.apply(&current.lead, &ImportOptions::default())?;
         if changed != current.lead {
             self.upsert_leads(user, std::slice::from_ref(&changed)).await?;
         }
