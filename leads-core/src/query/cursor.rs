@@ -107,11 +107,14 @@ pub fn compare(a: &StoredLead, b: &StoredLead, sort: &[Sort]) -> Ordering {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Cursor {
     /// Hash of the query's filters and sort.
-    f: String,
+    #[serde(rename = "f")]
+    fingerprint: String,
     /// Sort values of the last lead.
-    k: Vec<KeyValue>,
+    #[serde(rename = "k")]
+    keys: Vec<KeyValue>,
     /// Its id.
-    i: Uuid,
+    #[serde(rename = "i")]
+    id: Uuid,
 }
 
 /// FNV-1a, 64 bits: stable across platforms and releases.
@@ -130,8 +133,8 @@ fn bad_cursor(message: &str) -> Error {
 impl Cursor {
     /// The cursor after `last` for `query`.
     pub(crate) fn after(last: &StoredLead, query: &LeadQuery) -> Cursor {
-        let k = query.effective_sort().iter().map(|s| KeyValue::of(last, s.key)).collect();
-        Cursor { f: fingerprint(query), k, i: last.id }
+        let keys = query.effective_sort().iter().map(|s| KeyValue::of(last, s.key)).collect();
+        Cursor { fingerprint: fingerprint(query), keys, id: last.id }
     }
 
     pub(crate) fn encode(&self) -> String {
@@ -145,12 +148,12 @@ impl Cursor {
         let cursor: Cursor =
             serde_json::from_slice(&bytes).map_err(|_| bad_cursor("is not a cursor this library issued"))?;
         let sort = query.effective_sort();
-        if cursor.f != fingerprint(query) || cursor.k.len() != sort.len() {
+        if cursor.fingerprint != fingerprint(query) || cursor.keys.len() != sort.len() {
             return Err(bad_cursor(
                 "belongs to a query with other filters or sort; start again without a cursor",
             ));
         }
-        if !sort.iter().zip(&cursor.k).all(|(s, value)| value.fits(s.key)) {
+        if !sort.iter().zip(&cursor.keys).all(|(s, value)| value.fits(s.key)) {
             return Err(bad_cursor("holds values that do not fit the sort; start again without a cursor"));
         }
         Ok(Some(cursor))
@@ -158,17 +161,17 @@ impl Cursor {
 
     /// The sort values of the last lead, in sort order.
     pub(crate) fn keys(&self) -> &[KeyValue] {
-        &self.k
+        &self.keys
     }
 
     /// The id of the last lead.
     pub(crate) fn id(&self) -> Uuid {
-        self.i
+        self.id
     }
 
     /// Whether `lead` comes after this cursor in `sort` order.
     pub(crate) fn is_before(&self, lead: &StoredLead, sort: &[Sort]) -> bool {
-        for (s, value) in sort.iter().zip(&self.k) {
+        for (s, value) in sort.iter().zip(&self.keys) {
             let o = KeyRef::of(lead, s.key).cmp(value.as_ref());
             let o = if s.descending { o.reverse() } else { o };
             match o {
@@ -177,6 +180,6 @@ impl Cursor {
                 Ordering::Equal => {}
             }
         }
-        lead.id > self.i
+        lead.id > self.id
     }
 }
