@@ -2,51 +2,95 @@
 
     python examples/flask/app.py            # 127.0.0.1:5000 (PORT changes the port)
 
-Store: SupabaseStore when SUPABASE_URL and SUPABASE_KEY are set, the embedded MemoryStore
-otherwise. LEADS_JWT_SECRET signs login tokens (a random one per process when unset; on
-Supabase use the project's JWT secret so its Row Level Security sees the user).
-LEADS_IMPORT_DIR names the folder `{"path": ...}` imports may read; LEADS_MAX_UPLOAD_BYTES caps
-uploads (default 50 MB). Errors are `{"error": {"code", "message"}}`.
+An application factory (`create_app`) with one blueprint, configured from `LEADS_*` environment
+variables through `app.config` (Flask's `from_prefixed_env`), or from a mapping given to
+`create_app` (tests):
 
-Uploads are validated and stored as they stream in: the multipart body is held in memory (within
-the upload limit), never spooled to a temporary file, and `{"path": ...}` imports are read from
-disk in chunks.
+- `LEADS_JWT_SECRET` (`JWT_SECRET`) signs login tokens (a random one per process when unset; on
+  Supabase use the project's JWT secret so its Row Level Security sees the user);
+- `LEADS_IMPORT_DIR` (`IMPORT_DIR`) names the folder `{"path": ...}` imports may read;
+- `LEADS_MAX_UPLOAD_BYTES` (`MAX_UPLOAD_BYTES`) caps uploads (default 50 MB);
+- `STORE`: a `leads.Store`; by default SupabaseStore when `SUPABASE_URL` and `SUPABASE_KEY` are
+  set, the embedded MemoryStore otherwise.
+
+Every error, Flask's own 404/405/413/500 included, is `{"error": {"code", "message"}}` (with
+`field` when a JSON field is missing or of the wrong type). Uploads are validated and stored as
+they stream in: the multipart body is held in memory (within the upload limit), never spooled to
+a temporary file, and `{"path": ...}` imports are read from disk in chunks.
 """
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import secrets
 from pathlib import Path
-from typing import IO, Any, Dict, Literal, Optional, Tuple, Union, cast
-
-from flask import Flask, Request, Response, jsonify, request
+from typing import IO, Any, Callable, Dict, Literal, Mapping, NoReturn, Optional, Tuple, TypeVar, Union, cast
 
 import leads
+from flask import Blueprint, Flask, Request, Response, current_app, jsonify, request
+from werkzeug.exceptions import HTTPException
 
 Mode = Literal["strict", "skip_invalid"]  # anything else: 400 invalid_option from leads
 
+#: The HTTP status of each core error code.
 STATUS = {
     "invalid_option": 400,
     "invalid_query": 400,
     "invalid_username": 400,
     "invalid_password": 400,
     "invalid_lead": 400,
+    "finished": 400,
+    "io": 400,
     "invalid_token": 401,
     "invalid_credentials": 401,
+    "not_found": 404,
     "username_taken": 409,
     "salesperson_exists": 409,
-    "not_found": 404,
     "import_rejected": 422,
     "backend": 502,
     "http": 502,
     "partial_upsert": 502,
+    "interrupted": 500,
 }
 
+#: The code of Flask's and werkzeug's own error answers, by status.
+HTTP_CODES = {
+    400: "invalid_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+}
 
-def error(code: str, message: str, status: int, **extra: Any) -> Tuple[Response, int]:
-    return jsonify({"error": {"code": code, "message": message}, **extra}), status
+bp = Blueprint("leads", __name__)
+
+
+class ApiError(HTTPException):
+    """An error answer of this API: an HTTP status, a stable code, a message, and the JSON field
+    it concerns when there is one."""
+
+    def __init__(self, status: int, code: str, message: str, field: Optional[str] = None) -> None:
+        super().__init__(message)
+        self.code = status
+        self.error_code = code
+        self.field = field
+
+
+def fail(status: int, code: str, message: str, field: Optional[str] = None) -> NoReturn:
+    raise ApiError(status, code, message, field)
+
+
+def error_body(
+    code: str, message: str, status: int, field: Optional[str] = None, **beside: Any
+) -> Tuple[Response, int]:
+    """`{"error": {"code", "message", "field"?}, ...beside}` with `status`."""
+    error: Dict[str, Any] = {"code": code, "message": message}
+    if field:
+        error["field"] = field
+    return jsonify({"error": error, **beside}), status
 
 
 class InMemoryUploads(Request):
@@ -54,136 +98,197 @@ class InMemoryUploads(Request):
     werkzeug's temporary files for parts over 500 KB: nothing is left on disk."""
 
     def _get_file_stream(
-        self, total_content_length: Optional[int], content_type: Optional[str], filename: Optional[str] = None, content_length: Optional[int] = None
+        self,
+        total_content_length: Optional[int],
+        content_type: Optional[str],
+        filename: Optional[str] = None,
+        content_length: Optional[int] = None,
     ) -> IO[bytes]:
         return io.BytesIO()
 
 
-def create_app(
-    store: Optional[leads.Store] = None,
-    jwt_secret: Optional[str] = None,
-    import_dir: Optional[str] = None,
-    max_upload_bytes: Optional[int] = None,
-) -> Flask:
-    """The app. Arguments default to the environment variables of the module docstring."""
-    if store is None:
-        url, key = os.environ.get("SUPABASE_URL"), os.environ.get("SUPABASE_KEY")
-        if url and key:
-            store = leads.SupabaseStore(url, key)
-        else:
-            store = leads.MemoryStore()
-    secret = jwt_secret or os.environ.get("LEADS_JWT_SECRET") or secrets.token_urlsafe(48)
-    folder = import_dir or os.environ.get("LEADS_IMPORT_DIR")
-    app = Flask(__name__)
-    app.request_class = InMemoryUploads
-    app.config["MAX_CONTENT_LENGTH"] = max_upload_bytes or int(os.environ.get("LEADS_MAX_UPLOAD_BYTES", 50 * 1024 * 1024))
-    db: leads.Store = store
+def store() -> leads.Store:
+    return cast(leads.Store, current_app.config["STORE"])
 
-    @app.errorhandler(leads.LeadsError)
-    def leads_error(e: leads.LeadsError) -> Tuple[Response, int]:
-        extra: Dict[str, Any] = {}
-        if isinstance(e, leads.ImportRejectedError):
-            extra["report"] = e.report.to_dict()
-        if isinstance(e, leads.InvalidInputError) and e.issues:
-            extra["issues"] = [issue.to_dict() for issue in e.issues]
-        return error(e.code, str(e), STATUS.get(e.code, 500), **extra)
 
-    @app.errorhandler(413)
-    def too_large(_: Exception) -> Tuple[Response, int]:
-        return error("too_large", f"the upload is larger than {app.config['MAX_CONTENT_LENGTH']} bytes", 413)
+def json_body() -> Dict[str, Any]:
+    """The request's JSON object (`{}` without a body); 400 `invalid_json` when it is not one."""
+    if not request.get_data(cache=True):
+        return {}
+    data = request.get_json(force=True, silent=True)
+    if data is None:
+        fail(400, "invalid_json", "the body is not valid JSON")
+    if not isinstance(data, dict):
+        fail(400, "invalid_json", "the body must be a JSON object")
+    return data
 
-    def body() -> Dict[str, Any]:
-        data = request.get_json(silent=True)
-        return data if isinstance(data, dict) else {}
 
-    def owner(username: str) -> str:
-        """The uuid of `username` if the bearer token is theirs; aborts with 401/403 otherwise."""
+def text(data: Mapping[str, Any], name: str, *, required: bool = True) -> Optional[str]:
+    """A string field of a JSON body: 400 naming the field when it is missing or not a string
+    (never turned into one with `str()`)."""
+    if name not in data:
+        if required:
+            fail(400, "invalid_request", f"`{name}` is required", name)
+        return None
+    value = data[name]
+    if not isinstance(value, str):
+        fail(400, "invalid_request", f"`{name}` must be a string, not {type(value).__name__}", name)
+    return value
+
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def authenticated(view: View) -> View:
+    """The route's `<username>` must be the owner of the Bearer token: 401 without a valid token,
+    403 for another user's. The view gets the owner's uuid as `uid` instead of `username`."""
+
+    @functools.wraps(view)
+    def wrapper(username: str, **kwargs: Any) -> Any:
         header = request.headers.get("Authorization", "")
         if not header.startswith("Bearer "):
-            raise Unauthorized("a Bearer token is required")
-        claims = leads.verify_token(header[len("Bearer ") :], secret)
-        user = db.find_user(username)
+            fail(401, "unauthorized", "a Bearer token is required")
+        claims = leads.verify_token(header[len("Bearer ") :], current_app.config["JWT_SECRET"])
+        user = store().find_user(username)
         if user is None or user["uuid"] != claims["sub"]:
-            raise Forbidden(f"this token is not {username}'s")
-        return str(user["uuid"])
+            fail(403, "forbidden", f"this token is not {username}'s")
+        return view(uid=str(user["uuid"]), **kwargs)
 
-    class Unauthorized(Exception):
-        pass
+    return cast(View, wrapper)
 
-    class Forbidden(Exception):
-        pass
 
-    @app.errorhandler(Unauthorized)
-    def unauthorized(e: Exception) -> Tuple[Response, int]:
-        return error("unauthorized", str(e), 401)
+@bp.app_errorhandler(leads.LeadsError)
+def leads_error(e: leads.LeadsError) -> Tuple[Response, int]:
+    beside: Dict[str, Any] = {}
+    if isinstance(e, leads.ImportRejectedError):
+        beside["report"] = e.report.to_dict()
+    if isinstance(e, leads.InvalidInputError) and e.issues:
+        beside["issues"] = [issue.to_dict() for issue in e.issues]
+    return error_body(e.code, str(e), STATUS.get(e.code, 500), **beside)
 
-    @app.errorhandler(Forbidden)
-    def forbidden(e: Exception) -> Tuple[Response, int]:
-        return error("forbidden", str(e), 403)
 
-    @app.route("/user", methods=["POST", "PUT"])
-    def register() -> Tuple[Response, int]:
-        data = body()
-        user = db.register(str(data.get("username", "")), str(data.get("password", "")))
-        return jsonify({"uuid": user["uuid"], "username": user["username"]}), 201
+@bp.app_errorhandler(HTTPException)
+def http_error(e: HTTPException) -> Tuple[Response, int]:
+    status = e.code or 500
+    if isinstance(e, ApiError):
+        return error_body(e.error_code, e.description or "", status, e.field)
+    if status == 413:
+        limit = current_app.config["MAX_CONTENT_LENGTH"]
+        return error_body("too_large", f"the upload is larger than {limit} bytes", 413)
+    return error_body(HTTP_CODES.get(status, "http_error"), e.description or e.name, status)
 
-    @app.post("/login")
-    def login() -> Response:
-        data = body()
-        return jsonify(db.login(str(data.get("username", "")), str(data.get("password", "")), secret))
 
-    @app.post("/<username>")
-    def import_leads(username: str) -> Tuple[Response, int]:
-        uid = owner(username)
-        mode = cast(Mode, request.args.get("mode") or request.form.get("mode") or "strict")
-        upload = request.files.get("file")
-        source: Union[Path, IO[bytes]]
-        if upload is not None:
-            source = upload.stream
-        else:
-            path = body().get("path")
-            if not path or not folder:
-                return error("invalid_request", "send a multipart field `file`, or JSON {\"path\": ...} with LEADS_IMPORT_DIR set", 400)
-            base = Path(folder).resolve()
-            source = (base / str(path)).resolve()
-            if base not in source.parents or not source.is_file():
-                return error("not_found", f"{path!r} is not a file inside the import folder", 404)
-        return jsonify(db.import_csv(uid, source, mode=mode).to_dict()), 200
+@bp.app_errorhandler(Exception)
+def internal_error(e: Exception) -> Tuple[Response, int]:
+    current_app.logger.exception("unhandled error", exc_info=e)
+    return error_body("internal_error", "internal server error", 500)
 
-    @app.get("/<username>")
-    def list_leads(username: str) -> Response:
-        uid = owner(username)
-        return jsonify(db.query(uid, request.query_string.decode()).to_dict())
 
-    @app.patch("/<username>/leads/<lead_id>")
-    def update_lead(username: str, lead_id: str) -> Response:
-        return jsonify(db.update_lead(owner(username), lead_id, body()).to_dict())
+@bp.route("/user", methods=["POST", "PUT"])
+def register() -> Tuple[Response, int]:
+    data = json_body()
+    user = store().register(cast(str, text(data, "username")), cast(str, text(data, "password")))
+    return jsonify({"uuid": user["uuid"], "username": user["username"]}), 201
 
-    @app.delete("/<username>/leads/<lead_id>")
-    def delete_lead(username: str, lead_id: str) -> Tuple[str, int]:
-        db.delete_lead(owner(username), lead_id)
-        return "", 204
 
-    @app.get("/<username>/salespeople")
-    def salespeople(username: str) -> Response:
-        return jsonify(db.salespeople(owner(username)))
+@bp.post("/login")
+def login() -> Response:
+    data = json_body()
+    username, password = cast(str, text(data, "username")), cast(str, text(data, "password"))
+    return jsonify(store().login(username, password, current_app.config["JWT_SECRET"]))
 
-    @app.post("/<username>/salespeople")
-    def add_salesperson(username: str) -> Tuple[Response, int]:
-        return jsonify(db.add_salesperson(owner(username), str(body().get("name", "")))), 201
 
-    @app.patch("/<username>/salespeople/<salesperson_id>")
-    def change_salesperson(username: str, salesperson_id: str) -> Response:
-        uid, data = owner(username), body()
-        person: Dict[str, Any] = {}
-        if "name" in data:
-            person = db.rename_salesperson(uid, salesperson_id, str(data["name"]))
-        if data.get("active") is False:
-            person = db.deactivate_salesperson(uid, salesperson_id)
-        if not person:
-            return error("invalid_request", "send {\"name\": ...} and/or {\"active\": false}", 400)  # type: ignore[return-value]
-        return jsonify(person)
+@bp.post("/<username>")
+@authenticated
+def import_leads(uid: str) -> Tuple[Response, int]:
+    mode = cast(Mode, request.args.get("mode") or request.form.get("mode") or "strict")
+    upload = request.files.get("file")
+    source: Union[Path, IO[bytes]]
+    if upload is not None:
+        source = upload.stream
+    else:
+        path = text(json_body(), "path", required=False)
+        folder = current_app.config.get("IMPORT_DIR")
+        if not path or not folder:
+            fail(
+                400, "invalid_request", 'send a multipart field `file`, or JSON {"path": ...} with LEADS_IMPORT_DIR set'
+            )
+        base = Path(folder).resolve()
+        source = (base / path).resolve()
+        if base not in source.parents or not source.is_file():
+            fail(404, "not_found", f"{path!r} is not a file inside the import folder")
+    return jsonify(store().import_csv(uid, source, mode=mode).to_dict()), 200
 
+
+@bp.get("/<username>")
+@authenticated
+def list_leads(uid: str) -> Response:
+    return jsonify(store().query(uid, request.query_string.decode()).to_dict())
+
+
+@bp.patch("/<username>/leads/<path:lead_id>")
+@authenticated
+def update_lead(uid: str, lead_id: str) -> Response:
+    patch = json_body()
+    for name, value in patch.items():
+        if not (isinstance(value, str) or (name == "salesperson" and value is None)):
+            fail(400, "invalid_request", f"`{name}` must be a string, not {type(value).__name__}", name)
+    return jsonify(store().update_lead(uid, lead_id, patch).to_dict())
+
+
+@bp.delete("/<username>/leads/<path:lead_id>")
+@authenticated
+def delete_lead(uid: str, lead_id: str) -> Tuple[str, int]:
+    store().delete_lead(uid, lead_id)
+    return "", 204
+
+
+@bp.get("/<username>/salespeople")
+@authenticated
+def salespeople(uid: str) -> Response:
+    return jsonify(store().salespeople(uid))
+
+
+@bp.post("/<username>/salespeople")
+@authenticated
+def add_salesperson(uid: str) -> Tuple[Response, int]:
+    return jsonify(store().add_salesperson(uid, cast(str, text(json_body(), "name")))), 201
+
+
+@bp.patch("/<username>/salespeople/<salesperson_id>")
+@authenticated
+def change_salesperson(uid: str, salesperson_id: str) -> Response:
+    data = json_body()
+    name = text(data, "name", required=False)
+    active = data.get("active", True)
+    if not isinstance(active, bool):
+        fail(400, "invalid_request", f"`active` must be a boolean, not {type(active).__name__}", "active")
+    if name is None and active:
+        fail(400, "invalid_request", 'send {"name": ...} and/or {"active": false}')
+    person: Dict[str, Any] = {}
+    if name is not None:
+        person = store().rename_salesperson(uid, salesperson_id, name)
+    if not active:
+        person = store().deactivate_salesperson(uid, salesperson_id)
+    return jsonify(person)
+
+
+def create_app(config: Optional[Mapping[str, Any]] = None) -> Flask:
+    """The app: defaults, then `LEADS_*` environment variables, then `config` (for tests)."""
+    app = Flask(__name__)
+    app.request_class = InMemoryUploads
+    app.config.from_mapping(JWT_SECRET=None, IMPORT_DIR=None, MAX_UPLOAD_BYTES=50 * 1024 * 1024, STORE=None)
+    app.config.from_prefixed_env("LEADS")
+    if config:
+        app.config.update(config)
+    # from_prefixed_env reads values as JSON where they parse: a secret is text all the same.
+    secret = app.config["JWT_SECRET"]
+    app.config["JWT_SECRET"] = secrets.token_urlsafe(48) if secret is None else f"{secret}"
+    app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_UPLOAD_BYTES"])
+    if app.config["STORE"] is None:
+        url, key = os.environ.get("SUPABASE_URL"), os.environ.get("SUPABASE_KEY")
+        app.config["STORE"] = leads.SupabaseStore(url, key) if url and key else leads.MemoryStore()
+    app.register_blueprint(bp)
     return app
 
 

@@ -8,13 +8,12 @@ import sys
 import tempfile
 import uuid
 from pathlib import Path
-from typing import Any, Dict
-
-import pytest
-from flask.testing import FlaskClient
+from typing import Any, Dict, Optional
 
 import leads
+import pytest
 from app import create_app
+from flask.testing import FlaskClient
 
 SECRET = "flask-test-secret-of-at-least-32-bytes!"
 CSV = (
@@ -28,8 +27,15 @@ CSV = (
 @pytest.fixture
 def client(tmp_path: Path) -> FlaskClient:
     (tmp_path / "leads.csv").write_bytes(CSV)
-    app = create_app(leads.MemoryStore(fast_passwords=True), SECRET, str(tmp_path), max_upload_bytes=10_000)
-    return app.test_client()
+    return create_app(config(tmp_path, MAX_UPLOAD_BYTES=10_000)).test_client()
+
+
+def config(tmp_path: Optional[Path] = None, **more: Any) -> Dict[str, Any]:
+    """The test configuration: an embedded store with cheap passwords, a fixed secret."""
+    base: Dict[str, Any] = {"STORE": leads.MemoryStore(fast_passwords=True), "JWT_SECRET": SECRET, "TESTING": True}
+    if tmp_path is not None:
+        base["IMPORT_DIR"] = str(tmp_path)
+    return {**base, **more}
 
 
 def auth(c: FlaskClient, name: str) -> Dict[str, str]:
@@ -81,7 +87,7 @@ def test_query_edit_delete_and_salespeople(client: FlaskClient) -> None:
     h = auth(client, "ann")
     client.post("/ann?mode=skip_invalid", headers=h, data={"file": (io.BytesIO(CSV), "leads.csv")})
     page: Dict[str, Any] = client.get("/ann?source=website&sort=-interest_level&total=true", headers=h).get_json()
-    assert page["total"] == 2 and [l["lead_id"] for l in page["items"]] == ["L-1", "L-3"]
+    assert page["total"] == 2 and [lead["lead_id"] for lead in page["items"]] == ["L-1", "L-3"]
     r = client.get("/ann?colour=red", headers=h)
     assert r.status_code == 400 and r.get_json()["error"]["code"] == "invalid_query"
     r = client.patch("/ann/leads/L-1", headers=h, json={"status": "won"})
@@ -109,7 +115,7 @@ def test_big_uploads_leave_no_temporary_file(tmp_path: Path, monkeypatch: pytest
 
     for name in ("TemporaryFile", "NamedTemporaryFile", "SpooledTemporaryFile", "mkstemp"):
         monkeypatch.setattr(tempfile, name, no_temp_files)
-    app = create_app(leads.MemoryStore(fast_passwords=True), SECRET, max_upload_bytes=5_000_000)
+    app = create_app(config(MAX_UPLOAD_BYTES=5_000_000))
     c = app.test_client()
     h = auth(c, "ann")
     rows = b"".join(b"L-%d,Name %d,n%d@example.com,Web,High,New,\n" % (i, i, i) for i in range(20_000))
@@ -157,7 +163,7 @@ def _stores() -> list[Any]:
 
 @pytest.mark.parametrize("make", _stores())
 def test_wildcards_in_usernames_never_log_in(make: Any, tmp_path: Path) -> None:
-    c = create_app(make(), SECRET, str(tmp_path)).test_client()
+    c = create_app(config(tmp_path, STORE=make())).test_client()
     name = f"wild_{uuid.uuid4().hex[:8]}"
     h = auth(c, name)
     for guess in ["*", "w*", "wild*", f"{name[:6]}*", f"{name[:-1]}_", f"{name[:-1]}%", "%", "*.*", f"{name.upper()}*"]:
@@ -167,3 +173,89 @@ def test_wildcards_in_usernames_never_log_in(make: Any, tmp_path: Path) -> None:
     assert c.get("/*", headers=h).status_code == 403
     assert c.get(f"/{name[:6]}*", headers=h).status_code == 403
     assert c.get(f"/{name.upper()}", headers=h).status_code == 200
+
+
+def test_every_error_is_json_flask_s_own_included(client: FlaskClient) -> None:
+    h = auth(client, "ann")
+    for r, status, code in [
+        (client.get("/no/such/route/at/all"), 404, "not_found"),
+        (client.delete("/login"), 405, "method_not_allowed"),
+        (client.post("/user", data=b"{not json", content_type="application/json"), 400, "invalid_json"),
+        (client.post("/user", data=b"[1, 2]", content_type="application/json"), 400, "invalid_json"),
+        (client.post("/login", data=b"\xff\xfe", content_type="application/json"), 400, "invalid_json"),
+        (client.patch("/ann/leads/L-1", headers=h, data=b"{", content_type="application/json"), 400, "invalid_json"),
+    ]:
+        assert r.status_code == status and r.get_json()["error"]["code"] == code, (r.status_code, r.get_data())
+        assert isinstance(r.get_json()["error"]["message"], str)
+
+
+def test_fields_of_the_wrong_type_are_400_naming_the_field(client: FlaskClient) -> None:
+    h = auth(client, "ann")
+    client.post("/ann?mode=skip_invalid", headers=h, data={"file": (io.BytesIO(CSV), "leads.csv")})
+    cases = [
+        ("post", "/user", {"username": None, "password": "correct horse"}, "username"),
+        ("post", "/user", {"username": 12345, "password": "correct horse"}, "username"),
+        ("post", "/user", {"username": "zed", "password": ["correct", "horse"]}, "password"),
+        ("post", "/user", {"password": "correct horse"}, "username"),
+        ("post", "/login", {"username": "ann", "password": 12345678}, "password"),
+        ("post", "/ann", {"path": ["leads.csv"]}, "path"),
+        ("patch", "/ann/leads/L-1", {"status": 5}, "status"),
+        ("patch", "/ann/leads/L-1", {"lead_name": None}, "lead_name"),
+        ("post", "/ann/salespeople", {"name": None}, "name"),
+        ("post", "/ann/salespeople", {"name": 7}, "name"),
+    ]
+    for method, url, body, field in cases:
+        r = getattr(client, method)(url, headers=h, json=body)
+        assert r.status_code == 400, (url, body, r.get_json())
+        assert r.get_json()["error"]["field"] == field, (url, body, r.get_json())
+    jane = client.post("/ann/salespeople", headers=h, json={"name": "Jane"}).get_json()["id"]
+    r = client.patch(f"/ann/salespeople/{jane}", headers=h, json={"active": "no"})
+    assert r.status_code == 400 and r.get_json()["error"]["field"] == "active"
+    # A user named "12345678" was never made by str(): nothing was registered.
+    assert client.post("/login", json={"username": "12345", "password": "correct horse"}).status_code == 401
+
+
+def test_lead_ids_with_a_slash_can_be_edited_and_deleted(client: FlaskClient) -> None:
+    h = auth(client, "ann")
+    csv = CSV.splitlines(keepends=True)[0] + b"A/B/1,Ada,ada@example.com,Website,Hot,Open,\n"
+    assert client.post("/ann", headers=h, data={"file": (io.BytesIO(csv), "leads.csv")}).status_code == 200
+    r = client.patch("/ann/leads/A/B/1", headers=h, json={"status": "won"})
+    assert r.status_code == 200 and (r.get_json()["lead_id"], r.get_json()["status"]) == ("A/B/1", "Won")
+    assert client.delete("/ann/leads/A/B/1", headers=h).status_code == 204
+    assert client.delete("/ann/leads/A/B/1", headers=h).status_code == 404
+
+
+def test_an_unexpected_failure_is_a_json_500(tmp_path: Path) -> None:
+    real = leads.MemoryStore(fast_passwords=True)
+    real.register("ann", "correct horse")
+    token = real.login("ann", "correct horse", SECRET)["token"]
+
+    class Broken:
+        """A store whose queries fail with something that is not a LeadsError."""
+
+        def find_user(self, username: str) -> Any:
+            return real.find_user(username)
+
+        def query(self, user: str, query: str) -> Any:
+            raise RuntimeError("disk on fire")
+
+    c = create_app(config(tmp_path, STORE=Broken(), TESTING=False)).test_client()
+    r = c.get("/ann", headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code == 500
+    assert r.get_json() == {"error": {"code": "internal_error", "message": "internal server error"}}
+
+
+def test_configuration_comes_from_leads_environment_variables(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LEADS_JWT_SECRET", "from-the-environment-secret-of-32-bytes!!")
+    monkeypatch.setenv("LEADS_IMPORT_DIR", str(tmp_path))
+    monkeypatch.setenv("LEADS_MAX_UPLOAD_BYTES", "1234")
+    monkeypatch.delenv("SUPABASE_URL", raising=False)
+    app = create_app({"STORE": leads.MemoryStore(fast_passwords=True)})
+    assert app.config["JWT_SECRET"] == "from-the-environment-secret-of-32-bytes!!"
+    assert (app.config["IMPORT_DIR"], app.config["MAX_CONTENT_LENGTH"]) == (str(tmp_path), 1234)
+    c = app.test_client()
+    h = auth(c, "ann")
+    token = h["Authorization"].split()[1]
+    assert leads.verify_token(token, "from-the-environment-secret-of-32-bytes!!")["sub"]
+    r = c.post("/ann", headers=h, data={"file": (io.BytesIO(b"x" * 5000), "big.csv")})
+    assert r.status_code == 413 and r.get_json()["error"]["code"] == "too_large"

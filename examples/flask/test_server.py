@@ -20,7 +20,10 @@ import pytest
 HERE = Path(__file__).resolve().parent
 CSV = (
     b"Lead ID,Lead Name,Contact Information,Source,Interest Level,Status,Assigned Salesperson\n"
-    + b"".join(b"L-%02d,Lead %d,l%d@example.com,%s,Hot,Open,Grace\n" % (i, i, i, b"Website" if i % 2 else b"Referral") for i in range(1, 31))
+    + b"".join(
+        b"L-%02d,Lead %d,l%d@example.com,%s,Hot,Open,Grace\n" % (i, i, i, b"Website" if i % 2 else b"Referral")
+        for i in range(1, 31)
+    )
     + b"L-99,Broken,not a contact,Website,High,Open,\n"
 )
 
@@ -34,18 +37,27 @@ def free_port() -> int:
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
     port = free_port()
-    env = {**os.environ, "PORT": str(port), "LEADS_IMPORT_DIR": str(tmp_path), "LEADS_JWT_SECRET": "server-test-secret-of-at-least-32-bytes"}
+    env = {
+        **os.environ,
+        "PORT": str(port),
+        "LEADS_IMPORT_DIR": str(tmp_path),
+        "LEADS_JWT_SECRET": "server-test-secret-of-at-least-32-bytes",
+    }
     env.pop("SUPABASE_URL", None)
-    proc = subprocess.Popen([sys.executable, str(HERE / "app.py")], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, str(HERE / "app.py")], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     try:
         deadline = time.monotonic() + 30
         while True:
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=1).close()
                 break
-            except OSError:
+            except OSError as e:
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"the server did not start: {proc.stderr.read() if proc.stderr else ''!r}")
+                    raise RuntimeError(
+                        f"the server did not start: {proc.stderr.read() if proc.stderr else ''!r}"
+                    ) from e
                 time.sleep(0.1)
         yield f"http://127.0.0.1:{port}"
     finally:
@@ -53,7 +65,9 @@ def server(tmp_path: Path) -> Iterator[str]:
         proc.wait(timeout=10)
 
 
-def call(method: str, url: str, body: Any = None, token: Optional[str] = None, file: Optional[bytes] = None) -> Tuple[int, Any]:
+def call(
+    method: str, url: str, body: Any = None, token: Optional[str] = None, file: Optional[bytes] = None
+) -> Tuple[int, Any]:
     headers: Dict[str, str] = {}
     data: Optional[bytes] = None
     if token:
@@ -62,9 +76,13 @@ def call(method: str, url: str, body: Any = None, token: Optional[str] = None, f
         boundary = uuid.uuid4().hex
         headers["Content-Type"] = f"multipart/form-data; boundary={boundary}"
         data = (
-            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="leads.csv"\r\n'
-            "Content-Type: text/csv\r\n\r\n"
-        ).encode() + file + f"\r\n--{boundary}--\r\n".encode()
+            (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="leads.csv"\r\n'
+                "Content-Type: text/csv\r\n\r\n"
+            ).encode()
+            + file
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
     elif body is not None:
         headers["Content-Type"] = "application/json"
         data = json.dumps(body).encode()
@@ -96,7 +114,9 @@ def test_the_seed_flow_over_http(server: str) -> None:
     status, page = call("GET", f"{server}/ann?source=Website&sort=lead_id&limit=4&page=2&total=true", token=token)
     assert status == 200 and page["total"] == 15 and page["offset"] == 4
     assert [lead["lead_id"] for lead in page["items"]] == ["L-09", "L-11", "L-13", "L-15"]
-    status, nxt = call("GET", f"{server}/ann?source=Website&sort=lead_id&limit=4&cursor={page['next_cursor']}", token=token)
+    status, nxt = call(
+        "GET", f"{server}/ann?source=Website&sort=lead_id&limit=4&cursor={page['next_cursor']}", token=token
+    )
     assert [lead["lead_id"] for lead in nxt["items"]] == ["L-17", "L-19", "L-21", "L-23"]
 
     status, lead = call("PATCH", f"{server}/ann/leads/L-09", {"status": "won", "salesperson": ""}, token=token)

@@ -122,7 +122,9 @@ def with_pandas(path: Path) -> Tuple[int, int]:
     issues = df.index[bad][:MAX_ISSUES].tolist()
     assert issues is not None
     good = df[~bad].assign(interest_level=interest[~bad], status=status[~bad])
-    good["contact_information"] = good["contact_information"].str.replace(EMAIL, lambda m: m.group(0).lower(), regex=True)
+    good["contact_information"] = good["contact_information"].str.replace(
+        EMAIL, lambda m: m.group(0).lower(), regex=True
+    )
     return len(good), int(bad.sum())
 
 
@@ -213,19 +215,32 @@ def main() -> int:
     path = ROOT / "target" / "bench" / f"leads-{args.rows}.csv"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        subprocess.run(["cargo", "run", "--quiet", "--release", "-p", "leads-gen", "--", str(args.rows), "-o", str(path)], cwd=ROOT, check=True)
+        subprocess.run(
+            ["cargo", "run", "--quiet", "--release", "-p", "leads-gen", "--", str(args.rows), "-o", str(path)],
+            cwd=ROOT,
+            check=True,
+        )
     size = path.stat().st_size
-    print(f"{path.name}: {args.rows:,} rows, {size / 1e6:.1f} MB; best of {args.repeat} per contender, each in its own process")
+    print(
+        f"{path.name}: {args.rows:,} rows, {size / 1e6:.1f} MB; best of {args.repeat} per contender, each in its own process"
+    )
     results: Dict[str, Dict[str, Any]] = {}
     for name in CONTENDERS:
         repeat = 1 if name.startswith("csv") else args.repeat
-        out = subprocess.run([sys.executable, __file__, "--one", name, "--file", str(path), "--repeat", str(repeat)], check=True, capture_output=True, text=True)
+        out = subprocess.run(
+            [sys.executable, __file__, "--one", name, "--file", str(path), "--repeat", str(repeat)],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         results[name] = json.loads(out.stdout)
     verdict = (results["leads (report + valid leads)"]["valid"], results["leads (report + valid leads)"]["invalid"])
     baseline = results["csv.DictReader + rules"]["seconds"]
     print(f"{'contender':42} {'seconds':>8} {'MB/s':>7} {'rows/s':>11} {'vs csv':>7} {'peak MiB':>9}")
     for name, r in results.items():
-        print(f"{name:42} {r['seconds']:8.3f} {size / r['seconds'] / 1e6:7.1f} {args.rows / r['seconds']:11,.0f} {baseline / r['seconds']:6.1f}x {r['peak_mib']:9.0f}")
+        print(
+            f"{name:42} {r['seconds']:8.3f} {size / r['seconds'] / 1e6:7.1f} {args.rows / r['seconds']:11,.0f} {baseline / r['seconds']:6.1f}x {r['peak_mib']:9.0f}"
+        )
     wrong = [n for n, r in results.items() if (r["valid"], r["invalid"]) != verdict]
     if wrong:
         print(f"these contenders disagree with the verdict {verdict}: {wrong}", file=sys.stderr)

@@ -10,9 +10,8 @@ import threading
 from pathlib import Path
 from typing import List
 
-import pytest
-
 import leads
+import pytest
 
 HEADER = b"Lead ID,Lead Name,Contact Information,Source,Interest Level,Status,Assigned Salesperson\n"
 CSV = HEADER + b"".join(b"L-%d,Name %d,n%d@example.com,Web,High,New,\n" % (i, i, i) for i in range(50))
@@ -39,7 +38,14 @@ def test_the_largest_chunk_size_works_on_a_small_input(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "option,value",
-    [("retries", -1), ("retries", 2**70), ("batch_size", 0), ("batch_size", -5), ("concurrency", 2**70), ("concurrency", 0)],
+    [
+        ("retries", -1),
+        ("retries", 2**70),
+        ("batch_size", 0),
+        ("batch_size", -5),
+        ("concurrency", 2**70),
+        ("concurrency", 0),
+    ],
 )
 def test_supabase_options_out_of_range_are_invalid_options(option: str, value: int) -> None:
     with pytest.raises(leads.InvalidOptionError) as e:
@@ -88,7 +94,7 @@ def test_one_validator_from_many_threads() -> None:
                 v.push(b"T%d-%d,Name,n@example.com,Web,High,New,\n" % (t, i))
                 v.take_leads()
                 assert v.progress.bytes > 0
-        except BaseException as e:  # noqa: BLE001 - collected for the assertion below
+        except BaseException as e:
             errors.append(e)
 
     threads = [threading.Thread(target=push, args=(t,)) for t in range(8)]
@@ -168,7 +174,7 @@ def test_exported_rows_to_fix_are_formula_safe_header_included() -> None:
         "L-1,\ufeff=cmd,nobody,\x01+x,High,New,a,b\n"
     ).encode()
     out = leads.rejected_csv(csv).decode("utf-8-sig").splitlines()
-    assert out[0].endswith(",\"'=HYPERLINK(\"\"x\"\")\",'@SUM(1),errors"), out[0]
+    assert out[0].endswith(',"\'=HYPERLINK(""x"")",\'@SUM(1),errors'), out[0]
     assert out[1].startswith("L-1,'\ufeff=cmd,nobody,'\x01+x,"), out[1]
 
 

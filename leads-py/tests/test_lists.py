@@ -27,7 +27,9 @@ def test_issue_codes_and_statuses_come_from_the_core() -> None:
 def test_leads_validated_with_custom_statuses_are_stored_as_they_are() -> None:
     store = leads.MemoryStore(fast_passwords=True)
     uid = store.register("ann", "correct horse")["uuid"]
-    csv = "Lead ID,Lead Name,Contact Information,Source,Interest Level,Status\nL-1,Ann,ann@example.com,Web,High,pending\n"
+    csv = (
+        "Lead ID,Lead Name,Contact Information,Source,Interest Level,Status\nL-1,Ann,ann@example.com,Web,High,pending\n"
+    )
     report = leads.validate_csv(csv, statuses=["Pending", "Signed"])
     assert report.valid == 1 and report.leads[0].status == "Pending"
     assert store.upsert_leads(uid, report.leads) == {"inserted": 1, "updated": 0, "unchanged": 0}

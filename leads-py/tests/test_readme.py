@@ -8,9 +8,8 @@ import importlib.metadata
 import re
 from pathlib import Path
 
-import pytest
-
 import leads
+import pytest
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 BLOCKS = re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), flags=re.S)

@@ -8,9 +8,8 @@ import uuid
 from pathlib import Path
 from typing import Any, List
 
-import pytest
-
 import leads
+import pytest
 
 SECRET = "python-test-secret-of-at-least-32-bytes"
 CSV = (
@@ -167,11 +166,14 @@ def test_the_gil_is_released_while_parsing_and_hashing() -> None:
     data = b"Lead ID,Lead Name,Contact Information,Source,Interest Level,Status\n" + rows
     store = leads.MemoryStore()  # real Argon2 parameters: tens of milliseconds per hash
 
-    for work in (lambda: leads.validate_csv(data), lambda: store.register(f"gil_{uuid.uuid4().hex[:8]}", "correct horse")):
+    for work in (
+        lambda: leads.validate_csv(data),
+        lambda: store.register(f"gil_{uuid.uuid4().hex[:8]}", "correct horse"),
+    ):
         ticks = 0
         started = threading.Event()
 
-        def run(work: Any = work) -> None:
+        def run(work: Any = work, started: threading.Event = started) -> None:
             started.set()
             work()
 

@@ -9,9 +9,8 @@ import json
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
-import pytest
-
 import leads
+import pytest
 
 VECTORS = Path(__file__).resolve().parents[2] / "tests" / "vectors"
 CASES = sorted(VECTORS.rglob("*.csv"))
@@ -72,12 +71,23 @@ def test_report_objects() -> None:
     assert (notes.index, notes.header, notes.field, notes.match) == (6, "Notes", None, "unknown")
     warning, error = report.issues
     assert (warning.code, warning.severity, warning.record) == ("unknown_column", "warning", None)
-    assert (error.line, error.record, error.column, error.field, error.value) == (3, 2, "Contact Information", "contact_information", "nobody")
+    assert (error.line, error.record, error.column, error.field, error.value) == (
+        3,
+        2,
+        "Contact Information",
+        "contact_information",
+        "nobody",
+    )
     assert error.code in leads.ISSUE_CODES and "nobody" in error.message
     assert error.to_dict() == report.to_dict()["issues"][1]
     (ann,) = report.leads
     assert (ann.lead_id, ann.contact_information, ann.interest_level, ann.status, ann.salesperson) == (
-        "L-1", "ann@example.com", "High", "Open", None)
+        "L-1",
+        "ann@example.com",
+        "High",
+        "Open",
+        None,
+    )
     assert ann.id is None and ann.created_at is None
     assert report.leads[-1] == ann and report.leads[0:5] == [ann] and len(report.leads) == 1
     with pytest.raises(IndexError):
@@ -155,7 +165,14 @@ def test_rejected_rows_export() -> None:
 
 def test_query_strings() -> None:
     q = leads.LeadQuery.parse("?status=Open,won&q=acme&sort=-interest_level,lead_name&limit=20&page=3&total=true")
-    assert (q.status, q.q, q.sort, q.limit, q.offset, q.total) == (["Open", "won"], "acme", ["-interest_level", "lead_name"], 20, 40, True)
+    assert (q.status, q.q, q.sort, q.limit, q.offset, q.total) == (
+        ["Open", "won"],
+        "acme",
+        ["-interest_level", "lead_name"],
+        20,
+        40,
+        True,
+    )
     assert leads.LeadQuery(str(q)) == q
     assert leads.LeadQuery().sort == ["-created_at"] and leads.LeadQuery().limit == 50
     nxt = q.with_cursor("abc")

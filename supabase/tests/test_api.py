@@ -20,8 +20,7 @@ from typing import Any, Iterator, Optional, Tuple
 
 import psycopg
 import pytest
-
-from test_migrations import A, B, MIGRATIONS, add_lead, add_user, lead_json, migrate, scratch_database
+from test_migrations import MIGRATIONS, A, B, add_lead, add_user, lead_json, migrate, scratch_database
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "api-test-secret-of-at-least-32-bytes!!"
@@ -98,7 +97,9 @@ def test_a_user_cannot_write_another_users_leads(api: Tuple[str, psycopg.Connect
     assert status in (200, 204)
     status, body = call(base, "POST", "/Leads", token(A), {"user_uuid": str(B), "lead_id": "forged"})
     assert status in (401, 403), body
-    status, body = call(base, "POST", "/rpc/leads_upsert", token(A), {"p_user": str(B), "p_leads": [lead_json("X", "x")]})
+    status, body = call(
+        base, "POST", "/rpc/leads_upsert", token(A), {"p_user": str(B), "p_leads": [lead_json("X", "x")]}
+    )
     assert status in (401, 403), body
     assert conn.execute('select lead_name from "Leads" where lead_id = %s', ("B-1",)).fetchone() == ("bob's lead",)
     assert conn.execute('select count(*) from "Leads" where user_uuid = %s', (B,)).fetchone() == (1,)
@@ -106,7 +107,9 @@ def test_a_user_cannot_write_another_users_leads(api: Tuple[str, psycopg.Connect
 
 def test_own_upsert_through_the_api_counts(api: Tuple[str, psycopg.Connection]) -> None:
     base, _ = api
-    status, counts = call(base, "POST", "/rpc/leads_upsert", token(A), {"p_user": str(A), "p_leads": [lead_json("A-2", "new")]})
+    status, counts = call(
+        base, "POST", "/rpc/leads_upsert", token(A), {"p_user": str(A), "p_leads": [lead_json("A-2", "new")]}
+    )
     assert status == 200, counts
     counts = counts[0] if isinstance(counts, list) else counts  # postrust wraps scalar results
     counts = counts.get("leads_upsert", counts)
@@ -115,6 +118,11 @@ def test_own_upsert_through_the_api_counts(api: Tuple[str, psycopg.Connection]) 
 
 def test_without_a_valid_token_nothing_is_visible(api: Tuple[str, psycopg.Connection]) -> None:
     base, _ = api
-    for tok in [None, token(A, secret="another-secret-of-at-least-32-bytes!!!"), token(A, exp_in=-60), token(A, alg="none")]:
+    for tok in [
+        None,
+        token(A, secret="another-secret-of-at-least-32-bytes!!!"),
+        token(A, exp_in=-60),
+        token(A, alg="none"),
+    ]:
         status, rows = call(base, "GET", "/Leads?select=lead_id", tok)
         assert status in (401, 403) or rows == [], (tok, status, rows)

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import os
 import uuid
-from pathlib import Path
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Iterator, List, Tuple
 
 import psycopg
@@ -62,14 +62,18 @@ def as_user(conn: psycopg.Connection, user: uuid.UUID | None) -> None:
         conn.execute("select set_config('request.jwt.claims', '', false)")
     else:
         conn.execute("set role authenticated")
-        conn.execute("select set_config('request.jwt.claims', %s, false)", (f'{{"sub":"{user}","role":"authenticated"}}',))
+        conn.execute(
+            "select set_config('request.jwt.claims', %s, false)", (f'{{"sub":"{user}","role":"authenticated"}}',)
+        )
 
 
 def add_user(conn: psycopg.Connection, user: uuid.UUID, name: str, password: str = "plain-password") -> None:
     conn.execute('insert into "Users" (uuid, "userName", password) values (%s, %s, %s)', (user, name, password))
 
 
-def add_lead(conn: psycopg.Connection, user: uuid.UUID, lead_id: str, name: str, created: str, salesperson: str | None = None) -> uuid.UUID:
+def add_lead(
+    conn: psycopg.Connection, user: uuid.UUID, lead_id: str, name: str, created: str, salesperson: str | None = None
+) -> uuid.UUID:
     row = conn.execute(
         'insert into "Leads" (user_uuid, lead_id, lead_name, contact_information, source, interest_level, status, salesperson, created_at)'
         " values (%s, %s, %s, 'a@example.com', 'Web', 'High', 'Open', %s, %s) returning id",
@@ -81,7 +85,11 @@ def add_lead(conn: psycopg.Connection, user: uuid.UUID, lead_id: str, name: str,
 
 def test_fresh_install(db: psycopg.Connection) -> None:
     migrate(db, MIGRATIONS)
-    rls = dict(db.execute("select relname, relrowsecurity from pg_class where relname in ('Users','Leads','Salespeople','LeadsArchive')").fetchall())
+    rls = dict(
+        db.execute(
+            "select relname, relrowsecurity from pg_class where relname in ('Users','Leads','Salespeople','LeadsArchive')"
+        ).fetchall()
+    )
     assert rls == {"Users": True, "Leads": True, "Salespeople": True, "LeadsArchive": True}
     add_user(db, A, "ann")
     add_lead(db, A, "L-1", "x", "2026-01-01")
@@ -129,7 +137,7 @@ def test_usernames_differing_only_in_case_stop_the_upgrade_with_their_names(db: 
     migrate(db, MIGRATIONS[:1])
     add_user(db, A, "Ann")
     add_user(db, B, "ann")
-    with pytest.raises(psycopg.errors.RaiseException, match="Ann, ann|ann, Ann"):
+    with pytest.raises(psycopg.errors.RaiseException, match=r"Ann, ann|ann, Ann"):
         migrate(db, MIGRATIONS[1:])
     assert db.execute('select count(*) from "Users"').fetchone() == (2,)
 
@@ -161,8 +169,13 @@ def test_row_level_security(db: psycopg.Connection) -> None:
 
 def lead_json(lead_id: str, name: str, salesperson: str | None = None) -> dict:
     return {
-        "lead_id": lead_id, "lead_name": name, "contact_information": "a@example.com", "source": "Web",
-        "interest_level": "High", "status": "Open", "salesperson": salesperson,
+        "lead_id": lead_id,
+        "lead_name": name,
+        "contact_information": "a@example.com",
+        "source": "Web",
+        "interest_level": "High",
+        "status": "Open",
+        "salesperson": salesperson,
     }
 
 
@@ -203,7 +216,9 @@ def test_query_support_sorts_like_memory_store_and_renames_atomically(db: psycop
             'insert into "Leads" (user_uuid, lead_id, lead_name, interest_level, salesperson) values (%s, %s, %s, %s, %s)',
             (A, f"L-{i}", name, level, "Dana" if i % 2 else "dana"),
         )
-    ranks = db.execute('select interest_level, interest_rank from "Leads" order by interest_rank desc, lead_id').fetchall()
+    ranks = db.execute(
+        'select interest_level, interest_rank from "Leads" order by interest_rank desc, lead_id'
+    ).fetchall()
     assert ranks == [("High", 2), ("High", 2), ("Medium", 1), ("Low", 0)]
     # Byte order: upper case before lower case, non-ASCII last (as MemoryStore sorts).
     names = [r[0] for r in db.execute('select lead_name from "Leads" order by lead_name').fetchall()]
@@ -211,9 +226,11 @@ def test_query_support_sorts_like_memory_store_and_renames_atomically(db: psycop
 
     db.execute('insert into "Salespeople" (user_uuid, name) values (%s, %s)', (A, "Dana"))
     as_user(db, A)
-    (sid, name, active, count), = db.execute("select * from salespeople_with_counts(%s)", (A,)).fetchall()
+    ((sid, name, active, count),) = db.execute("select * from salespeople_with_counts(%s)", (A,)).fetchall()
     assert (name, active, count) == ("Dana", True, 4)
-    renamed = db.execute("select name, lead_count from salesperson_rename(%s, %s, %s)", (A, sid, " Dana Scully ")).fetchall()
+    renamed = db.execute(
+        "select name, lead_count from salesperson_rename(%s, %s, %s)", (A, sid, " Dana Scully ")
+    ).fetchall()
     assert renamed == [("Dana Scully", 4)]
     assert {r[0] for r in db.execute('select salesperson from "Leads"').fetchall()} == {"Dana Scully"}
     assert db.execute("select * from salesperson_rename(%s, %s, %s)", (A, uuid.UUID(int=99), "x")).fetchall() == []

@@ -50,11 +50,11 @@ from .errors import (
 )
 
 __all__ = [
+    "ISSUE_CODES",
     "AuthError",
     "BackendError",
     "Column",
     "ConflictError",
-    "ISSUE_CODES",
     "ImportInterruptedError",
     "ImportRejectedError",
     "ImportResult",

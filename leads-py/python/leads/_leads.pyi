@@ -2,13 +2,45 @@
 everything public here."""
 
 import os
-from typing import Any, Callable, Protocol, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Union, final, overload
+from typing import (
+    Any,
+    Callable,
+    Dict,
+    Iterable,
+    Iterator,
+    List,
+    Mapping,
+    Optional,
+    Protocol,
+    Sequence,
+    Union,
+    final,
+    overload,
+)
 
 from typing_extensions import Literal, TypedDict, Unpack, disjoint_base
 
 __all__ = [
-    "Column", "ImportResult", "Issue", "Lead", "LeadIter", "LeadList", "LeadQuery", "MemoryStore", "Page", "Progress",
-    "Report", "Store", "SupabaseStore", "Validator", "default_statuses", "error_codes", "issue_codes", "rejected_csv", "validate_csv", "verify_token",
+    "Column",
+    "ImportResult",
+    "Issue",
+    "Lead",
+    "LeadIter",
+    "LeadList",
+    "LeadQuery",
+    "MemoryStore",
+    "Page",
+    "Progress",
+    "Report",
+    "Store",
+    "SupabaseStore",
+    "Validator",
+    "default_statuses",
+    "error_codes",
+    "issue_codes",
+    "rejected_csv",
+    "validate_csv",
+    "verify_token",
 ]
 
 class _ImportOptions(TypedDict, total=False):
@@ -16,7 +48,9 @@ class _ImportOptions(TypedDict, total=False):
     delimiter: Literal[",", ";", "\t", "|"]
     statuses: Sequence[str]
     interest_synonyms: bool
-    aliases: Mapping[str, Literal["lead_id", "lead_name", "contact_information", "source", "interest_level", "status", "salesperson"]]
+    aliases: Mapping[
+        str, Literal["lead_id", "lead_name", "contact_information", "source", "interest_level", "status", "salesperson"]
+    ]
     max_issues: int
     max_bytes: int
     max_rows: int
@@ -35,7 +69,7 @@ def validate_csv(
     chunk_size: int = 1048576,
     keep_leads: bool = True,
     **options: Unpack[_ImportOptions],
-) -> "Report": ...
+) -> Report: ...
 def rejected_csv(source: _Source, **options: Unpack[_ImportOptions]) -> bytes: ...
 def issue_codes() -> List[str]: ...
 def error_codes() -> List[str]: ...
@@ -44,12 +78,12 @@ def verify_token(token: str, jwt_secret: str) -> Dict[str, Any]: ...
 
 @final
 class Validator:
-    def __new__(cls, **options: Unpack[_ImportOptions]) -> "Validator": ...
+    def __new__(cls, **options: Unpack[_ImportOptions]) -> Validator: ...
     def push(self, chunk: Union[bytes, bytearray, memoryview]) -> None: ...
-    def take_leads(self) -> List["Lead"]: ...
+    def take_leads(self) -> List[Lead]: ...
     @property
-    def progress(self) -> "Progress": ...
-    def finish(self) -> "Report": ...
+    def progress(self) -> Progress: ...
+    def finish(self) -> Report: ...
 
 @final
 class Progress:
@@ -122,7 +156,7 @@ class Report:
     @property
     def ok(self) -> bool: ...
     @property
-    def leads(self) -> "LeadList": ...
+    def leads(self) -> LeadList: ...
     def to_dict(self) -> Dict[str, Any]: ...
 
 @final
@@ -158,20 +192,20 @@ class LeadList(Sequence[Lead]):
     def __getitem__(self, index: int, /) -> Lead: ...
     @overload
     def __getitem__(self, index: slice, /) -> List[Lead]: ...
-    def __iter__(self) -> "LeadIter": ...
+    def __iter__(self) -> LeadIter: ...
     def to_dicts(self) -> List[Dict[str, Any]]: ...
 
 @final
 class LeadIter(Iterator[Lead]):
-    def __iter__(self) -> "LeadIter": ...
+    def __iter__(self) -> LeadIter: ...
     def __next__(self) -> Lead: ...
 
 @final
 class LeadQuery:
-    def __new__(cls, query: str = "") -> "LeadQuery": ...
+    def __new__(cls, query: str = "") -> LeadQuery: ...
     @staticmethod
-    def parse(query: str) -> "LeadQuery": ...
-    def with_cursor(self, cursor: str) -> "LeadQuery": ...
+    def parse(query: str) -> LeadQuery: ...
+    def with_cursor(self, cursor: str) -> LeadQuery: ...
     @property
     def source(self) -> List[str]: ...
     @property
@@ -252,7 +286,7 @@ class Store:
 
 @final
 class MemoryStore(Store):
-    def __new__(cls, fast_passwords: bool = False) -> "MemoryStore": ...
+    def __new__(cls, fast_passwords: bool = False) -> MemoryStore: ...
 
 @final
 class SupabaseStore(Store):
@@ -266,4 +300,4 @@ class SupabaseStore(Store):
         concurrency: int = 4,
         retries: int = 3,
         timeout: float = 30.0,
-    ) -> "SupabaseStore": ...
+    ) -> SupabaseStore: ...

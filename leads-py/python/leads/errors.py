@@ -43,7 +43,7 @@ class InvalidInputError(LeadsError, ValueError):
     """A username, password, token or lead edit that is not acceptable. For a lead edit,
     ``issues`` lists the broken rules as :class:`leads.Issue` objects."""
 
-    issues: Optional[List["Issue"]] = None
+    issues: Optional[List[Issue]] = None
 
 
 class NotFoundError(LeadsError, LookupError):
@@ -92,7 +92,7 @@ class ImportRejectedError(LeadsError, ValueError):
     """A strict import found errors, or the file has a file-level error: nothing was stored.
     ``report`` is the :class:`leads.Report` saying what to fix."""
 
-    report: "Report"
+    report: Report
 
 
 class ImportInterruptedError(LeadsError):
