@@ -1,12 +1,14 @@
-//! Runs every case of `tests/vectors/` (see its README): the report must equal the expected
-//! canonical JSON, in one chunk and in chunks of many sizes.
+//! Runs every case of `tests/vectors/` (see its README) as its own test, named by its path: the
+//! report must equal the expected canonical JSON, in one chunk and in chunks of many sizes.
 //!
-//! `LEADS_BLESS=1 cargo test -p leads-core --test vectors` writes missing expected files, for a
-//! person to read and check before committing them.
+//! `cargo test -p leads-core --test vectors -- header/aliases` runs one case (any libtest
+//! filter works); `LEADS_BLESS=1 cargo test -p leads-core --test vectors` writes missing
+//! expected files, for a person to read and check before committing them.
 
 use std::path::{Path, PathBuf};
 
 use leads_core::{ImportOptions, Report, Validator};
+use libtest_mimic::{Arguments, Failed, Trial};
 use serde_json::Value;
 
 fn vectors_dir() -> PathBuf {
@@ -60,8 +62,7 @@ fn read_json(path: &Path) -> Option<Value> {
     Some(serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
 }
 
-#[test]
-fn corpus_has_enough_cases_and_every_issue_code() {
+fn corpus_has_enough_cases_and_every_issue_code() -> Result<(), Failed> {
     let cases = cases();
     assert!(cases.len() >= 40, "only {} vectors", cases.len());
     let mut seen = std::collections::BTreeSet::new();
@@ -75,52 +76,62 @@ fn corpus_has_enough_cases_and_every_issue_code() {
     for code in leads_core::IssueCode::ALL {
         assert!(seen.contains(code.as_str()), "no vector expects {code}");
     }
+    Ok(())
 }
 
-#[test]
-fn every_vector_gives_its_expected_report() {
+/// One case: its report and leads in one chunk, in a lead table, and in chunks of many sizes.
+fn check_case(csv: &Path) -> Result<(), Failed> {
     let bless = std::env::var_os("LEADS_BLESS").is_some();
     let mut failures = Vec::new();
-    for csv in cases() {
-        let name = csv.strip_prefix(vectors_dir()).unwrap().display().to_string();
-        let bytes = std::fs::read(&csv).unwrap();
-        let options = options(&csv);
-        let (report, leads) = run_chunked(&bytes, &options, bytes.len().max(1));
-        let json: Value = serde_json::from_str(&report.to_json()).unwrap();
-        let expected_path = sibling(&csv, ".json");
-        match read_json(&expected_path) {
-            Some(expected) if expected == json => {}
-            Some(expected) => {
-                failures.push(format!("{name}: report differs\nexpected: {expected}\n  actual: {json}"))
-            }
-            None if bless => {
-                let text = report.to_json_pretty() + "\n";
-                std::fs::write(&expected_path, text).unwrap();
-                eprintln!("blessed {}", expected_path.display());
-            }
-            None => failures.push(format!("{name}: no expected report ({})", expected_path.display())),
+    let bytes = std::fs::read(csv).unwrap();
+    let options = options(csv);
+    let (report, leads) = run_chunked(&bytes, &options, bytes.len().max(1));
+    let json: Value = serde_json::from_str(&report.to_json()).unwrap();
+    let expected_path = sibling(csv, ".json");
+    match read_json(&expected_path) {
+        Some(expected) if expected == json => {}
+        Some(expected) => failures.push(format!("report differs\nexpected: {expected}\n  actual: {json}")),
+        None if bless => {
+            let text = report.to_json_pretty() + "\n";
+            std::fs::write(&expected_path, text).unwrap();
+            eprintln!("blessed {}", expected_path.display());
         }
-        if let Some(expected) = read_json(&sibling(&csv, ".leads.json"))
-            && expected != leads
-        {
-            failures.push(format!("{name}: leads differ\nexpected: {expected}\n  actual: {leads}"));
-        }
-        let mut v = Validator::new(&options).unwrap().lead_table(true);
-        for chunk in bytes.chunks(3) {
-            v.push(chunk);
-            assert_eq!(v.drain_leads().count(), 0, "{name}: a table keeps its leads");
-        }
-        let tabled =
-            (v.finish(), serde_json::to_value(v.take_lead_table().iter().collect::<Vec<_>>()).unwrap());
-        if tabled != (report.clone(), leads.clone()) {
-            failures.push(format!("{name}: the lead table gives other leads"));
-        }
-        for size in [1, 2, 3, 5, 7, 64, 1000] {
-            let chunked = run_chunked(&bytes, &options, size);
-            if chunked != (report.clone(), leads.clone()) {
-                failures.push(format!("{name}: chunks of {size} bytes give another result"));
-            }
+        None => failures.push(format!("no expected report ({})", expected_path.display())),
+    }
+    if let Some(expected) = read_json(&sibling(csv, ".leads.json"))
+        && expected != leads
+    {
+        failures.push(format!("leads differ\nexpected: {expected}\n  actual: {leads}"));
+    }
+    let mut v = Validator::new(&options).unwrap().lead_table(true);
+    for chunk in bytes.chunks(3) {
+        v.push(chunk);
+        if v.drain_leads().count() != 0 {
+            failures.push("a table keeps its leads, yet some were handed out".into());
         }
     }
-    assert!(failures.is_empty(), "{} failure(s):\n{}", failures.len(), failures.join("\n\n"));
+    let tabled = (v.finish(), serde_json::to_value(v.take_lead_table().iter().collect::<Vec<_>>()).unwrap());
+    if tabled != (report.clone(), leads.clone()) {
+        failures.push("the lead table gives other leads".into());
+    }
+    for size in [1, 2, 3, 5, 7, 64, 1000] {
+        let chunked = run_chunked(&bytes, &options, size);
+        if chunked != (report.clone(), leads.clone()) {
+            failures.push(format!("chunks of {size} bytes give another result"));
+        }
+    }
+    if failures.is_empty() { Ok(()) } else { Err(failures.join("\n\n").into()) }
+}
+
+fn main() {
+    let args = Arguments::from_args();
+    let mut trials = vec![Trial::test(
+        "corpus_has_enough_cases_and_every_issue_code",
+        corpus_has_enough_cases_and_every_issue_code,
+    )];
+    for csv in cases() {
+        let name = csv.strip_prefix(vectors_dir()).unwrap().with_extension("").display().to_string();
+        trials.push(Trial::test(name, move || check_case(&csv)));
+    }
+    libtest_mimic::run(&args, trials).exit();
 }

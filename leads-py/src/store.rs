@@ -2,7 +2,6 @@
 //! (each call runs the core's async method to completion with the GIL released), and `Page`
 //! and `ImportResult`.
 
-use std::future::Future;
 use std::ops::ControlFlow;
 use std::sync::Mutex;
 use std::time::Duration;
@@ -44,23 +43,10 @@ fn uuid(name: &str, text: &str) -> PyResult<Uuid> {
 macro_rules! with_store {
     ($self:ident, $py:ident, |$s:ident| $body:expr) => {{
         match &$self.backend {
-            Backend::Memory($s) => $py.detach(|| block_on_ready($body)),
+            Backend::Memory($s) => $py.detach(|| pollster::block_on($body)),
             Backend::Supabase($s, runtime) => $py.detach(|| runtime.block_on($body)),
         }
     }};
-}
-
-/// Drives a future that never waits on I/O (MemoryStore) to completion.
-fn block_on_ready<F: Future>(future: F) -> F::Output {
-    use std::task::{Context, Poll, Waker};
-    let mut future = std::pin::pin!(future);
-    let mut cx = Context::from_waker(Waker::noop());
-    loop {
-        if let Poll::Ready(out) = future.as_mut().poll(&mut cx) {
-            return out;
-        }
-        std::thread::yield_now();
-    }
 }
 
 /// Checks a token issued by ``login`` with ``jwt_secret`` (HS256 only; expired, forged or

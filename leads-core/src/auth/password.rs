@@ -47,12 +47,11 @@ pub(crate) fn random_bytes(buf: &mut [u8]) {
     getrandom::getrandom(buf).unwrap_or_else(|e| panic!("the system random source failed: {e}"));
 }
 
-/// A random UUID v4.
+/// A random UUID v4 (uuid's own, from the system's random source or, in leads-wasm, the
+/// browser's).
 #[must_use]
 pub fn new_uuid() -> Uuid {
-    let mut bytes = [0; 16];
-    random_bytes(&mut bytes);
-    uuid::Builder::from_random_bytes(bytes).into_uuid()
+    Uuid::new_v4()
 }
 
 /// Checks a username: 3 to 64 of `A-Z a-z 0-9 _ . -`, not `user` or `login`.

@@ -17,6 +17,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, ErrorKind, Result};
@@ -365,38 +366,30 @@ impl fmt::Display for LeadQuery {
     }
 }
 
-/// Percent-encodes everything but `A-Z a-z 0-9 - . _ ~`.
+/// What a value keeps unescaped in the query string: letters, digits and `-._~` (RFC 3986's
+/// unreserved characters); everything else is %-escaped.
+const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+/// Percent-encodes a value for the query string.
 fn encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for b in value.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    utf8_percent_encode(value, QUERY_VALUE).to_string()
 }
 
-/// Percent-decodes (and `+` → space); the result must be UTF-8.
+/// Percent-decodes (and `+` → space); every `%` must start an escape of two hex digits, and the
+/// result must be UTF-8.
 fn decode(value: &str) -> std::result::Result<String, String> {
-    let b = value.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'+' => out.push(b' '),
-            b'%' => {
-                let hex = b.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
-                let byte = hex.and_then(|h| u8::from_str_radix(h, 16).ok());
-                out.push(byte.ok_or_else(|| format!("{value:?} has a bad %-escape"))?);
-                i += 2;
-            }
-            c => out.push(c),
-        }
-        i += 1;
+    let bytes = value.as_bytes();
+    // percent-encoding passes a malformed escape through as it is: here it is an error.
+    let malformed = bytes.iter().enumerate().any(|(i, &b)| {
+        b == b'%' && !bytes.get(i + 1..i + 3).is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit))
+    });
+    if malformed {
+        return Err(format!("{value:?} has a bad %-escape"));
     }
-    String::from_utf8(out).map_err(|_| format!("{value:?} is not UTF-8 once decoded"))
+    percent_decode_str(&value.replace('+', " "))
+        .decode_utf8()
+        .map(std::borrow::Cow::into_owned)
+        .map_err(|_| format!("{value:?} is not UTF-8 once decoded"))
 }
 
 #[cfg(test)]
@@ -488,6 +481,12 @@ mod tests {
         assert_eq!(err("limit=1001").0, "limit");
         assert_eq!(err("limit=ten").0, "limit");
         assert_eq!(err("page=0").0, "page");
+        for bad in ["q=%zz", "q=%4", "q=50%", "q=%+1", "q=%-1", "q=%ff"] {
+            assert_eq!(err(bad).0, "q", "{bad}");
+        }
+        let q = LeadQuery::parse("q=Caf%C3%A9+%2B1%2C2%25").unwrap();
+        assert_eq!(q.q.as_deref(), Some("Café +1,2%"));
+        assert_eq!(q.to_string(), "q=Caf%C3%A9%20%2B1%2C2%25");
         assert_eq!(err("offset=9007199254740993").0, "offset");
         assert_eq!(err("offset=18446744073709551615").0, "offset");
         assert_eq!(err("page=9007199254740993&limit=1000").0, "page");
