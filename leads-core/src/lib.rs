@@ -64,8 +64,8 @@ pub use model::{
 };
 pub use query::{DEFAULT_LIMIT, LeadQuery, MAX_LIMIT, MAX_OFFSET, Sort, SortKey, compare, matches};
 pub use store::{
-    IMPORT_BATCH, ImportMode, ImportProgress, Imported, MemoryStore, Page, Salesperson, Store, dedupe_last,
-    login, register,
+    IMPORT_BATCH, ImportMode, ImportProgress, Imported, MaybeSend, MaybeSync, MemoryStore, Page,
+    ProgressCallback, Salesperson, Store, dedupe_last, login, register,
 };
 #[cfg(feature = "supabase")]
 pub use store::{

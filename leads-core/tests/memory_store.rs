@@ -22,3 +22,9 @@ fn memory_store_passes_the_suite() {
 fn memory_store_on_the_system_clock_too() {
     pollster::block_on(store_suite::run(&MemoryStore::new()));
 }
+
+#[test]
+fn memory_store_futures_can_be_spawned() {
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).build().unwrap();
+    runtime.block_on(store_suite::spawned_work(Arc::new(MemoryStore::new()), ""));
+}

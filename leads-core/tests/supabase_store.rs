@@ -21,6 +21,8 @@ fn supabase_store_passes_the_suite() {
     let store = SupabaseStore::new(&url, &key, SupabaseOptions::default()).unwrap();
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     runtime.block_on(store_suite::run(&store));
+    let threads = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    threads.block_on(store_suite::spawned_work(std::sync::Arc::new(store), ""));
 }
 
 /// Tokens issued by our login are accepted by the server, `auth.uid()` sees the user, and Row

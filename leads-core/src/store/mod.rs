@@ -13,6 +13,7 @@ pub use memory::MemoryStore;
 #[cfg(feature = "supabase")]
 pub use supabase::{ProgressFn, SupabaseOptions, SupabaseStore, UpsertProgress, query_params, quote};
 
+use std::future::Future;
 use std::io::Read;
 use std::ops::ControlFlow;
 
@@ -109,70 +110,132 @@ pub fn dedupe_last(leads: &[Lead]) -> Vec<&Lead> {
     out
 }
 
+/// `Send` on native targets, where store futures may move between threads; nothing on wasm32,
+/// where JavaScript values are not `Send`.
+#[cfg(not(target_arch = "wasm32"))]
+pub trait MaybeSend: Send {}
+#[cfg(not(target_arch = "wasm32"))]
+impl<T: Send + ?Sized> MaybeSend for T {}
+/// `Send` on native targets, where store futures may move between threads; nothing on wasm32,
+/// where JavaScript values are not `Send`.
+#[cfg(target_arch = "wasm32")]
+pub trait MaybeSend {}
+#[cfg(target_arch = "wasm32")]
+impl<T: ?Sized> MaybeSend for T {}
+
+/// `Sync` on native targets (a store shared by the threads its futures run on); nothing on
+/// wasm32.
+#[cfg(not(target_arch = "wasm32"))]
+pub trait MaybeSync: Sync {}
+#[cfg(not(target_arch = "wasm32"))]
+impl<T: Sync + ?Sized> MaybeSync for T {}
+/// `Sync` on native targets (a store shared by the threads its futures run on); nothing on
+/// wasm32.
+#[cfg(target_arch = "wasm32")]
+pub trait MaybeSync {}
+#[cfg(target_arch = "wasm32")]
+impl<T: ?Sized> MaybeSync for T {}
+
+/// An import's progress callback: it breaks to stop the import. `Send` on native targets.
+#[cfg(not(target_arch = "wasm32"))]
+pub type ProgressCallback<'a> = dyn FnMut(&ImportProgress) -> ControlFlow<()> + Send + 'a;
+/// An import's progress callback: it breaks to stop the import.
+#[cfg(target_arch = "wasm32")]
+pub type ProgressCallback<'a> = dyn FnMut(&ImportProgress) -> ControlFlow<()> + 'a;
+
 /// Where a user's data lives. [`MemoryStore`](crate::MemoryStore) is the embedded one.
 ///
 /// All lead methods are scoped to one user: another user's leads are never seen or changed.
-#[allow(async_fn_in_trait)]
-pub trait Store {
+///
+/// Its futures are `Send` on native targets ([`MaybeSend`]), so a multi-threaded runtime can
+/// spawn them; an implementation may still write its methods as `async fn`.
+pub trait Store: MaybeSync {
     /// Stores a new user (`password` is the hash to keep).
     ///
     /// # Errors
     /// [`ErrorKind::UsernameTaken`] when the name exists in any letter case.
-    async fn create_user(&self, uuid: Uuid, username: &str, password: &str) -> Result<User>;
+    fn create_user(
+        &self,
+        uuid: Uuid,
+        username: &str,
+        password: &str,
+    ) -> impl Future<Output = Result<User>> + MaybeSend;
 
     /// Finds a user by username, case-insensitively.
-    async fn find_user(&self, username: &str) -> Result<Option<UserRecord>>;
+    fn find_user(&self, username: &str) -> impl Future<Output = Result<Option<UserRecord>>> + MaybeSend;
 
     /// Replaces a user's stored password hash.
-    async fn set_password(&self, user: Uuid, password: &str) -> Result<()>;
+    fn set_password(&self, user: Uuid, password: &str) -> impl Future<Output = Result<()>> + MaybeSend;
 
     /// Inserts or updates leads by `(user, lead_id)`.
-    async fn upsert_leads(&self, user: Uuid, leads: &[Lead]) -> Result<UpsertOutcome>;
+    fn upsert_leads(
+        &self,
+        user: Uuid,
+        leads: &[Lead],
+    ) -> impl Future<Output = Result<UpsertOutcome>> + MaybeSend;
 
     /// One page of the user's leads.
     ///
     /// # Errors
     /// [`ErrorKind::InvalidQuery`] for a cursor of another query.
-    async fn query(&self, user: Uuid, query: &LeadQuery) -> Result<Page>;
+    fn query(&self, user: Uuid, query: &LeadQuery) -> impl Future<Output = Result<Page>> + MaybeSend;
 
     /// One lead by its Lead ID.
     ///
     /// # Errors
     /// [`ErrorKind::NotFound`].
-    async fn get_lead(&self, user: Uuid, lead_id: &str) -> Result<StoredLead>;
+    fn get_lead(&self, user: Uuid, lead_id: &str) -> impl Future<Output = Result<StoredLead>> + MaybeSend;
 
     /// Changes one lead; the patch is checked by the row rules.
     ///
     /// # Errors
     /// [`ErrorKind::NotFound`], [`ErrorKind::InvalidLead`].
-    async fn update_lead(&self, user: Uuid, lead_id: &str, patch: &LeadPatch) -> Result<StoredLead>;
+    fn update_lead(
+        &self,
+        user: Uuid,
+        lead_id: &str,
+        patch: &LeadPatch,
+    ) -> impl Future<Output = Result<StoredLead>> + MaybeSend;
 
     /// Deletes one lead.
     ///
     /// # Errors
     /// [`ErrorKind::NotFound`].
-    async fn delete_lead(&self, user: Uuid, lead_id: &str) -> Result<()>;
+    fn delete_lead(&self, user: Uuid, lead_id: &str) -> impl Future<Output = Result<()>> + MaybeSend;
 
     /// Adds a salesperson.
     ///
     /// # Errors
     /// [`ErrorKind::SalespersonExists`], [`ErrorKind::InvalidLead`] for an unusable name.
-    async fn add_salesperson(&self, user: Uuid, name: &str) -> Result<Salesperson>;
+    fn add_salesperson(
+        &self,
+        user: Uuid,
+        name: &str,
+    ) -> impl Future<Output = Result<Salesperson>> + MaybeSend;
 
     /// Renames a salesperson; their leads follow.
     ///
     /// # Errors
     /// [`ErrorKind::NotFound`], [`ErrorKind::SalespersonExists`].
-    async fn rename_salesperson(&self, user: Uuid, id: Uuid, name: &str) -> Result<Salesperson>;
+    fn rename_salesperson(
+        &self,
+        user: Uuid,
+        id: Uuid,
+        name: &str,
+    ) -> impl Future<Output = Result<Salesperson>> + MaybeSend;
 
     /// Marks a salesperson inactive (their leads keep them).
     ///
     /// # Errors
     /// [`ErrorKind::NotFound`].
-    async fn deactivate_salesperson(&self, user: Uuid, id: Uuid) -> Result<Salesperson>;
+    fn deactivate_salesperson(
+        &self,
+        user: Uuid,
+        id: Uuid,
+    ) -> impl Future<Output = Result<Salesperson>> + MaybeSend;
 
     /// The user's salespeople with their lead counts, by name.
-    async fn salespeople(&self, user: Uuid) -> Result<Vec<Salesperson>>;
+    fn salespeople(&self, user: Uuid) -> impl Future<Output = Result<Vec<Salesperson>>> + MaybeSend;
 
     /// Validates a CSV file and stores its valid leads for `user`, in batches of
     /// [`IMPORT_BATCH`]. `Strict` stores nothing when any row has an error; `SkipInvalid`
@@ -181,14 +244,17 @@ pub trait Store {
     /// # Errors
     /// [`ErrorKind::ImportRejected`] (with the report) when the file has a file-level error, or
     /// any error in strict mode; I/O and store errors.
-    async fn import_csv<R: Read>(
+    fn import_csv<R: Read + MaybeSend>(
         &self,
         user: Uuid,
         input: R,
         options: &ImportOptions,
         mode: ImportMode,
-    ) -> Result<Imported> {
-        self.import_csv_with_progress(user, input, options, mode, &mut |_| ControlFlow::Continue(())).await
+    ) -> impl Future<Output = Result<Imported>> + MaybeSend {
+        async move {
+            self.import_csv_with_progress(user, input, options, mode, &mut |_| ControlFlow::Continue(()))
+                .await
+        }
     }
 
     /// [`import_csv`](Store::import_csv), calling `progress` after every chunk read (64 KiB)
@@ -198,63 +264,74 @@ pub trait Store {
     /// As [`import_csv`](Store::import_csv); [`ErrorKind::Interrupted`], with what was stored,
     /// when `progress` breaks (in strict mode, before anything is stored if it breaks while the
     /// file is read).
-    async fn import_csv_with_progress<R: Read>(
+    fn import_csv_with_progress<R: Read + MaybeSend>(
         &self,
         user: Uuid,
-        mut input: R,
+        input: R,
         options: &ImportOptions,
         mode: ImportMode,
-        progress: &mut dyn FnMut(&ImportProgress) -> ControlFlow<()>,
-    ) -> Result<Imported> {
-        let mut v = Validator::new(options)?.keep_rejected(false);
-        let mut imported = UpsertOutcome::default();
-        let mut batches = 0;
-        let mut report_progress =
-            |v: &Validator, stored: UpsertOutcome, batches: usize| match progress(&ImportProgress {
-                validation: v.progress(),
-                stored,
-            }) {
-                ControlFlow::Continue(()) => Ok(()),
-                ControlFlow::Break(()) => Err(Error::from(ErrorKind::Interrupted { stored, batches })),
-            };
-        let mut pending: Vec<Lead> = Vec::new();
-        let mut buf = vec![0; 64 * 1024];
-        loop {
-            let n = match input.read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e.into()),
-            };
-            v.push(&buf[..n]);
-            pending.extend(v.drain_leads());
-            if mode == ImportMode::SkipInvalid && pending.len() >= IMPORT_BATCH && v.progress().rows > 0 {
-                // The header is known good once rows are flowing: store as we go.
-                for batch in pending.chunks(IMPORT_BATCH) {
-                    imported += self.upsert_leads(user, batch).await?;
-                    batches += 1;
-                }
-                pending.clear();
-            }
-            report_progress(&v, imported, batches)?;
-            if v.is_stopped() {
-                break;
-            }
-        }
-        let report = v.finish();
-        pending.extend(v.drain_leads());
-        let rejected =
-            report.file_errors().next().is_some() || mode == ImportMode::Strict && report.has_errors();
-        if rejected {
-            return Err(ErrorKind::ImportRejected { report: Box::new(report) }.into());
-        }
-        for batch in pending.chunks(IMPORT_BATCH) {
-            imported += self.upsert_leads(user, batch).await?;
-            batches += 1;
-            report_progress(&v, imported, batches)?;
-        }
-        Ok(Imported { report, imported })
+        progress: &mut ProgressCallback<'_>,
+    ) -> impl Future<Output = Result<Imported>> + MaybeSend {
+        async move { import_with_progress(self, user, input, options, mode, progress).await }
     }
+}
+
+/// The import driver behind [`Store::import_csv_with_progress`].
+async fn import_with_progress<S: Store + ?Sized, R: Read>(
+    store: &S,
+    user: Uuid,
+    mut input: R,
+    options: &ImportOptions,
+    mode: ImportMode,
+    progress: &mut ProgressCallback<'_>,
+) -> Result<Imported> {
+    let mut v = Validator::new(options)?.keep_rejected(false);
+    let mut imported = UpsertOutcome::default();
+    let mut batches = 0;
+    let mut report_progress =
+        |v: &Validator, stored: UpsertOutcome, batches: usize| match progress(&ImportProgress {
+            validation: v.progress(),
+            stored,
+        }) {
+            ControlFlow::Continue(()) => Ok(()),
+            ControlFlow::Break(()) => Err(Error::from(ErrorKind::Interrupted { stored, batches })),
+        };
+    let mut pending: Vec<Lead> = Vec::new();
+    let mut buf = vec![0; 64 * 1024];
+    loop {
+        let n = match input.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e.into()),
+        };
+        v.push(&buf[..n]);
+        pending.extend(v.drain_leads());
+        if mode == ImportMode::SkipInvalid && pending.len() >= IMPORT_BATCH && v.progress().rows > 0 {
+            // The header is known good once rows are flowing: store as we go.
+            for batch in pending.chunks(IMPORT_BATCH) {
+                imported += store.upsert_leads(user, batch).await?;
+                batches += 1;
+            }
+            pending.clear();
+        }
+        report_progress(&v, imported, batches)?;
+        if v.is_stopped() {
+            break;
+        }
+    }
+    let report = v.finish();
+    pending.extend(v.drain_leads());
+    let rejected = report.file_errors().next().is_some() || mode == ImportMode::Strict && report.has_errors();
+    if rejected {
+        return Err(ErrorKind::ImportRejected { report: Box::new(report) }.into());
+    }
+    for batch in pending.chunks(IMPORT_BATCH) {
+        imported += store.upsert_leads(user, batch).await?;
+        batches += 1;
+        report_progress(&v, imported, batches)?;
+    }
+    Ok(Imported { report, imported })
 }
 
 /// How far an import has got: the validation so far and what has been stored.

@@ -530,3 +530,42 @@ async fn stopped_imports<S: Store>(store: &S, c: Uuid) {
     assert!(last_read < csv.len() as u64, "stopped before the end of the file");
     assert_eq!(everything(store, c).await.len(), before + stored.inserted as usize, "what it says is stored");
 }
+
+/// Store futures are `Send`: a multi-threaded tokio service can `tokio::spawn` imports and
+/// queries on one shared store (run inside a multi-threaded runtime).
+pub async fn spawned_work<S: Store + Send + Sync + 'static>(store: std::sync::Arc<S>, prefix: &str) {
+    let user = leads_core::new_uuid();
+    store
+        .create_user(user, &format!("{prefix}spawner_{}", &user.to_string()[..8]), "not-a-real-hash")
+        .await
+        .unwrap();
+    let imports: Vec<_> = (0..4u64)
+        .map(|n| {
+            let store = std::sync::Arc::clone(&store);
+            // Four files of distinct Lead IDs (each generated file numbers its leads from 1).
+            let csv =
+                String::from_utf8(leads_gen::generate(300, n)).unwrap().replace("L-", &format!("S{n}-"));
+            tokio::spawn(async move {
+                let options = ImportOptions::default();
+                store
+                    .import_csv(
+                        user,
+                        std::io::Cursor::new(csv.into_bytes()),
+                        &options,
+                        ImportMode::SkipInvalid,
+                    )
+                    .await
+            })
+        })
+        .collect();
+    let mut stored = 0;
+    for handle in imports {
+        stored += handle.await.unwrap().unwrap().imported.inserted;
+    }
+    let counted = {
+        let store = std::sync::Arc::clone(&store);
+        tokio::spawn(async move { store.query(user, &"total=true&limit=1".parse().unwrap()).await })
+    };
+    assert_eq!(counted.await.unwrap().unwrap().total, Some(stored));
+    assert!(stored > 1000, "{stored}");
+}

@@ -553,10 +553,14 @@ impl Store for SupabaseStore {
         use futures_util::StreamExt as _;
         let unique: Vec<&Lead> = dedupe_last(leads);
         let size = self.options.batch_size.max(1);
-        let batches: Vec<&[&Lead]> = unique.chunks(size).collect();
-        let total = batches.len();
-        let sends = batches.iter().enumerate().map(|(i, batch)| async move {
-            let body = json!({"p_user": user, "p_leads": batch}).to_string();
+        // Bodies made first, so each request's future owns what it sends (and stays `Send`).
+        let bodies: Vec<(usize, usize, String)> = unique
+            .chunks(size)
+            .enumerate()
+            .map(|(i, batch)| (i, batch.len(), json!({"p_user": user, "p_leads": batch}).to_string()))
+            .collect();
+        let total = bodies.len();
+        let sends = bodies.into_iter().map(|(i, rows, body)| async move {
             // The upsert is idempotent: retrying a batch converges to the same rows.
             let result = async {
                 let value: Value = self
@@ -568,7 +572,7 @@ impl Store for SupabaseStore {
                 })
             }
             .await;
-            (i, batch.len(), result)
+            (i, rows, result)
         });
         let mut outcome = UpsertOutcome::default();
         let (mut committed, mut failed, mut first_error) = (Vec::new(), Vec::new(), None);
