@@ -63,14 +63,14 @@ pub use model::{
     UserRecord, normalize_header,
 };
 pub use query::{DEFAULT_LIMIT, LeadQuery, MAX_LIMIT, MAX_OFFSET, Sort, SortKey, compare, matches};
+#[cfg(feature = "supabase")]
+pub use store::{
+    BoxFuture, HttpRequest, HttpResponse, ProgressFn, ReqwestTransport, SupabaseOptions, SupabaseStore,
+    Transport, UpsertProgress, query_params as postgrest_query_params, quote as postgrest_quote,
+};
 pub use store::{
     IMPORT_BATCH, ImportMode, ImportProgress, Imported, MaybeSend, MaybeSync, MemoryStore, Page,
     ProgressCallback, Salesperson, Store, dedupe_last, login, register,
-};
-#[cfg(feature = "supabase")]
-pub use store::{
-    ProgressFn, SupabaseOptions, SupabaseStore, UpsertProgress, query_params as postgrest_query_params,
-    quote as postgrest_quote,
 };
 pub use uuid::Uuid;
 

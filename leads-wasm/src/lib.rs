@@ -14,6 +14,8 @@ pub use query::LeadQuery;
 pub use store::MemoryStore;
 #[cfg(feature = "supabase")]
 pub use store::SupabaseStore;
+#[cfg(target_arch = "wasm32")]
+pub use store::sleep_for_tests;
 pub use validator::{
     CsvValidator, LeadTable, default_statuses, error_codes, issue_codes, rejected_csv, validate_csv,
 };

@@ -447,6 +447,57 @@ pub struct SupabaseStore {
     params: PasswordParams,
 }
 
+/// SupabaseStore's transport in the browser: reqwest (the fetch API) for requests and the
+/// host's `setTimeout` for the waits between retries.
+#[cfg(all(feature = "supabase", target_arch = "wasm32"))]
+struct TimerTransport(leads_core::ReqwestTransport);
+
+#[cfg(all(feature = "supabase", target_arch = "wasm32"))]
+impl leads_core::Transport for TimerTransport {
+    fn send(
+        &self,
+        request: leads_core::HttpRequest,
+    ) -> leads_core::BoxFuture<'_, Result<leads_core::HttpResponse, String>> {
+        self.0.send(request)
+    }
+
+    fn sleep(&self, duration: std::time::Duration) -> leads_core::BoxFuture<'_, ()> {
+        Box::pin(sleep(duration))
+    }
+}
+
+/// Waits `duration` on the host's `setTimeout` (browsers, Workers and Node all have it).
+#[cfg(target_arch = "wasm32")]
+async fn sleep(duration: std::time::Duration) {
+    let ms = duration.as_secs_f64() * 1000.0;
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let set_timeout = js_sys::Reflect::get(&js_sys::global(), &"setTimeout".into())
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+        match set_timeout {
+            Some(f) => {
+                let _ = f.call2(&JsValue::NULL, &resolve, &ms.into());
+            }
+            None => {
+                let _ = resolve.call0(&JsValue::NULL);
+            }
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// Waits `ms` milliseconds as SupabaseStore does between retries (tests of the timer only).
+#[doc(hidden)]
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen(js_name = __sleepForTests, unchecked_return_type = "Promise<void>")]
+pub fn sleep_for_tests(#[wasm_bindgen(unchecked_param_type = "number")] ms: JsValue) -> js_sys::Promise {
+    let ms = ms.as_f64().unwrap_or(0.0).max(0.0);
+    future_to_promise(async move {
+        sleep(std::time::Duration::from_secs_f64(ms / 1000.0)).await;
+        Ok(JsValue::UNDEFINED)
+    })
+}
+
 #[cfg(feature = "supabase")]
 #[wasm_bindgen]
 impl SupabaseStore {
@@ -462,6 +513,11 @@ impl SupabaseStore {
         let access_token = optional_string("accessToken", &access_token)?;
         let mut store =
             leads_core::SupabaseStore::new(&url, &key, leads_core::SupabaseOptions::default()).map_err(js)?;
+        #[cfg(target_arch = "wasm32")]
+        {
+            store = store
+                .with_transport(std::sync::Arc::new(TimerTransport(leads_core::ReqwestTransport::default())));
+        }
         if let Some(token) = access_token {
             store = store.with_access_token(&token);
         }

@@ -83,3 +83,11 @@ async fn memory_store_imports_and_queries() {
     .unwrap();
     assert_eq!(get(&page, "total").as_f64(), Some(1.0));
 }
+
+#[wasm_bindgen_test]
+async fn the_retry_timer_waits_on_the_host_clock() {
+    let started = js_sys::Date::now();
+    wasm_bindgen_futures::JsFuture::from(leads_wasm::sleep_for_tests(60.into())).await.unwrap();
+    let waited = js_sys::Date::now() - started;
+    assert!(waited >= 55.0, "waited {waited} ms");
+}

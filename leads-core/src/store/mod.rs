@@ -11,7 +11,10 @@ pub(crate) mod supabase;
 pub use accounts::{login, register};
 pub use memory::MemoryStore;
 #[cfg(feature = "supabase")]
-pub use supabase::{ProgressFn, SupabaseOptions, SupabaseStore, UpsertProgress, query_params, quote};
+pub use supabase::{
+    BoxFuture, HttpRequest, HttpResponse, ProgressFn, ReqwestTransport, SupabaseOptions, SupabaseStore,
+    Transport, UpsertProgress, query_params, quote,
+};
 
 use std::future::Future;
 use std::io::Read;

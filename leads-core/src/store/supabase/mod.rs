@@ -8,21 +8,31 @@
 //! Writes go through the migrations' RPCs (`leads_upsert`, `salesperson_rename`, ...), which
 //! give exact counts and atomic renames.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use postgrest::Builder;
-use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderValue};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
+mod params;
+mod rows;
+pub(crate) mod transport;
+
+pub use params::{query_params, quote};
+pub use transport::{BoxFuture, HttpRequest, HttpResponse, ReqwestTransport, Transport};
+
+use params::equals_ignoring_case;
+use rows::{LeadRow, SalespersonRow, UserRow, backend, content_range_total, scalar};
+
 use crate::error::{Error, ErrorKind, Result};
 use crate::import::options::ImportOptions;
 use crate::import::rules::patch::{LeadPatch, salesperson_name};
-use crate::model::{InterestLevel, Lead, StoredLead, Timestamp, UpsertOutcome, User, UserRecord};
-use crate::query::cursor::{Cursor, KeyValue};
-use crate::query::{LeadQuery, SortKey};
+use crate::model::{Lead, StoredLead, UpsertOutcome, User, UserRecord};
+use crate::query::LeadQuery;
+use crate::query::cursor::Cursor;
 use crate::store::{Page, Salesperson, Store, dedupe_last};
 
 /// Where a bulk upsert has got: called after each batch.
@@ -116,7 +126,9 @@ pub struct SupabaseStore {
     base: String,
     api_key: String,
     token: Option<String>,
+    /// For the `postgrest` crate's request builder (requests go out through `transport`).
     http: reqwest::Client,
+    transport: Arc<dyn Transport>,
     options: SupabaseOptions,
 }
 
@@ -126,232 +138,8 @@ impl std::fmt::Debug for SupabaseStore {
     }
 }
 
-fn backend(status: StatusCode, body: &str) -> Error {
-    #[derive(Deserialize, Default)]
-    struct Body {
-        code: Option<String>,
-        message: Option<String>,
-        details: Option<String>,
-        hint: Option<String>,
-    }
-    let b: Body = serde_json::from_str(body).unwrap_or_default();
-    ErrorKind::Backend {
-        status: status.as_u16(),
-        code: b.code,
-        message: b.message.unwrap_or_else(|| body.chars().take(500).collect()),
-        details: b.details,
-        hint: b.hint,
-    }
-    .into()
-}
-
-fn http_error(e: &reqwest::Error) -> Error {
-    ErrorKind::Http { message: e.to_string() }.into()
-}
-
-/// A value inside `in.(…)`, `or=(…)` or `and=(…)`: always double-quoted, `\` and `"` escaped.
-#[must_use]
-pub fn quote(value: &str) -> String {
-    format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""))
-}
-
-/// A regular expression (PostgreSQL's, for `match`/`imatch`) matching `value` literally: every
-/// ASCII character other than a letter or digit is quoted with `\\`. LIKE patterns cannot do
-/// that on PostgREST, which reads every `*` in them as `%`.
-fn regex_literal(value: &str) -> String {
-    let mut out = String::with_capacity(value.len() + 8);
-    for c in value.chars() {
-        if c.is_ascii() && !c.is_ascii_alphanumeric() {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// `imatch` operand matching exactly `value`, ignoring case.
-fn equals_ignoring_case(value: &str) -> String {
-    format!("^{}$", regex_literal(value))
-}
-
-fn column(key: SortKey) -> &'static str {
-    match key {
-        SortKey::InterestLevel => "interest_rank",
-        other => other.as_str(),
-    }
-}
-
-fn literal(value: &KeyValue, key: SortKey) -> Option<String> {
-    match value {
-        KeyValue::Number(n) if key == SortKey::CreatedAt => Some(Timestamp::from_micros(*n).to_string()),
-        KeyValue::Number(n) => Some(n.to_string()),
-        KeyValue::Text(t) => Some(quote(t)),
-        KeyValue::Missing(_) => None,
-    }
-}
-
-/// The PostgREST query parameters of a lead query for `user` (without paging).
-///
-/// # Errors
-/// [`ErrorKind::InvalidQuery`] for a cursor of another query.
-pub fn query_params(query: &LeadQuery, user: Uuid) -> Result<Vec<(String, String)>> {
-    let mut params =
-        vec![("select".to_owned(), "*".to_owned()), ("user_uuid".to_owned(), format!("eq.{user}"))];
-    let mut groups: Vec<String> = Vec::new();
-    let ci_set = |col: &str, values: &[String], extra: Option<String>| -> Option<String> {
-        let mut alts: Vec<String> =
-            values.iter().map(|v| format!("{col}.imatch.{}", quote(&equals_ignoring_case(v)))).collect();
-        alts.extend(extra);
-        (!alts.is_empty()).then(|| format!("or({})", alts.join(",")))
-    };
-    groups.extend(ci_set("source", &query.source, None));
-    groups.extend(ci_set("status", &query.status, None));
-    groups.extend(ci_set(
-        "salesperson",
-        &query.salesperson,
-        query.unassigned.then(|| "salesperson.is.null".into()),
-    ));
-    if let Some(q) = &query.q {
-        let pattern = quote(&regex_literal(q));
-        groups.push(format!(
-            "or(lead_id.imatch.{pattern},lead_name.imatch.{pattern},contact_information.imatch.{pattern})"
-        ));
-    }
-    if !query.interest_level.is_empty() {
-        let levels: Vec<&str> = query.interest_level.iter().map(|l| l.as_str()).collect();
-        params.push(("interest_level".into(), format!("in.({})", levels.join(","))));
-    }
-    if let Some(t) = query.created_after {
-        params.push(("created_at".into(), format!("gte.{t}")));
-    }
-    if let Some(t) = query.created_before {
-        params.push(("created_at".into(), format!("lt.{t}")));
-    }
-    let sort = query.effective_sort();
-    if let Some(cursor) = Cursor::decode(query)? {
-        // After (k1, k2, …, id): k1 beyond v1, or k1 = v1 and k2 beyond v2, …, or all equal and id > last.
-        let mut alternatives = Vec::new();
-        let mut equal: Vec<String> = Vec::new();
-        for (s, value) in sort.iter().zip(cursor.keys()) {
-            let col = column(s.key);
-            let lit = literal(value, s.key);
-            // Unassigned (null) sorts after every name: last ascending, first descending.
-            let beyond = match (&lit, s.descending) {
-                (Some(v), false) if s.key == SortKey::Salesperson => {
-                    Some(format!("or({col}.gt.{v},{col}.is.null)"))
-                }
-                (Some(v), false) => Some(format!("{col}.gt.{v}")),
-                (Some(v), true) => Some(format!("{col}.lt.{v}")),
-                (None, false) => None,
-                (None, true) => Some(format!("{col}.not.is.null")),
-            };
-            if let Some(b) = beyond {
-                alternatives.push(and_of(&equal, b));
-            }
-            equal.push(match &lit {
-                Some(v) => format!("{col}.eq.{v}"),
-                None => format!("{col}.is.null"),
-            });
-        }
-        alternatives.push(and_of(&equal, format!("id.gt.{}", cursor.id())));
-        groups.push(format!("or({})", alternatives.join(",")));
-    }
-    if !groups.is_empty() {
-        params.push(("and".into(), format!("({})", groups.join(","))));
-    }
-    let mut order: Vec<String> = sort
-        .iter()
-        .map(|s| {
-            let dir = if s.descending { "desc" } else { "asc" };
-            let nulls = if s.descending { "nullsfirst" } else { "nullslast" };
-            format!("{}.{dir}.{nulls}", column(s.key))
-        })
-        .collect();
-    order.push("id.asc".into());
-    params.push(("order".into(), order.join(",")));
-    Ok(params)
-}
-
-fn and_of(equal: &[String], last: String) -> String {
-    if equal.is_empty() { last } else { format!("and({},{last})", equal.join(",")) }
-}
-
-/// `Content-Range: 0-49/1234` → 1234.
-fn content_range_total(headers: &HeaderMap) -> Option<u64> {
-    headers.get("content-range")?.to_str().ok()?.rsplit('/').next()?.parse().ok()
-}
-
-#[derive(Deserialize)]
-struct LeadRow {
-    id: Uuid,
-    user_uuid: Uuid,
-    created_at: Timestamp,
-    updated_at: Timestamp,
-    lead_id: Option<String>,
-    lead_name: Option<String>,
-    contact_information: Option<String>,
-    source: Option<String>,
-    interest_level: Option<String>,
-    status: Option<String>,
-    salesperson: Option<String>,
-}
-
-impl LeadRow {
-    fn into_stored(self) -> StoredLead {
-        StoredLead {
-            id: self.id,
-            user_uuid: self.user_uuid,
-            created_at: self.created_at,
-            updated_at: self.updated_at,
-            lead: Lead {
-                lead_id: self.lead_id.unwrap_or_default(),
-                lead_name: self.lead_name.unwrap_or_default(),
-                contact_information: self.contact_information.unwrap_or_default(),
-                source: self.source.unwrap_or_default(),
-                interest_level: self
-                    .interest_level
-                    .as_deref()
-                    .and_then(|l| InterestLevel::parse(l, true))
-                    .unwrap_or(InterestLevel::Low),
-                status: self.status.unwrap_or_default(),
-                salesperson: self.salesperson.filter(|s| !s.is_empty()),
-            },
-        }
-    }
-}
-
-#[derive(Deserialize)]
-struct UserRow {
-    uuid: Uuid,
-    #[serde(rename = "userName")]
-    user_name: String,
-    password: Option<String>,
-    created_at: Timestamp,
-}
-
-#[derive(Deserialize)]
-struct SalespersonRow {
-    id: Uuid,
-    name: String,
-    active: bool,
-    lead_count: u64,
-}
-
-impl From<SalespersonRow> for Salesperson {
-    fn from(r: SalespersonRow) -> Self {
-        Salesperson { id: r.id, name: r.name, active: r.active, lead_count: r.lead_count }
-    }
-}
-
-/// A scalar RPC result: PostgREST returns the value, some compatible servers `[{"fn": value}]`.
-fn scalar(value: Value, function: &str) -> Value {
-    match value {
-        Value::Array(mut rows) if rows.len() == 1 => match rows.remove(0) {
-            Value::Object(mut o) if o.contains_key(function) => o.remove(function).unwrap_or(Value::Null),
-            other => other,
-        },
-        other => other,
-    }
+fn http_error(message: String) -> Error {
+    ErrorKind::Http { message }.into()
 }
 
 impl SupabaseStore {
@@ -382,8 +170,17 @@ impl SupabaseStore {
         if !options.keep_alive {
             http = http.pool_max_idle_per_host(0);
         }
-        let http = http.build().map_err(|e| http_error(&e))?;
-        Ok(SupabaseStore { base, api_key: api_key.to_owned(), token: None, http, options })
+        let http = http.build().map_err(|e| http_error(e.to_string()))?;
+        let transport = Arc::new(ReqwestTransport::new(http.clone()));
+        Ok(SupabaseStore { base, api_key: api_key.to_owned(), token: None, http, transport, options })
+    }
+
+    /// The same store sending its requests through `transport` (and sleeping between retries
+    /// with it): the browser's timer in leads-wasm, a scripted server in tests.
+    #[must_use]
+    pub fn with_transport(mut self, transport: Arc<dyn Transport>) -> Self {
+        self.transport = transport;
+        self
     }
 
     /// The same store acting as the user of `token` (an access token from login).
@@ -405,52 +202,47 @@ impl SupabaseStore {
         Builder::new(format!("{}/{path}", self.base), None, headers, self.http.clone())
     }
 
-    /// Sends a request: our query parameters, one `Prefer` header, `%20` for spaces, the
-    /// timeout, retries when `idempotent`; non-2xx statuses become [`ErrorKind::Backend`].
+    /// The request `builder` makes with our query parameters and one `Prefer` header (pure:
+    /// nothing is sent).
+    fn request(&self, builder: Builder, params: &[(String, String)], prefer: &str) -> Result<HttpRequest> {
+        let mut rb = builder.build().query(params);
+        if !prefer.is_empty() {
+            let mut h = HeaderMap::new();
+            if let Ok(v) = HeaderValue::from_str(prefer) {
+                h.insert("Prefer", v);
+            }
+            rb = rb.headers(h);
+        }
+        let request = rb.build().map_err(|e| http_error(e.to_string()))?;
+        Ok(transport::from_reqwest(&request, self.options.timeout))
+    }
+
+    /// Sends a request built by [`request`](Self::request), retrying (when `idempotent`) on
+    /// 429, 5xx and no answer, with backoff; non-2xx statuses become [`ErrorKind::Backend`].
     async fn send(
         &self,
         builder: Builder,
         params: &[(String, String)],
         prefer: &str,
         idempotent: bool,
-    ) -> Result<(StatusCode, HeaderMap, String)> {
+    ) -> Result<HttpResponse> {
+        let request = self.request(builder, params, prefer)?;
         let mut attempt = 0;
         loop {
-            let mut rb = builder.clone().build().query(params);
-            if !prefer.is_empty() {
-                let mut h = HeaderMap::new();
-                if let Ok(v) = HeaderValue::from_str(prefer) {
-                    h.insert("Prefer", v);
-                }
-                rb = rb.headers(h);
-            }
-            let mut request = rb.build().map_err(|e| http_error(&e))?;
-            if let Some(q) = request.url().query().map(|q| q.replace('+', "%20")) {
-                request.url_mut().set_query(Some(&q));
-            }
-            #[cfg(not(target_arch = "wasm32"))]
-            {
-                *request.timeout_mut() = Some(self.options.timeout);
-            }
-            let outcome = match self.http.execute(request).await {
+            let (error, retryable) = match self.transport.send(request.clone()).await {
+                Ok(response) if (200..300).contains(&response.status) => return Ok(response),
                 Ok(response) => {
-                    let status = response.status();
-                    let headers = response.headers().clone();
-                    let body = response.text().await.map_err(|e| http_error(&e))?;
-                    if status.is_success() {
-                        return Ok((status, headers, body));
-                    }
-                    let retry = status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error();
-                    (backend(status, &body), retry)
+                    (backend(response.status, &response.body), transport::is_retryable(response.status))
                 }
-                Err(e) => (http_error(&e), true),
+                Err(message) => (http_error(message), true),
             };
-            let (error, retryable) = outcome;
             if !(idempotent && retryable) || attempt >= self.options.retries {
                 return Err(error);
             }
             attempt += 1;
-            backoff(attempt).await;
+            let mut jitter = [0u8; 1];
+            crate::auth::password::random_bytes(&mut jitter);
+            self.transport.sleep(transport::backoff_delay(attempt, jitter[0])).await;
         }
     }
 
@@ -461,7 +253,7 @@ impl SupabaseStore {
         prefer: &str,
         idempotent: bool,
     ) -> Result<T> {
-        let (_, _, body) = self.send(builder, params, prefer, idempotent).await?;
+        let body = self.send(builder, params, prefer, idempotent).await?.body;
         serde_json::from_str(&body).map_err(|e| {
             ErrorKind::Http { message: format!("unexpected response ({e}): {body:.200}") }.into()
         })
@@ -471,8 +263,8 @@ impl SupabaseStore {
     async fn count(&self, query: &LeadQuery, user: Uuid) -> Result<Option<u64>> {
         let mut params = query_params(query, user)?;
         params.push(p("limit", "0"));
-        let (_, headers, _) = self.send(self.builder("Leads"), &params, "count=exact", true).await?;
-        Ok(content_range_total(&headers))
+        let response = self.send(self.builder("Leads"), &params, "count=exact", true).await?;
+        Ok(content_range_total(response.content_range.as_deref()))
     }
 
     async fn salesperson_with_count(&self, user: Uuid, id: Uuid) -> Result<Salesperson> {
@@ -483,19 +275,6 @@ impl SupabaseStore {
 
 fn not_found(what: &'static str, id: impl ToString) -> Error {
     ErrorKind::NotFound { what, id: id.to_string() }.into()
-}
-
-/// Exponential backoff with jitter: ~100 ms, 200 ms, 400 ms, … (native; immediate on wasm).
-async fn backoff(attempt: u32) {
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        let mut jitter = [0u8; 1];
-        crate::auth::password::random_bytes(&mut jitter);
-        let ms = 100u64 << attempt.min(6);
-        tokio::time::sleep(Duration::from_millis(ms / 2 + ms * u64::from(jitter[0]) / 512)).await;
-    }
-    #[cfg(target_arch = "wasm32")]
-    let _ = attempt;
 }
 
 /// A unique-constraint violation (SQLSTATE 23505) as the store's own error; others unchanged.
@@ -626,7 +405,7 @@ impl Store for SupabaseStore {
         params.push(p("limit", fetch.to_string()));
         params.push(p("offset", query.offset.to_string()));
         let prefer = if query.total { "count=exact" } else { "" };
-        let (_, headers, body) = match self.send(self.builder("Leads"), &params, prefer, true).await {
+        let response = match self.send(self.builder("Leads"), &params, prefer, true).await {
             // PostgREST answers 416 for an offset past the end: an empty page.
             Err(e) if matches!(e.kind(), ErrorKind::Backend { status: 416, .. }) => {
                 let total = if query.total { self.count(query, user).await? } else { None };
@@ -634,7 +413,7 @@ impl Store for SupabaseStore {
             }
             other => other?,
         };
-        let rows: Vec<LeadRow> = serde_json::from_str(&body)
+        let rows: Vec<LeadRow> = serde_json::from_str(&response.body)
             .map_err(|e| Error::from(ErrorKind::Http { message: format!("unexpected rows: {e}") }))?;
         let mut items: Vec<StoredLead> = rows.into_iter().map(LeadRow::into_stored).collect();
         let mut more = items.len() > limit as usize;
@@ -649,7 +428,7 @@ impl Store for SupabaseStore {
         items.truncate(limit as usize);
         let total = match (query.total, &query.cursor) {
             (false, _) => None,
-            (true, None) => content_range_total(&headers),
+            (true, None) => content_range_total(response.content_range.as_deref()),
             // The total counts every matching lead, not just those after the cursor.
             (true, Some(_)) => self.count(&LeadQuery { cursor: None, ..query.clone() }, user).await?,
         };
@@ -735,13 +514,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn quotes_and_escapes() {
-        assert_eq!(quote(r#"Trade Show, "Hall" \2"#), r#""Trade Show, \"Hall\" \\2""#);
-        assert_eq!(regex_literal("50%_off\\*.é"), "50\\%\\_off\\\\\\*\\.é");
-        assert_eq!(equals_ignoring_case("a*"), "^a\\*$");
-    }
-
-    #[test]
     fn project_urls_mean_their_rest_api() {
         let base = |url: &str| SupabaseStore::new(url, "key", SupabaseOptions::default()).unwrap().base;
         assert_eq!(base("https://abc.supabase.co"), "https://abc.supabase.co/rest/v1");
@@ -768,26 +540,158 @@ mod tests {
             .unwrap();
     }
 
+    /// A server that answers from a script, recording what it was sent and how long it was
+    /// asked to wait: retries, backoff and bookkeeping checked without a socket.
+    #[derive(Default)]
+    struct Scripted {
+        answers: std::sync::Mutex<std::collections::VecDeque<std::result::Result<HttpResponse, String>>>,
+        sent: std::sync::Mutex<Vec<HttpRequest>>,
+        slept: std::sync::Mutex<Vec<Duration>>,
+    }
+
+    impl Scripted {
+        fn new(answers: Vec<std::result::Result<HttpResponse, String>>) -> Arc<Self> {
+            Arc::new(Scripted { answers: std::sync::Mutex::new(answers.into()), ..Scripted::default() })
+        }
+        fn sent(&self) -> Vec<HttpRequest> {
+            self.sent.lock().unwrap().clone()
+        }
+        fn slept(&self) -> Vec<Duration> {
+            self.slept.lock().unwrap().clone()
+        }
+    }
+
+    impl Transport for Scripted {
+        fn send(&self, request: HttpRequest) -> BoxFuture<'_, std::result::Result<HttpResponse, String>> {
+            self.sent.lock().unwrap().push(request);
+            let answer =
+                self.answers.lock().unwrap().pop_front().unwrap_or_else(|| Err("no more answers".into()));
+            Box::pin(std::future::ready(answer))
+        }
+        fn sleep(&self, duration: Duration) -> BoxFuture<'_, ()> {
+            self.slept.lock().unwrap().push(duration);
+            Box::pin(std::future::ready(()))
+        }
+    }
+
+    fn answer(status: u16, body: &str) -> std::result::Result<HttpResponse, String> {
+        Ok(HttpResponse { status, content_range: None, body: body.into() })
+    }
+
+    fn store(script: &Arc<Scripted>, options: SupabaseOptions) -> SupabaseStore {
+        SupabaseStore::new("https://abc.supabase.co", "publishable-key", options)
+            .unwrap()
+            .with_access_token("a-user-token")
+            .with_transport(Arc::clone(script) as Arc<dyn Transport>)
+    }
+
+    fn lead(n: usize) -> Lead {
+        Lead {
+            lead_id: format!("L-{n}"),
+            lead_name: "Ann".into(),
+            contact_information: "ann@example.com".into(),
+            source: "Web".into(),
+            interest_level: crate::model::InterestLevel::High,
+            status: "New".into(),
+            salesperson: None,
+        }
+    }
+
+    const USER: Uuid = Uuid::from_u128(7);
+
     #[test]
-    fn query_parameters() {
-        let q: LeadQuery =
-            "status=Open,Won&source=Trade%20Show&interest_level=hot&salesperson=unassigned&q=a_b\
-                            &created_after=2026-01-01&sort=-interest_level,salesperson"
-                .parse()
-                .unwrap();
-        let user = Uuid::from_u128(1);
-        let params = query_params(&q, user).unwrap();
-        let get =
-            |k: &str| params.iter().filter(|(n, _)| n == k).map(|(_, v)| v.as_str()).collect::<Vec<_>>();
-        assert_eq!(get("user_uuid"), [format!("eq.{user}")]);
-        assert_eq!(get("interest_level"), ["in.(High)"]);
-        assert_eq!(get("created_at"), ["gte.2026-01-01T00:00:00.000000Z"]);
-        assert_eq!(
-            get("and"),
-            [
-                r#"(or(source.imatch."^Trade\\ Show$"),or(status.imatch."^Open$",status.imatch."^Won$"),or(salesperson.is.null),or(lead_id.imatch."a\\_b",lead_name.imatch."a\\_b",contact_information.imatch."a\\_b"))"#
-            ]
+    fn requests_have_one_shape() {
+        let script = Scripted::new(vec![answer(200, "[]")]);
+        let q: LeadQuery = "source=Trade%20Show&total=true&limit=5".parse().unwrap();
+        let page = pollster::block_on(store(&script, SupabaseOptions::default()).query(USER, &q)).unwrap();
+        assert!(page.items.is_empty());
+        let [request] = &script.sent()[..] else { panic!("{:?}", script.sent()) };
+        assert_eq!(request.method, "GET");
+        assert!(
+            request.url.starts_with("https://abc.supabase.co/rest/v1/Leads?select=*&user_uuid=eq."),
+            "{}",
+            request.url
         );
-        assert_eq!(get("order"), ["interest_rank.desc.nullsfirst,salesperson.asc.nullslast,id.asc"]);
+        assert!(request.url.contains("Trade%5C%5C%20Show") && !request.url.contains('+'), "{}", request.url);
+        assert!(request.url.ends_with("&limit=6&offset=0"), "{}", request.url);
+        assert_eq!(request.header("apikey"), Some("publishable-key"));
+        assert_eq!(request.header("authorization"), Some("Bearer a-user-token"));
+        assert_eq!(request.header("prefer"), Some("count=exact"));
+        assert_eq!(request.timeout, SupabaseOptions::default().timeout);
+        assert_eq!(request.body, None);
+    }
+
+    #[test]
+    fn idempotent_requests_retry_429_5xx_and_lost_answers_with_growing_waits() {
+        let script =
+            Scripted::new(vec![answer(503, ""), answer(429, ""), Err("reset".into()), answer(200, "[]")]);
+        pollster::block_on(store(&script, SupabaseOptions::default()).query(USER, &LeadQuery::default()))
+            .unwrap();
+        assert_eq!(script.sent().len(), 4);
+        assert!(script.sent().windows(2).all(|w| w[0] == w[1]), "the same request each time");
+        let waits = script.slept();
+        assert_eq!(waits.len(), 3);
+        for (attempt, wait) in waits.iter().enumerate() {
+            let full = Duration::from_millis(100 << attempt);
+            assert!(*wait >= full / 2 && *wait <= full, "attempt {}: {wait:?}", attempt + 1);
+        }
+
+        // Out of retries: the last answer, as a typed error.
+        let script =
+            Scripted::new(vec![answer(500, ""), answer(502, r#"{"code":"PGRST000","message":"down"}"#)]);
+        let options = SupabaseOptions { retries: 1, ..SupabaseOptions::default() };
+        let err = pollster::block_on(store(&script, options).query(USER, &LeadQuery::default())).unwrap_err();
+        assert!(
+            matches!(err.kind(), ErrorKind::Backend { status: 502, code: Some(c), .. } if c == "PGRST000"),
+            "{err}"
+        );
+        assert_eq!((script.sent().len(), script.slept().len()), (2, 1));
+
+        // A 4xx is final, and a write that is not idempotent is never sent twice.
+        let script = Scripted::new(vec![answer(400, r#"{"code":"PGRST100","message":"bad"}"#)]);
+        pollster::block_on(store(&script, SupabaseOptions::default()).query(USER, &LeadQuery::default()))
+            .unwrap_err();
+        assert_eq!(script.sent().len(), 1);
+        let script = Scripted::new(vec![answer(503, "")]);
+        let created =
+            pollster::block_on(store(&script, SupabaseOptions::default()).create_user(USER, "ann", "hash"));
+        assert_eq!((created.unwrap_err().code(), script.sent().len()), ("backend", 1));
+    }
+
+    #[test]
+    fn an_offset_past_the_end_is_an_empty_page_with_its_total() {
+        let script = Scripted::new(vec![
+            answer(416, r#"{"code":"PGRST103","message":"Requested range not satisfiable"}"#),
+            Ok(HttpResponse { status: 206, content_range: Some("*/42".into()), body: "[]".into() }),
+        ]);
+        let q: LeadQuery = "offset=5000&total=true".parse().unwrap();
+        let page = pollster::block_on(store(&script, SupabaseOptions::default()).query(USER, &q)).unwrap();
+        assert_eq!((page.items.len(), page.total, page.offset, page.next_cursor), (0, Some(42), 5000, None));
+        assert!(script.sent()[1].url.contains("limit=0"), "{}", script.sent()[1].url);
+    }
+
+    #[test]
+    fn partial_upserts_say_which_batches_were_stored() {
+        let options =
+            SupabaseOptions { batch_size: 2, concurrency: 1, retries: 0, ..SupabaseOptions::default() };
+        let counts = |n: u64| answer(200, &format!(r#"{{"inserted":{n},"updated":0,"unchanged":0}}"#));
+        let script = Scripted::new(vec![counts(2), answer(500, "boom"), counts(1)]);
+        let leads: Vec<Lead> = (0..5).map(lead).collect();
+        let err = pollster::block_on(store(&script, options.clone()).upsert_leads(USER, &leads)).unwrap_err();
+        let ErrorKind::PartialUpsert { committed, failed, batch_size, outcome, first_error } = err.kind()
+        else {
+            panic!("{err}")
+        };
+        assert_eq!((committed.as_slice(), failed.as_slice(), *batch_size), (&[0, 2][..], &[1][..], 2));
+        assert_eq!(outcome.inserted, 3);
+        assert!(first_error.contains("500"), "{first_error}");
+        let bodies: Vec<serde_json::Value> =
+            script.sent().iter().map(|r| serde_json::from_str(r.body.as_deref().unwrap()).unwrap()).collect();
+        assert_eq!(bodies[2]["p_leads"][0]["lead_id"], "L-4", "the third batch holds the fifth lead");
+
+        // Nothing stored: the error itself (an unknown user's foreign key is not_found).
+        let script = Scripted::new(vec![answer(409, r#"{"code":"23503","message":"fk"}"#)]);
+        let err = pollster::block_on(store(&script, options).upsert_leads(USER, &leads[..1])).unwrap_err();
+        assert_eq!(err.code(), "not_found");
     }
 }
