@@ -12,11 +12,10 @@ mod source;
 mod store;
 mod validator;
 
-/// A serialisable core value as plain Python data (via its canonical JSON).
+/// A serialisable core value as plain Python data (dicts, lists, str, int, bool, None: what its
+/// canonical JSON would give), converted directly.
 pub(crate) fn to_dict<'py, T: serde::Serialize>(py: Python<'py>, value: &T) -> PyResult<Bound<'py, PyAny>> {
-    let json =
-        serde_json::to_string(value).map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))?;
-    py.import("json")?.getattr("loads")?.call1((json,))
+    pythonize::pythonize(py, value).map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))
 }
 
 /// The native module behind the `leads` package.

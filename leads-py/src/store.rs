@@ -212,7 +212,7 @@ impl Store {
         options: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<ImportResult> {
         let user = uuid("user", user)?;
-        let options = import_options(py, options)?;
+        let options = import_options(options)?;
         let mode: ImportMode = mode.parse().map_err(to_py)?;
         let source = Source::extract(source)?;
         let input = source.open().map_err(to_py)?;
@@ -297,9 +297,8 @@ impl Store {
         patch: &Bound<'_, PyDict>,
     ) -> PyResult<Lead> {
         let user = uuid("user", user)?;
-        let json: String = py.import("json")?.getattr("dumps")?.call1((patch,))?.extract()?;
         let patch: LeadPatch =
-            serde_json::from_str(&json).map_err(|e| invalid_option("patch", e.to_string()))?;
+            pythonize::depythonize(patch.as_any()).map_err(|e| invalid_option("patch", e.to_string()))?;
         with_store!(self, py, |s| s.update_lead(user, lead_id, &patch)).map(Lead::from).map_err(to_py)
     }
 

@@ -14,10 +14,12 @@ use crate::source::{Reader, Source, failure_or};
 /// Import options from keyword arguments (the JSON option names: `delimiter`, `encoding`,
 /// `statuses`, `interest_synonyms`, `aliases`, `max_issues`, `max_bytes`, `max_rows`,
 /// `max_field_bytes`); unknown names and bad values are `InvalidOptionError`.
-pub(crate) fn import_options(py: Python<'_>, options: Option<&Bound<'_, PyDict>>) -> PyResult<ImportOptions> {
+pub(crate) fn import_options(options: Option<&Bound<'_, PyDict>>) -> PyResult<ImportOptions> {
     let Some(options) = options.filter(|o| !o.is_empty()) else { return Ok(ImportOptions::default()) };
-    let json: String = py.import("json")?.getattr("dumps")?.call1((options,))?.extract()?;
-    ImportOptions::from_json(&json).map_err(to_py)
+    let options: ImportOptions = pythonize::depythonize(options.as_any())
+        .map_err(|e| crate::error::invalid_option("options", e.to_string()))?;
+    options.check().map_err(to_py)?;
+    Ok(options)
 }
 
 /// Calls a Python progress callback.
@@ -46,7 +48,7 @@ pub(crate) fn validate_csv(
     keep_leads: bool,
     options: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<Report> {
-    let options = import_options(py, options)?;
+    let options = import_options(options)?;
     let source = Source::extract(source)?;
     let input = source.open().map_err(to_py)?;
     let total = input.len();
@@ -78,7 +80,7 @@ pub(crate) fn rejected_csv(
     source: &Bound<'_, PyAny>,
     options: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<Vec<u8>> {
-    let options = import_options(py, options)?;
+    let options = import_options(options)?;
     let source = Source::extract(source)?;
     let input = source.open().map_err(to_py)?;
     let failure = Mutex::new(None);
@@ -126,8 +128,8 @@ pub(crate) struct Validator {
 impl Validator {
     #[new]
     #[pyo3(signature = (**options))]
-    fn new(py: Python<'_>, options: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
-        let options = import_options(py, options)?;
+    fn new(options: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
+        let options = import_options(options)?;
         let inner = leads_core::Validator::new(&options).map_err(to_py)?.keep_rejected(false);
         Ok(Validator { inner: Mutex::new(inner) })
     }
