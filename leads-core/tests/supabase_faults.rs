@@ -8,6 +8,8 @@
 
 #![cfg(feature = "supabase")]
 
+mod test_server;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -97,11 +99,7 @@ async fn stored_ids(store: &SupabaseStore, user: Uuid) -> Vec<String> {
 
 #[test]
 fn imports_survive_faults_and_account_for_what_was_stored() {
-    let (Ok(url), Ok(secret)) = (std::env::var("LEADS_TEST_API_URL"), std::env::var("LEADS_TEST_JWT_SECRET"))
-    else {
-        eprintln!("skipped: LEADS_TEST_API_URL / LEADS_TEST_JWT_SECRET not set (./scripts/test sets them)");
-        return;
-    };
+    let Some((url, secret)) = test_server::test_server() else { return };
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     runtime.block_on(async {
         let key = TokenSigner::new(secret).unwrap().issue_service_key(Timestamp::now());

@@ -4,19 +4,15 @@
 
 #![cfg(feature = "supabase")]
 
+mod test_server;
+
 mod store_suite;
 
 use leads_core::{SupabaseOptions, SupabaseStore, Timestamp, TokenSigner};
 
 #[test]
 fn supabase_store_passes_the_suite() {
-    let (Ok(url), Ok(secret)) = (std::env::var("LEADS_TEST_API_URL"), std::env::var("LEADS_TEST_JWT_SECRET"))
-    else {
-        eprintln!(
-            "skipped: LEADS_TEST_API_URL / LEADS_TEST_JWT_SECRET not set (./scripts/test starts the server and sets them)"
-        );
-        return;
-    };
+    let Some((url, secret)) = test_server::test_server() else { return };
     let key = TokenSigner::new(secret).unwrap().issue_service_key(Timestamp::now());
     let store = SupabaseStore::new(&url, &key, SupabaseOptions::default()).unwrap();
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
@@ -29,11 +25,7 @@ fn supabase_store_passes_the_suite() {
 /// Level Security keeps each user to their own leads.
 #[test]
 fn login_tokens_act_as_the_user_under_row_level_security() {
-    let (Ok(url), Ok(secret)) = (std::env::var("LEADS_TEST_API_URL"), std::env::var("LEADS_TEST_JWT_SECRET"))
-    else {
-        eprintln!("skipped: LEADS_TEST_API_URL / LEADS_TEST_JWT_SECRET not set (./scripts/test sets them)");
-        return;
-    };
+    let Some((url, secret)) = test_server::test_server() else { return };
     use leads_core::{ImportMode, ImportOptions, LeadQuery, PasswordParams, Store};
     let signer = TokenSigner::new(secret).unwrap();
     let service =

@@ -2,6 +2,7 @@
 //! `SupabaseStore` (PostgREST with a publishable key and a user's access token: the browser never
 //! needs a secret). Every method returns a Promise; errors reject with a `LeadsError`.
 
+use std::future::Future;
 use std::ops::ControlFlow;
 use std::rc::Rc;
 
@@ -150,6 +151,22 @@ fn thrown_with_cause(thrown: JsValue, stopped: JsValue) -> JsValue {
     }
 }
 
+/// Runs `work` on `store` with the checked arguments and resolves with its result as a plain JS
+/// value; rejects with the arguments' error or the core's.
+fn promise<
+    S: ?Sized + 'static,
+    A: 'static,
+    T: serde::Serialize,
+    F: Future<Output = leads_core::Result<T>> + 'static,
+>(
+    store: &Rc<S>,
+    args: Result<A, JsValue>,
+    work: impl FnOnce(Rc<S>, A) -> F + 'static,
+) -> js_sys::Promise {
+    let store = Rc::clone(store);
+    future_to_promise(async move { to_js(&work(store, args?).await.map_err(js)?) })
+}
+
 /// The methods of both stores (`$core` is the core store type inside the `Rc`). Arguments
 /// are checked before any work: a wrong type rejects with `invalid_option` naming it.
 macro_rules! store_methods {
@@ -163,12 +180,11 @@ macro_rules! store_methods {
                 #[wasm_bindgen(unchecked_param_type = "string")] username: JsValue,
                 #[wasm_bindgen(unchecked_param_type = "string")] password: JsValue,
             ) -> js_sys::Promise {
-                let (s, params) = (Rc::clone(&self.inner), self.params);
+                let params = self.params;
                 let args =
                     string("username", &username).and_then(|u| Ok((u, string("password", &password)?)));
-                future_to_promise(async move {
-                    let (username, password) = args?;
-                    to_js(&leads_core::register(&*s, &username, &password, params).await.map_err(js)?)
+                promise(&self.inner, args, move |s, (username, password)| async move {
+                    leads_core::register(&*s, &username, &password, params).await
                 })
             }
 
@@ -182,7 +198,7 @@ macro_rules! store_methods {
                 #[wasm_bindgen(unchecked_param_type = "string")] password: JsValue,
                 #[wasm_bindgen(js_name = jwtSecret, unchecked_param_type = "string")] jwt_secret: JsValue,
             ) -> js_sys::Promise {
-                let (s, params) = (Rc::clone(&self.inner), self.params);
+                let params = self.params;
                 let args = (|| -> Result<_, JsValue> {
                     Ok((
                         string("username", &username)?,
@@ -190,13 +206,9 @@ macro_rules! store_methods {
                         string("jwtSecret", &jwt_secret)?,
                     ))
                 })();
-                future_to_promise(async move {
-                    let (username, password, jwt_secret) = args?;
-                    let signer = TokenSigner::new(jwt_secret.as_str()).map_err(js)?;
-                    let session = leads_core::login(&*s, &signer, &username, &password, params, now())
-                        .await
-                        .map_err(js)?;
-                    to_js(&session)
+                promise(&self.inner, args, move |s, (username, password, jwt_secret)| async move {
+                    let signer = TokenSigner::new(jwt_secret.as_str())?;
+                    leads_core::login(&*s, &signer, &username, &password, params, now()).await
                 })
             }
 
@@ -265,18 +277,15 @@ macro_rules! store_methods {
                 #[wasm_bindgen(unchecked_optional_param_type = "ImportOptions | null")]
                 options_value: JsValue,
             ) -> js_sys::Promise {
-                let s = Rc::clone(&self.inner);
                 let prepared = (|| -> Result<_, JsValue> {
                     Ok((user_id(&user)?, from_js::<Vec<Lead>>("leads", leads)?, options(options_value)?))
                 })();
-                future_to_promise(async move {
-                    let (user, leads, options) = prepared?;
+                promise(&self.inner, prepared, move |s, (user, leads, options)| async move {
                     let checked = leads
                         .iter()
                         .map(|lead| leads_core::check_lead(lead, &options))
-                        .collect::<leads_core::Result<Vec<_>>>()
-                        .map_err(js)?;
-                    to_js(&s.upsert_leads(user, &checked).await.map_err(js)?)
+                        .collect::<leads_core::Result<Vec<_>>>()?;
+                    s.upsert_leads(user, &checked).await
                 })
             }
 
@@ -287,12 +296,12 @@ macro_rules! store_methods {
                 #[wasm_bindgen(unchecked_param_type = "string")] user: JsValue,
                 #[wasm_bindgen(unchecked_optional_param_type = "LeadQuery | string")] query: JsValue,
             ) -> js_sys::Promise {
-                let s = Rc::clone(&self.inner);
                 let prepared = user_id(&user).and_then(|u| Ok((u, query_of(&query)?)));
-                future_to_promise(async move {
-                    let (user, query) = prepared?;
-                    to_js(&s.query(user, &query).await.map_err(js)?)
-                })
+                promise(
+                    &self.inner,
+                    prepared,
+                    move |s, (user, query)| async move { s.query(user, &query).await },
+                )
             }
 
             /// One lead by its Lead ID (`not_found`).
@@ -302,11 +311,9 @@ macro_rules! store_methods {
                 #[wasm_bindgen(unchecked_param_type = "string")] user: JsValue,
                 #[wasm_bindgen(js_name = leadId, unchecked_param_type = "string")] lead_id: JsValue,
             ) -> js_sys::Promise {
-                let s = Rc::clone(&self.inner);
                 let prepared = user_id(&user).and_then(|u| Ok((u, string("leadId", &lead_id)?)));
-                future_to_promise(async move {
-                    let (user, lead_id) = prepared?;
-                    to_js(&s.get_lead(user, &lead_id).await.map_err(js)?)
+                promise(&self.inner, prepared, move |s, (user, lead_id)| async move {
+                    s.get_lead(user, &lead_id).await
                 })
             }
 
@@ -319,13 +326,11 @@ macro_rules! store_methods {
                 #[wasm_bindgen(js_name = leadId, unchecked_param_type = "string")] lead_id: JsValue,
                 #[wasm_bindgen(unchecked_param_type = "LeadPatch")] patch: JsValue,
             ) -> js_sys::Promise {
-                let s = Rc::clone(&self.inner);
                 let prepared = (|| -> Result<_, JsValue> {
                     Ok((user_id(&user)?, string("leadId", &lead_id)?, from_js::<LeadPatch>("patch", patch)?))
                 })();
-                future_to_promise(async move {
-                    let (user, lead_id, patch) = prepared?;
-                    to_js(&s.update_lead(user, &lead_id, &patch).await.map_err(js)?)
+                promise(&self.inner, prepared, move |s, (user, lead_id, patch)| async move {
+                    s.update_lead(user, &lead_id, &patch).await
                 })
             }
 
@@ -351,9 +356,8 @@ macro_rules! store_methods {
                 &self,
                 #[wasm_bindgen(unchecked_param_type = "string")] user: JsValue,
             ) -> js_sys::Promise {
-                let s = Rc::clone(&self.inner);
                 let prepared = user_id(&user);
-                future_to_promise(async move { to_js(&s.salespeople(prepared?).await.map_err(js)?) })
+                promise(&self.inner, prepared, move |s, user| async move { s.salespeople(user).await })
             }
 
             /// Adds a salesperson (`salesperson_exists` in any letter case).
@@ -363,11 +367,9 @@ macro_rules! store_methods {
                 #[wasm_bindgen(unchecked_param_type = "string")] user: JsValue,
                 #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
             ) -> js_sys::Promise {
-                let s = Rc::clone(&self.inner);
                 let prepared = user_id(&user).and_then(|u| Ok((u, string("name", &name)?)));
-                future_to_promise(async move {
-                    let (user, name) = prepared?;
-                    to_js(&s.add_salesperson(user, &name).await.map_err(js)?)
+                promise(&self.inner, prepared, move |s, (user, name)| async move {
+                    s.add_salesperson(user, &name).await
                 })
             }
 
@@ -379,13 +381,11 @@ macro_rules! store_methods {
                 #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
                 #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
             ) -> js_sys::Promise {
-                let s = Rc::clone(&self.inner);
                 let prepared = (|| -> Result<_, JsValue> {
                     Ok((user_id(&user)?, uuid("id", &string("id", &id)?)?, string("name", &name)?))
                 })();
-                future_to_promise(async move {
-                    let (user, id, name) = prepared?;
-                    to_js(&s.rename_salesperson(user, id, &name).await.map_err(js)?)
+                promise(&self.inner, prepared, move |s, (user, id, name)| async move {
+                    s.rename_salesperson(user, id, &name).await
                 })
             }
 
@@ -396,11 +396,9 @@ macro_rules! store_methods {
                 #[wasm_bindgen(unchecked_param_type = "string")] user: JsValue,
                 #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
             ) -> js_sys::Promise {
-                let s = Rc::clone(&self.inner);
                 let prepared = user_id(&user).and_then(|u| Ok((u, uuid("id", &string("id", &id)?)?)));
-                future_to_promise(async move {
-                    let (user, id) = prepared?;
-                    to_js(&s.deactivate_salesperson(user, id).await.map_err(js)?)
+                promise(&self.inner, prepared, move |s, (user, id)| async move {
+                    s.deactivate_salesperson(user, id).await
                 })
             }
         }

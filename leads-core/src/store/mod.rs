@@ -113,31 +113,32 @@ pub fn dedupe_last(leads: &[Lead]) -> Vec<&Lead> {
     out
 }
 
-/// `Send` on native targets, where store futures may move between threads; nothing on wasm32,
-/// where JavaScript values are not `Send`.
-#[cfg(not(target_arch = "wasm32"))]
-pub trait MaybeSend: Send {}
-#[cfg(not(target_arch = "wasm32"))]
-impl<T: Send + ?Sized> MaybeSend for T {}
-/// `Send` on native targets, where store futures may move between threads; nothing on wasm32,
-/// where JavaScript values are not `Send`.
-#[cfg(target_arch = "wasm32")]
-pub trait MaybeSend {}
-#[cfg(target_arch = "wasm32")]
-impl<T: ?Sized> MaybeSend for T {}
+/// Declares a marker trait that is `$bound` on native targets and nothing on wasm32.
+macro_rules! native_bound {
+    ($(#[$doc:meta])* $name:ident: $bound:ident) => {
+        $(#[$doc])*
+        #[cfg(not(target_arch = "wasm32"))]
+        pub trait $name: $bound {}
+        #[cfg(not(target_arch = "wasm32"))]
+        impl<T: $bound + ?Sized> $name for T {}
+        $(#[$doc])*
+        #[cfg(target_arch = "wasm32")]
+        pub trait $name {}
+        #[cfg(target_arch = "wasm32")]
+        impl<T: ?Sized> $name for T {}
+    };
+}
 
-/// `Sync` on native targets (a store shared by the threads its futures run on); nothing on
-/// wasm32.
-#[cfg(not(target_arch = "wasm32"))]
-pub trait MaybeSync: Sync {}
-#[cfg(not(target_arch = "wasm32"))]
-impl<T: Sync + ?Sized> MaybeSync for T {}
-/// `Sync` on native targets (a store shared by the threads its futures run on); nothing on
-/// wasm32.
-#[cfg(target_arch = "wasm32")]
-pub trait MaybeSync {}
-#[cfg(target_arch = "wasm32")]
-impl<T: ?Sized> MaybeSync for T {}
+native_bound!(
+    /// `Send` on native targets, where store futures may move between threads; nothing on
+    /// wasm32, where JavaScript values are not `Send`.
+    MaybeSend: Send
+);
+native_bound!(
+    /// `Sync` on native targets (a store shared by the threads its futures run on); nothing on
+    /// wasm32.
+    MaybeSync: Sync
+);
 
 /// An import's progress callback: it breaks to stop the import. `Send` on native targets.
 #[cfg(not(target_arch = "wasm32"))]

@@ -219,14 +219,7 @@ impl SupabaseStore {
 
     /// Sends a request built by [`request`](Self::request), retrying (when `idempotent`) on
     /// 429, 5xx and no answer, with backoff; non-2xx statuses become [`ErrorKind::Backend`].
-    async fn send(
-        &self,
-        builder: Builder,
-        params: &[(String, String)],
-        prefer: &str,
-        idempotent: bool,
-    ) -> Result<HttpResponse> {
-        let request = self.request(builder, params, prefer)?;
+    async fn send(&self, request: HttpRequest, idempotent: bool) -> Result<HttpResponse> {
         let mut attempt = 0;
         loop {
             let (error, retryable) = match self.transport.send(request.clone()).await {
@@ -246,6 +239,7 @@ impl SupabaseStore {
         }
     }
 
+    /// [`send`](Self::send), the answer read as JSON.
     async fn json<T: for<'de> Deserialize<'de>>(
         &self,
         builder: Builder,
@@ -253,17 +247,14 @@ impl SupabaseStore {
         prefer: &str,
         idempotent: bool,
     ) -> Result<T> {
-        let body = self.send(builder, params, prefer, idempotent).await?.body;
-        serde_json::from_str(&body).map_err(|e| {
-            ErrorKind::Http { message: format!("unexpected response ({e}): {body:.200}") }.into()
-        })
+        rows::json(self.send(self.request(builder, params, prefer)?, idempotent).await?)
     }
 
     /// How many leads match `query` (its cursor included, if any).
     async fn count(&self, query: &LeadQuery, user: Uuid) -> Result<Option<u64>> {
         let mut params = query_params(query, user)?;
         params.push(p("limit", "0"));
-        let response = self.send(self.builder("Leads"), &params, "count=exact", true).await?;
+        let response = self.send(self.request(self.builder("Leads"), &params, "count=exact")?, true).await?;
         Ok(content_range_total(response.content_range.as_deref()))
     }
 
@@ -305,7 +296,7 @@ impl Store for SupabaseStore {
             .await
             .map_err(|e| on_conflict(e, || ErrorKind::UsernameTaken { username: username.to_owned() }))?;
         let row = rows.into_iter().next().ok_or_else(|| not_found("user", uuid))?;
-        Ok(User { uuid: row.uuid, username: row.user_name, created_at: row.created_at })
+        Ok(row.into_user())
     }
 
     async fn find_user(&self, username: &str) -> Result<Option<UserRecord>> {
@@ -314,10 +305,7 @@ impl Store for SupabaseStore {
             p("userName", format!("imatch.{}", equals_ignoring_case(username))),
         ];
         let rows: Vec<UserRow> = self.json(self.builder("Users"), &params, "", true).await?;
-        Ok(rows.into_iter().next().map(|r| UserRecord {
-            user: User { uuid: r.uuid, username: r.user_name, created_at: r.created_at },
-            password: r.password.unwrap_or_default(),
-        }))
+        Ok(rows.into_iter().next().map(UserRow::into_record))
     }
 
     async fn set_password(&self, user: Uuid, password: &str) -> Result<()> {
@@ -405,7 +393,7 @@ impl Store for SupabaseStore {
         params.push(p("limit", fetch.to_string()));
         params.push(p("offset", query.offset.to_string()));
         let prefer = if query.total { "count=exact" } else { "" };
-        let response = match self.send(self.builder("Leads"), &params, prefer, true).await {
+        let response = match self.send(self.request(self.builder("Leads"), &params, prefer)?, true).await {
             // PostgREST answers 416 for an offset past the end: an empty page.
             Err(e) if matches!(e.kind(), ErrorKind::Backend { status: 416, .. }) => {
                 let total = if query.total { self.count(query, user).await? } else { None };

@@ -6,7 +6,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::error::{Error, ErrorKind};
-use crate::model::{InterestLevel, Lead, StoredLead, Timestamp};
+use crate::model::{InterestLevel, Lead, StoredLead, Timestamp, User, UserRecord};
 use crate::store::Salesperson;
 
 /// A non-2xx answer as [`ErrorKind::Backend`], with PostgREST's error fields when it sent them.
@@ -36,17 +36,17 @@ pub(crate) fn content_range_total(content_range: Option<&str>) -> Option<u64> {
 
 #[derive(Deserialize)]
 pub(crate) struct LeadRow {
-    pub(crate) id: Uuid,
-    pub(crate) user_uuid: Uuid,
-    pub(crate) created_at: Timestamp,
-    pub(crate) updated_at: Timestamp,
-    pub(crate) lead_id: Option<String>,
-    pub(crate) lead_name: Option<String>,
-    pub(crate) contact_information: Option<String>,
-    pub(crate) source: Option<String>,
-    pub(crate) interest_level: Option<String>,
-    pub(crate) status: Option<String>,
-    pub(crate) salesperson: Option<String>,
+    id: Uuid,
+    user_uuid: Uuid,
+    created_at: Timestamp,
+    updated_at: Timestamp,
+    lead_id: Option<String>,
+    lead_name: Option<String>,
+    contact_information: Option<String>,
+    source: Option<String>,
+    interest_level: Option<String>,
+    status: Option<String>,
+    salesperson: Option<String>,
 }
 
 impl LeadRow {
@@ -75,25 +75,47 @@ impl LeadRow {
 
 #[derive(Deserialize)]
 pub(crate) struct UserRow {
-    pub(crate) uuid: Uuid,
+    uuid: Uuid,
     #[serde(rename = "userName")]
-    pub(crate) user_name: String,
-    pub(crate) password: Option<String>,
-    pub(crate) created_at: Timestamp,
+    user_name: String,
+    password: Option<String>,
+    created_at: Timestamp,
+}
+
+impl UserRow {
+    /// The user, without the password.
+    pub(crate) fn into_user(self) -> User {
+        User { uuid: self.uuid, username: self.user_name, created_at: self.created_at }
+    }
+
+    /// The user with the stored password (empty when the row has none).
+    pub(crate) fn into_record(self) -> UserRecord {
+        let password = self.password.clone().unwrap_or_default();
+        UserRecord { user: self.into_user(), password }
+    }
 }
 
 #[derive(Deserialize)]
 pub(crate) struct SalespersonRow {
-    pub(crate) id: Uuid,
-    pub(crate) name: String,
-    pub(crate) active: bool,
-    pub(crate) lead_count: u64,
+    id: Uuid,
+    name: String,
+    active: bool,
+    lead_count: u64,
 }
 
 impl From<SalespersonRow> for Salesperson {
     fn from(r: SalespersonRow) -> Self {
         Salesperson { id: r.id, name: r.name, active: r.active, lead_count: r.lead_count }
     }
+}
+
+/// An answer's body as `T` (an [`ErrorKind::Http`] naming what came instead).
+pub(crate) fn json<T: for<'de> Deserialize<'de>>(
+    response: crate::store::HttpResponse,
+) -> crate::error::Result<T> {
+    serde_json::from_str(&response.body).map_err(|e| {
+        ErrorKind::Http { message: format!("unexpected response ({e}): {:.200}", response.body) }.into()
+    })
 }
 
 /// A scalar RPC result: PostgREST returns the value, some compatible servers `[{"fn": value}]`.
