@@ -17,8 +17,11 @@ fn supabase_store_passes_the_suite() {
     let store = SupabaseStore::new(&url, &key, SupabaseOptions::default()).unwrap();
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     runtime.block_on(store_suite::run(&store));
+    // A store of its own for the multi-threaded runtime: a reqwest client's pooled connections
+    // belong to the runtime they were opened on.
     let threads = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-    threads.block_on(store_suite::spawned_work(std::sync::Arc::new(store), ""));
+    let shared = std::sync::Arc::new(SupabaseStore::new(&url, &key, SupabaseOptions::default()).unwrap());
+    threads.block_on(store_suite::spawned_work(shared, ""));
 }
 
 /// Tokens issued by our login are accepted by the server, `auth.uid()` sees the user, and Row
