@@ -5,7 +5,7 @@ use leads_core::ErrorKind;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::report::{Issue, Report};
+use crate::model::report::{Issue, Report};
 
 /// A core error as the matching `leads.LeadsError` subclass.
 pub(crate) fn to_py(e: leads_core::Error) -> PyErr {

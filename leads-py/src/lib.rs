@@ -4,13 +4,13 @@
 
 use pyo3::prelude::*;
 
+mod auth;
+mod convert;
 mod error;
-mod lead;
+mod import;
+mod model;
 mod query;
-mod report;
-mod source;
 mod store;
-mod validator;
 
 /// A serialisable core value as plain Python data (dicts, lists, str, int, bool, None: what its
 /// canonical JSON would give), converted directly.
@@ -21,20 +21,20 @@ pub(crate) fn to_dict<'py, T: serde::Serialize>(py: Python<'py>, value: &T) -> P
 /// The native module behind the `leads` package.
 #[pymodule]
 fn _leads(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_function(wrap_pyfunction!(validator::validate_csv, m)?)?;
-    m.add_function(wrap_pyfunction!(validator::rejected_csv, m)?)?;
-    m.add_function(wrap_pyfunction!(validator::issue_codes, m)?)?;
-    m.add_function(wrap_pyfunction!(validator::error_codes, m)?)?;
-    m.add_function(wrap_pyfunction!(validator::default_statuses, m)?)?;
-    m.add_function(wrap_pyfunction!(store::verify_token, m)?)?;
-    m.add_class::<validator::Validator>()?;
-    m.add_class::<report::Report>()?;
-    m.add_class::<report::Issue>()?;
-    m.add_class::<report::Column>()?;
-    m.add_class::<report::Progress>()?;
-    m.add_class::<lead::Lead>()?;
-    m.add_class::<lead::LeadList>()?;
-    m.add_class::<lead::LeadIter>()?;
+    m.add_function(wrap_pyfunction!(import::validate_csv, m)?)?;
+    m.add_function(wrap_pyfunction!(import::rejected_csv, m)?)?;
+    m.add_function(wrap_pyfunction!(import::issue_codes, m)?)?;
+    m.add_function(wrap_pyfunction!(import::error_codes, m)?)?;
+    m.add_function(wrap_pyfunction!(import::default_statuses, m)?)?;
+    m.add_function(wrap_pyfunction!(auth::verify_token, m)?)?;
+    m.add_class::<import::Validator>()?;
+    m.add_class::<model::report::Report>()?;
+    m.add_class::<model::report::Issue>()?;
+    m.add_class::<model::report::Column>()?;
+    m.add_class::<model::report::Progress>()?;
+    m.add_class::<model::lead::Lead>()?;
+    m.add_class::<model::lead::LeadList>()?;
+    m.add_class::<model::lead::LeadIter>()?;
     m.add_class::<query::LeadQuery>()?;
     m.add_class::<store::Store>()?;
     m.add_class::<store::MemoryStore>()?;

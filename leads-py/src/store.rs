@@ -13,13 +13,13 @@ use leads_core::{
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
+use crate::convert::{Reader, Source};
 use crate::error::{invalid_option, to_py, whole};
-use crate::lead::Lead;
+use crate::import::{import_options, report_progress};
+use crate::model::lead::Lead;
+use crate::model::report::Report;
 use crate::query::LeadQuery;
-use crate::report::Report;
-use crate::source::{Reader, Source};
 use crate::to_dict;
-use crate::validator::{import_options, report_progress};
 
 enum Backend {
     Memory(CoreMemory),
@@ -47,19 +47,6 @@ macro_rules! with_store {
             Backend::Supabase($s, runtime) => $py.detach(|| runtime.block_on($body)),
         }
     }};
-}
-
-/// Checks a token issued by ``login`` with ``jwt_secret`` (HS256 only; expired, forged or
-/// ``alg: none`` tokens raise ``InvalidInputError``) and returns its claims: ``{"sub", "role",
-/// "aud", "iat", "exp"}``.
-#[pyfunction]
-pub(crate) fn verify_token<'py>(
-    py: Python<'py>,
-    token: &str,
-    jwt_secret: &str,
-) -> PyResult<Bound<'py, PyAny>> {
-    let signer = TokenSigner::new(jwt_secret).map_err(to_py)?;
-    to_dict(py, &signer.verify(token, Timestamp::now()).map_err(to_py)?)
 }
 
 /// One page of leads: ``items``, ``total`` (when the query asked, ``total=true``), ``limit``,

@@ -3,9 +3,11 @@
 //! of throwing. Every export takes `JsValue` and converts it here, so a wrong type is an
 //! `invalid_option` error naming the parameter.
 
+use leads_core::ImportOptions;
+use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::error::invalid_option;
+use crate::error::{invalid_option, js};
 
 fn type_name(value: &JsValue) -> String {
     if value.is_null() { "null".into() } else { value.js_typeof().as_string().unwrap_or_default() }
@@ -64,4 +66,24 @@ pub(crate) fn input_bytes(input: &JsValue) -> Result<Vec<u8>, JsValue> {
         return Ok(view.unchecked_into::<js_sys::Uint8Array>().to_vec());
     }
     Err(invalid_option("input", "CSV input must be a string, a Uint8Array or an ArrayBuffer"))
+}
+
+/// Options go through their JSON form, so unknown keys and bad values get the same errors as in
+/// Rust and Python.
+pub(crate) fn options(value: JsValue) -> Result<ImportOptions, JsValue> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(ImportOptions::default());
+    }
+    let json = js_sys::JSON::stringify(&value)
+        .ok()
+        .and_then(|j| j.as_string())
+        .ok_or_else(|| invalid_option("options", "options must be a plain object"))?;
+    ImportOptions::from_json(&json).map_err(js)
+}
+
+/// Plain JS objects (no `Map`s), `null` for missing values.
+pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))
 }

@@ -44,7 +44,7 @@ pub fn to_js_error(e: &leads_core::Error) -> JsValue {
         }),
         _ => None,
     };
-    if let Some(data) = data.and_then(|d| crate::validator::to_js(&d).ok()) {
+    if let Some(data) = data.and_then(|d| crate::convert::to_js(&d).ok()) {
         let _ = js_sys::Reflect::set(object, &"data".into(), &data);
     }
     error.into()

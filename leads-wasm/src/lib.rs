@@ -5,20 +5,20 @@ use wasm_bindgen::prelude::*;
 
 mod convert;
 mod error;
+mod import;
 mod query;
 mod store;
-mod validator;
 
 pub use error::to_js_error;
+pub use import::{
+    CsvValidator, LeadTable, default_statuses, error_codes, issue_codes, rejected_csv, validate_csv,
+};
 pub use query::LeadQuery;
 pub use store::MemoryStore;
 #[cfg(feature = "supabase")]
 pub use store::SupabaseStore;
 #[cfg(target_arch = "wasm32")]
 pub use store::sleep_for_tests;
-pub use validator::{
-    CsvValidator, LeadTable, default_statuses, error_codes, issue_codes, rejected_csv, validate_csv,
-};
 
 /// Runs when the module is instantiated: a Rust panic (a bug) becomes a thrown JS `Error` with
 /// `code: "panic"` and the panic message, never a bare `RuntimeError: unreachable`.

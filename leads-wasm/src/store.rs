@@ -11,9 +11,8 @@ use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-use crate::convert::{input_bytes, optional_bool, optional_string, string};
+use crate::convert::{input_bytes, optional_bool, optional_string, options, string, to_js};
 use crate::error::{invalid_option, js};
-use crate::validator::{options, to_js};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"

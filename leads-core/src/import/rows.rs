@@ -72,6 +72,8 @@ pub(crate) enum RecordVerdict {
 impl RecordCheck {
     /// The verdict on `r` (with `text`, its text when valid UTF-8) of the rules that need no
     /// other row; building no message, allocating nothing.
+    // Called for every record from the validator and the batches (other modules): inlined there.
+    #[inline]
     pub(crate) fn pre(&self, r: &RawRecord<'_>, text: Option<&str>) -> RecordVerdict {
         let (Some(text), Some(id_column)) = (text, self.id_column) else {
             return RecordVerdict::NeedsFullRules;
@@ -97,6 +99,7 @@ impl RecordCheck {
 }
 
 /// A record's text, when it is valid UTF-8 (checked here unless known).
+#[inline]
 pub(crate) fn record_text<'a>(r: &RawRecord<'a>) -> Option<&'a str> {
     r.text.or_else(|| simdutf8::basic::from_utf8(r.bytes()).ok())
 }

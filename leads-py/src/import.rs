@@ -6,10 +6,10 @@ use leads_core::{ImportOptions, ImportProgress};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
+use crate::convert::{Reader, Source, failure_or};
 use crate::error::{to_py, whole};
-use crate::lead::{Lead, Leads};
-use crate::report::{Progress, Report};
-use crate::source::{Reader, Source, failure_or};
+use crate::model::lead::{Lead, Leads};
+use crate::model::report::{Progress, Report};
 
 /// Import options from keyword arguments (the JSON option names: `delimiter`, `encoding`,
 /// `statuses`, `interest_synonyms`, `aliases`, `max_issues`, `max_bytes`, `max_rows`,
@@ -136,7 +136,7 @@ impl Validator {
 
     /// Feeds the next chunk (``bytes``, ``bytearray`` or ``memoryview``).
     fn push(&self, py: Python<'_>, chunk: &Bound<'_, PyAny>) -> PyResult<()> {
-        let chunk = crate::source::bytes_like(chunk, "chunk")?;
+        let chunk = crate::convert::bytes_like(chunk, "chunk")?;
         self.with(py, |v| v.try_push(&chunk)).map_err(to_py)
     }
 

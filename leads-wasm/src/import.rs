@@ -1,10 +1,9 @@
 //! The import engine: `validateCsv` for a whole file, `CsvValidator` for chunks, `rejectedCsv`.
 
-use leads_core::ImportOptions;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::convert::{input_bytes, optional_string};
+use crate::convert::{input_bytes, optional_string, options, to_js};
 use crate::error::{invalid_option, js};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -132,26 +131,6 @@ export interface BackendErrorData {
   hint: string | null;
 }
 "#;
-
-/// Options go through their JSON form, so unknown keys and bad values get the same errors as in
-/// Rust and Python.
-pub(crate) fn options(value: JsValue) -> Result<ImportOptions, JsValue> {
-    if value.is_undefined() || value.is_null() {
-        return Ok(ImportOptions::default());
-    }
-    let json = js_sys::JSON::stringify(&value)
-        .ok()
-        .and_then(|j| j.as_string())
-        .ok_or_else(|| invalid_option("options", "options must be a plain object"))?;
-    ImportOptions::from_json(&json).map_err(js)
-}
-
-/// Plain JS objects (no `Map`s), `null` for missing values.
-pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))
-}
 
 #[derive(Serialize)]
 struct Validation<'a> {

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use pyo3::prelude::*;
 
-use crate::lead::{LeadList, Leads};
+use crate::model::lead::{LeadList, Leads};
 use crate::to_dict;
 
 /// One problem found in a file. ``line`` is the physical line where the record starts (the
