@@ -36,7 +36,6 @@ pub(crate) struct RawRecord<'a> {
 impl<'a> RawRecord<'a> {
     /// A record over `buf` with fields at `bounds` (relative to `buf`); `text` is `buf` when it
     /// is known to be valid UTF-8.
-    #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
     pub(crate) fn new(
         line: u64,
         (buf, text): (&'a [u8], Option<&'a str>),
@@ -49,7 +48,6 @@ impl<'a> RawRecord<'a> {
     }
 
     /// Where the fields sit in [`bytes`](Self::bytes).
-    #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
     pub(crate) fn bounds(&self) -> &'a [(usize, usize)] {
         self.bounds
     }

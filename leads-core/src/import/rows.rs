@@ -178,7 +178,6 @@ impl RowValidator {
     }
 
     /// The rules that need no other row, for a parsing thread to run ([`RecordCheck::pre`]).
-    #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
     pub(crate) fn check(&self) -> Option<Arc<RecordCheck>> {
         self.check.id_column.map(|_| Arc::clone(&self.check))
     }
@@ -216,7 +215,6 @@ impl RowValidator {
 
     /// Gets the set of Lead IDs ready for coming IDs of these [`id_hash`]es (a hint, no effect
     /// on results).
-    #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
     pub(crate) fn prefetch(&self, id_hashes: impl Iterator<Item = u64>) {
         self.seen.prefetch(id_hashes);
     }
