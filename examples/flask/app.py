@@ -50,6 +50,7 @@ STATUS = {
     "salesperson_exists": 409,
     "import_rejected": 422,
     "backend": 502,
+    "database": 500,
     "http": 502,
     "partial_upsert": 502,
     "interrupted": 500,

@@ -100,6 +100,13 @@ pub enum ErrorKind {
         /// A hint, if any.
         hint: Option<String>,
     },
+    /// The embedded database (SqliteStore) failed: it cannot be opened, it was written by a newer
+    /// version, or a statement failed.
+    #[error("database error: {message}")]
+    Database {
+        /// What SQLite said.
+        message: String,
+    },
     /// The request could not be sent or its answer read (connection, timeout, bad response).
     #[error("HTTP request failed: {message}")]
     Http {
@@ -160,7 +167,7 @@ impl Error {
 
     /// Every [`code`](Self::code), in the order of [`ErrorKind`]'s variants: the list bindings
     /// map to their own errors (a test fails when one of theirs differs).
-    pub const CODES: [&'static str; 17] = [
+    pub const CODES: [&'static str; 18] = [
         "invalid_option",
         "io",
         "finished",
@@ -174,6 +181,7 @@ impl Error {
         "invalid_lead",
         "salesperson_exists",
         "backend",
+        "database",
         "http",
         "partial_upsert",
         "interrupted",
@@ -199,6 +207,7 @@ impl Error {
             ErrorKind::ImportRejected { .. } => "import_rejected",
             ErrorKind::Backend { .. } => "backend",
             ErrorKind::PartialUpsert { .. } => "partial_upsert",
+            ErrorKind::Database { .. } => "database",
             ErrorKind::Http { .. } => "http",
             ErrorKind::Interrupted { .. } => "interrupted",
         }
@@ -260,6 +269,7 @@ mod tests {
             ErrorKind::InvalidLead { issues: Vec::new() },
             ErrorKind::SalespersonExists { name: text() },
             ErrorKind::Backend { status: 500, code: None, message: text(), details: None, hint: None },
+            ErrorKind::Database { message: text() },
             ErrorKind::Http { message: text() },
             ErrorKind::PartialUpsert {
                 committed: Vec::new(),
@@ -297,6 +307,7 @@ mod tests {
                 | ErrorKind::InvalidLead { .. }
                 | ErrorKind::SalespersonExists { .. }
                 | ErrorKind::Backend { .. }
+                | ErrorKind::Database { .. }
                 | ErrorKind::Http { .. }
                 | ErrorKind::PartialUpsert { .. }
                 | ErrorKind::Interrupted { .. }

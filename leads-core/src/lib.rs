@@ -63,6 +63,8 @@ pub use model::{
     UserRecord, normalize_header,
 };
 pub use query::{DEFAULT_LIMIT, LeadQuery, MAX_LIMIT, MAX_OFFSET, Sort, SortKey, compare, matches};
+#[cfg(not(target_arch = "wasm32"))]
+pub use store::SqliteStore;
 #[cfg(feature = "supabase")]
 pub use store::{
     BoxFuture, HttpRequest, HttpResponse, ProgressFn, ReqwestTransport, SupabaseOptions, SupabaseStore,

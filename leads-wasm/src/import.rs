@@ -101,7 +101,7 @@ export type CsvInput = string | Uint8Array | ArrayBuffer;
 export type ErrorCode =
   | "invalid_option" | "io" | "finished" | "invalid_username" | "invalid_password" | "username_taken"
   | "invalid_credentials" | "invalid_token" | "invalid_query" | "not_found" | "invalid_lead"
-  | "salesperson_exists" | "import_rejected" | "backend" | "partial_upsert" | "http" | "interrupted"
+  | "salesperson_exists" | "import_rejected" | "backend" | "database" | "partial_upsert" | "http" | "interrupted"
   | "panic";
 
 /** Errors thrown (or rejected) by this package: real `Error`s with the core's stable `code`. */

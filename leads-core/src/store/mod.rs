@@ -5,11 +5,15 @@
 
 pub(crate) mod accounts;
 pub(crate) mod memory;
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) mod sqlite;
 #[cfg(feature = "supabase")]
 pub(crate) mod supabase;
 
 pub use accounts::{login, register};
 pub use memory::MemoryStore;
+#[cfg(not(target_arch = "wasm32"))]
+pub use sqlite::SqliteStore;
 #[cfg(feature = "supabase")]
 pub use supabase::{
     BoxFuture, HttpRequest, HttpResponse, ProgressFn, ReqwestTransport, SupabaseOptions, SupabaseStore,

@@ -121,6 +121,7 @@ _BY_CODE: Dict[str, Type[LeadsError]] = {
     "salesperson_exists": ConflictError,
     "io": LeadsIOError,
     "backend": BackendError,
+    "database": BackendError,
     "http": BackendError,
     "partial_upsert": BackendError,
     "import_rejected": ImportRejectedError,
