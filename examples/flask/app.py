@@ -10,8 +10,10 @@ variables through `app.config` (Flask's `from_prefixed_env`), or from a mapping 
   Supabase use the project's JWT secret so its Row Level Security sees the user);
 - `LEADS_IMPORT_DIR` (`IMPORT_DIR`) names the folder `{"path": ...}` imports may read;
 - `LEADS_MAX_UPLOAD_BYTES` (`MAX_UPLOAD_BYTES`) caps uploads (default 50 MB);
+- `LEADS_DB` (`DB`): the SQLite file of the default store (`leads.db` in the working
+  directory), so users and leads survive a restart;
 - `STORE`: a `leads.Store`; by default SupabaseStore when `SUPABASE_URL` and `SUPABASE_KEY` are
-  set, the embedded MemoryStore otherwise.
+  set, the embedded SqliteStore on `DB` otherwise.
 
 Every error, Flask's own 404/405/413/500 included, is `{"error": {"code", "message"}}` (with
 `field` when a JSON field is missing or of the wrong type). Uploads are validated and stored as
@@ -278,7 +280,9 @@ def create_app(config: Optional[Mapping[str, Any]] = None) -> Flask:
     """The app: defaults, then `LEADS_*` environment variables, then `config` (for tests)."""
     app = Flask(__name__)
     app.request_class = InMemoryUploads
-    app.config.from_mapping(JWT_SECRET=None, IMPORT_DIR=None, MAX_UPLOAD_BYTES=50 * 1024 * 1024, STORE=None)
+    app.config.from_mapping(
+        JWT_SECRET=None, IMPORT_DIR=None, MAX_UPLOAD_BYTES=50 * 1024 * 1024, STORE=None, DB="leads.db"
+    )
     app.config.from_prefixed_env("LEADS")
     if config:
         app.config.update(config)
@@ -288,7 +292,7 @@ def create_app(config: Optional[Mapping[str, Any]] = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_UPLOAD_BYTES"])
     if app.config["STORE"] is None:
         url, key = os.environ.get("SUPABASE_URL"), os.environ.get("SUPABASE_KEY")
-        app.config["STORE"] = leads.SupabaseStore(url, key) if url and key else leads.MemoryStore()
+        app.config["STORE"] = leads.SupabaseStore(url, key) if url and key else leads.SqliteStore(f"{app.config['DB']}")
     app.register_blueprint(bp)
     return app
 

@@ -3,6 +3,7 @@ frontend would use it."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -34,13 +35,15 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[str]:
+@contextlib.contextmanager
+def running(tmp_path: Path) -> Iterator[str]:
+    """`python app.py` on a free loopback port, its SQLite file in `tmp_path`, until the block ends."""
     port = free_port()
     env = {
         **os.environ,
         "PORT": str(port),
         "LEADS_IMPORT_DIR": str(tmp_path),
+        "LEADS_DB": str(tmp_path / "leads.db"),
         "LEADS_JWT_SECRET": "server-test-secret-of-at-least-32-bytes",
     }
     env.pop("SUPABASE_URL", None)
@@ -63,6 +66,25 @@ def server(tmp_path: Path) -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    with running(tmp_path) as url:
+        yield url
+
+
+def test_users_and_leads_survive_a_restart(tmp_path: Path) -> None:
+    with running(tmp_path) as url:
+        assert call("POST", f"{url}/user", {"username": "ann", "password": "correct horse"})[0] == 201
+        token = call("POST", f"{url}/login", {"username": "ann", "password": "correct horse"})[1]["token"]
+        assert call("POST", f"{url}/ann?mode=skip_invalid", token=token, file=CSV)[0] == 200
+    assert (tmp_path / "leads.db").is_file()
+    with running(tmp_path) as url:
+        status, session = call("POST", f"{url}/login", {"username": "ann", "password": "correct horse"})
+        assert status == 200
+        page = call("GET", f"{url}/ann?total=true&limit=1", token=session["token"])[1]
+        assert page["total"] == 30
 
 
 def call(

@@ -38,6 +38,7 @@ fn _leads(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<query::LeadQuery>()?;
     m.add_class::<store::Store>()?;
     m.add_class::<store::MemoryStore>()?;
+    m.add_class::<store::SqliteStore>()?;
     m.add_class::<store::SupabaseStore>()?;
     m.add_class::<store::Page>()?;
     m.add_class::<store::ImportResult>()?;

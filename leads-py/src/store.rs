@@ -23,6 +23,7 @@ use crate::to_dict;
 
 enum Backend {
     Memory(CoreMemory),
+    Sqlite(leads_core::SqliteStore),
     Supabase(CoreSupabase, tokio::runtime::Runtime),
 }
 
@@ -44,6 +45,7 @@ macro_rules! with_store {
     ($self:ident, $py:ident, |$s:ident| $body:expr) => {{
         match &$self.backend {
             Backend::Memory($s) => $py.detach(|| pollster::block_on($body)),
+            Backend::Sqlite($s) => $py.detach(|| pollster::block_on($body)),
             Backend::Supabase($s, runtime) => $py.detach(|| runtime.block_on($body)),
         }
     }};
@@ -358,6 +360,38 @@ fn concurrency(value: &Bound<'_, PyAny>) -> PyResult<usize> {
 
 fn retries(value: &Bound<'_, PyAny>) -> PyResult<u32> {
     whole(value, "retries")
+}
+
+/// The embedded persistent store: a SQLite database in the file ``path`` (created if missing; its
+/// schema brought up to date), or in memory when ``path`` is ``":memory:"``. Several threads and
+/// processes may share one file. ``fast_passwords=True`` uses the cheapest Argon2 parameters:
+/// for tests only.
+#[pyclass(module = "leads._leads", extends = Store, frozen)]
+pub(crate) struct SqliteStore;
+
+#[pymethods]
+impl SqliteStore {
+    #[new]
+    #[pyo3(signature = (path, *, fast_passwords=false))]
+    fn new(
+        py: Python<'_>,
+        path: std::path::PathBuf,
+        fast_passwords: bool,
+    ) -> PyResult<PyClassInitializer<Self>> {
+        let params =
+            if fast_passwords { PasswordParams::insecure_for_tests() } else { PasswordParams::default() };
+        let store = py
+            .detach(|| {
+                if path.as_os_str() == ":memory:" {
+                    leads_core::SqliteStore::in_memory()
+                } else {
+                    leads_core::SqliteStore::open(&path)
+                }
+            })
+            .map_err(to_py)?;
+        Ok(PyClassInitializer::from(Store { backend: Backend::Sqlite(store), params })
+            .add_subclass(SqliteStore))
+    }
 }
 
 /// The store over PostgREST (Supabase). ``url`` is the project URL (``https://<ref>.supabase.co``)

@@ -39,7 +39,10 @@ def service_key(secret: str) -> str:
 
 
 def stores() -> List[Any]:
-    out = [pytest.param(lambda: leads.MemoryStore(fast_passwords=True), id="memory")]
+    out = [
+        pytest.param(lambda: leads.MemoryStore(fast_passwords=True), id="memory"),
+        pytest.param(lambda: leads.SqliteStore(":memory:", fast_passwords=True), id="sqlite"),
+    ]
     url, secret = os.environ.get("LEADS_TEST_API_URL"), os.environ.get("LEADS_TEST_JWT_SECRET")
     if url and secret:
         out.append(pytest.param(lambda: leads.SupabaseStore(url, service_key(secret)), id="supabase"))
@@ -184,3 +187,16 @@ def test_the_gil_is_released_while_parsing_and_hashing() -> None:
             ticks += 1
         t.join()
         assert ticks > 1000, ticks
+
+
+def test_sqlite_store_keeps_users_and_leads_in_its_file(tmp_path: Path) -> None:
+    path = tmp_path / "leads.db"
+    store = leads.SqliteStore(path, fast_passwords=True)
+    uid = store.register("ann", "correct horse")["uuid"]
+    assert store.import_csv(uid, CSV, mode="skip_invalid").inserted == 2
+    del store
+    again = leads.SqliteStore(str(path), fast_passwords=True)
+    assert again.login("ANN", "correct horse", SECRET)["uuid"] == uid
+    assert again.query(uid, "total=true").total == 2
+    with pytest.raises(leads.LeadsIOError):
+        leads.SqliteStore(tmp_path / "no" / "such" / "folder" / "leads.db")

@@ -32,6 +32,7 @@ __all__ = [
     "Page",
     "Progress",
     "Report",
+    "SqliteStore",
     "Store",
     "SupabaseStore",
     "Validator",
@@ -287,6 +288,10 @@ class Store:
 @final
 class MemoryStore(Store):
     def __new__(cls, fast_passwords: bool = False) -> MemoryStore: ...
+
+@final
+class SqliteStore(Store):
+    def __new__(cls, path: Union[str, os.PathLike[str]], *, fast_passwords: bool = False) -> SqliteStore: ...
 
 @final
 class SupabaseStore(Store):
