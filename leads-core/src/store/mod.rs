@@ -316,12 +316,15 @@ async fn import_with_progress<S: Store + ?Sized, R: Read>(
         v.push(&buf[..n]);
         pending.extend(v.drain_leads());
         if mode == ImportMode::SkipInvalid && pending.len() >= IMPORT_BATCH && v.progress().rows > 0 {
-            // The header is known good once rows are flowing: store as we go.
-            for batch in pending.chunks(IMPORT_BATCH) {
+            // The header is known good once rows are flowing: store as we go, in whole batches
+            // (the rest waits for the next chunk), so what is stored is always the first
+            // batches × IMPORT_BATCH valid leads of the file.
+            let whole = pending.len() - pending.len() % IMPORT_BATCH;
+            for batch in pending[..whole].chunks(IMPORT_BATCH) {
                 imported += store.upsert_leads(user, batch).await?;
                 batches += 1;
             }
-            pending.clear();
+            pending.drain(..whole);
         }
         report_progress(&v, imported, batches)?;
         if v.is_stopped() {
