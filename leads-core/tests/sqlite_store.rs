@@ -113,6 +113,7 @@ fn eight_threads_share_one_file() {
 /// The child side of the two-process tests: imports the file named by LEADS_SQLITE_CHILD_CSV
 /// into LEADS_SQLITE_CHILD_DB for the user LEADS_SQLITE_CHILD_USER, printing each stored batch.
 #[test]
+#[allow(clippy::print_stdout)] // the parent test reads these lines
 fn child_import() {
     let (Ok(db), Ok(csv), Ok(user)) = (
         std::env::var("LEADS_SQLITE_CHILD_DB"),
