@@ -3,6 +3,10 @@
 //! versioned migrations applied on open (`PRAGMA user_version`), WAL and a busy timeout so that
 //! several threads and processes can share a file.
 //!
+//! Writes take the write lock when they begin (`BEGIN IMMEDIATE`), waiting for another writer up
+//! to the busy timeout, so that a read-then-write never fails on a snapshot another process has
+//! moved on from.
+//!
 //! Every value is literal: filters compare with a case-folding function of the crate's own
 //! (`leads_fold`, the same folding as MemoryStore), never LIKE, so `*`, `%` and `_` are just
 //! characters; text sorts compare bytes, as MemoryStore and PostgreSQL's `C` order do.
@@ -11,7 +15,9 @@ use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
 use rusqlite::functions::FunctionFlags;
-use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter, types::Value};
+use rusqlite::{
+    Connection, OptionalExtension, Row, TransactionBehavior, params, params_from_iter, types::Value,
+};
 use uuid::Uuid;
 
 use crate::auth::new_uuid;
@@ -442,7 +448,7 @@ impl Store for SqliteStore {
         let now = self.now();
         let mut conn = self.lock();
         user_exists(&conn, user)?;
-        let tx = conn.transaction().map_err(db_error)?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db_error)?;
         let mut outcome = UpsertOutcome::default();
         for lead in dedupe_last(leads) {
             if let Some(name) = &lead.salesperson {
@@ -544,7 +550,7 @@ impl Store for SqliteStore {
     async fn update_lead(&self, user: Uuid, lead_id: &str, patch: &LeadPatch) -> Result<StoredLead> {
         let now = self.now();
         let mut conn = self.lock();
-        let tx = conn.transaction().map_err(db_error)?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db_error)?;
         let stored = get_lead(&tx, user, lead_id)?.ok_or_else(|| not_found("lead", lead_id))?;
         let changed = patch.apply(&stored.lead, &ImportOptions::default())?;
         if changed != stored.lead {
@@ -611,7 +617,7 @@ impl Store for SqliteStore {
         let name = salesperson_name(name)?;
         let now = self.now();
         let mut conn = self.lock();
-        let tx = conn.transaction().map_err(db_error)?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db_error)?;
         let old: String = tx
             .query_row(
                 r#"select name_key from "Salespeople" where user_uuid = ?1 and id = ?2"#,
