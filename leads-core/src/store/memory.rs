@@ -227,12 +227,7 @@ impl Store for MemoryStore {
             }
         };
         let total = query.total.then_some(total);
-        let mut items: Vec<StoredLead> = page.into_iter().cloned().collect();
-        let more = items.len() > limit as usize;
-        items.truncate(limit as usize);
-        let next_cursor =
-            if more { items.last().map(|last| Cursor::after(last, query).encode()) } else { None };
-        Ok(Page { items, total, limit, offset: query.offset, next_cursor })
+        Ok(Page::of_fetched(page.into_iter().cloned().collect(), query, total))
     }
 
     async fn get_lead(&self, user: Uuid, lead_id: &str) -> Result<StoredLead> {

@@ -52,6 +52,22 @@ pub struct Page {
     pub next_cursor: Option<String>,
 }
 
+impl Page {
+    /// The page of `query` from its leads in order, fetched one beyond the limit: that one, if
+    /// there, means another page follows (and the last lead kept is where it starts).
+    pub(crate) fn of_fetched(mut items: Vec<StoredLead>, query: &LeadQuery, total: Option<u64>) -> Page {
+        let limit = query.effective_limit();
+        let more = items.len() > limit as usize;
+        items.truncate(limit as usize);
+        let next_cursor = if more {
+            items.last().map(|last| crate::query::cursor::Cursor::after(last, query).encode())
+        } else {
+            None
+        };
+        Page { items, total, limit, offset: query.offset, next_cursor }
+    }
+}
+
 /// How an import treats invalid rows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

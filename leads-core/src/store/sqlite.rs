@@ -235,6 +235,41 @@ fn get_lead(conn: &Connection, user: Uuid, lead_id: &str) -> Result<Option<Store
     .map_err(db_error)
 }
 
+/// Writes `lead`'s fields for `user`: a new row with id `new` (created now), or the row of its
+/// Lead ID updated.
+fn write_lead(conn: &Connection, user: Uuid, lead: &Lead, now: Timestamp, new: Option<Uuid>) -> Result<()> {
+    let sql = match new {
+        None => {
+            r#"update "Leads" set lead_name = ?1, contact_information = ?2, source = ?3, interest_level = ?4,
+                 interest_rank = ?5, status = ?6, salesperson = ?7, updated_at = ?8
+               where user_uuid = ?9 and lead_id = ?10 and ?11 is null"#
+        }
+        Some(_) => {
+            r#"insert into "Leads" (lead_name, contact_information, source, interest_level, interest_rank,
+                 status, salesperson, updated_at, user_uuid, lead_id, id, created_at)
+               values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?8)"#
+        }
+    };
+    conn.execute(
+        sql,
+        params![
+            lead.lead_name,
+            lead.contact_information,
+            lead.source,
+            lead.interest_level.as_str(),
+            i64::from(lead.interest_level.rank()),
+            lead.status,
+            lead.salesperson,
+            now.as_micros(),
+            user.to_string(),
+            lead.lead_id,
+            new.map(|id| id.to_string()),
+        ],
+    )
+    .map(drop)
+    .map_err(db_error)
+}
+
 fn add_salesperson_if_new(conn: &Connection, user: Uuid, name: &str, now: Timestamp) -> Result<()> {
     conn.execute(
         r#"insert into "Salespeople" (id, user_uuid, name, name_key, active, created_at)
@@ -454,50 +489,14 @@ impl Store for SqliteStore {
             if let Some(name) = &lead.salesperson {
                 add_salesperson_if_new(&tx, user, name, now)?;
             }
-            let fields = params![
-                lead.lead_name,
-                lead.contact_information,
-                lead.source,
-                lead.interest_level.as_str(),
-                i64::from(lead.interest_level.rank()),
-                lead.status,
-                lead.salesperson,
-                now.as_micros(),
-                user.to_string(),
-                lead.lead_id,
-            ];
             match get_lead(&tx, user, &lead.lead_id)? {
                 Some(stored) if stored.lead == *lead => outcome.unchanged += 1,
                 Some(_) => {
-                    tx.execute(
-                        r#"update "Leads" set lead_name = ?1, contact_information = ?2, source = ?3,
-                             interest_level = ?4, interest_rank = ?5, status = ?6, salesperson = ?7, updated_at = ?8
-                           where user_uuid = ?9 and lead_id = ?10"#,
-                        fields,
-                    )
-                    .map_err(db_error)?;
+                    write_lead(&tx, user, lead, now, None)?;
                     outcome.updated += 1;
                 }
                 None => {
-                    tx.execute(
-                        r#"insert into "Leads" (lead_name, contact_information, source, interest_level,
-                             interest_rank, status, salesperson, updated_at, user_uuid, lead_id, id, created_at)
-                           values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?8)"#,
-                        params![
-                            lead.lead_name,
-                            lead.contact_information,
-                            lead.source,
-                            lead.interest_level.as_str(),
-                            i64::from(lead.interest_level.rank()),
-                            lead.status,
-                            lead.salesperson,
-                            now.as_micros(),
-                            user.to_string(),
-                            lead.lead_id,
-                            new_uuid().to_string(),
-                        ],
-                    )
-                    .map_err(db_error)?;
+                    write_lead(&tx, user, lead, now, Some(new_uuid()))?;
                     outcome.inserted += 1;
                 }
             }
@@ -554,24 +553,7 @@ impl Store for SqliteStore {
         let stored = get_lead(&tx, user, lead_id)?.ok_or_else(|| not_found("lead", lead_id))?;
         let changed = patch.apply(&stored.lead, &ImportOptions::default())?;
         if changed != stored.lead {
-            tx.execute(
-                r#"update "Leads" set lead_name = ?1, contact_information = ?2, source = ?3, interest_level = ?4,
-                     interest_rank = ?5, status = ?6, salesperson = ?7, updated_at = ?8
-                   where user_uuid = ?9 and lead_id = ?10"#,
-                params![
-                    changed.lead_name,
-                    changed.contact_information,
-                    changed.source,
-                    changed.interest_level.as_str(),
-                    i64::from(changed.interest_level.rank()),
-                    changed.status,
-                    changed.salesperson,
-                    now.as_micros(),
-                    user.to_string(),
-                    lead_id,
-                ],
-            )
-            .map_err(db_error)?;
+            write_lead(&tx, user, &changed, now, None)?;
         }
         if let Some(name) = &changed.salesperson {
             add_salesperson_if_new(&tx, user, name, now)?;
