@@ -8,10 +8,6 @@ let page = 1;
 let rejected = null;
 let fileName = "leads.csv";
 
-// The status vocabulary comes from the package, as the validator has it.
-await init();
-for (const s of defaultStatuses()) $("filters").status.add(new Option(s, s));
-
 function size(bytes) {
   return bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${Math.ceil(bytes / 1e3)} kB`;
 }
@@ -115,3 +111,10 @@ $("download").addEventListener("click", () => {
   a.click();
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 });
+
+// Every listener is in place before the package loads (a file picked while it loads is not
+// missed); then the status vocabulary comes from the package, as the validator has it.
+if ($("file").files[0]) start($("file").files[0]);
+await init();
+for (const s of defaultStatuses()) $("filters").status.add(new Option(s, s));
+document.documentElement.dataset.ready = "true";

@@ -15,7 +15,9 @@ const root = join(here, "..", "..");
 const executablePath = process.env.CHROMIUM ?? "/usr/bin/chromium";
 
 test("the demo page validates, previews, filters, pages and exports a CSV with errors", async (t) => {
-  const { url, server } = await serve(0);
+  // The package arrives slowly, as on a first visit over a real network: the file is picked
+  // before it has loaded.
+  const { url, server } = await serve(0, { pkgDelayMs: 1500 });
   t.after(() => server.close());
   const browser = await chromium.launch({
     executablePath,
@@ -30,7 +32,9 @@ test("the demo page validates, previews, filters, pages and exports a CSV with e
   await page.goto(url);
 
   await page.setInputFiles("#file", join(root, "examples", "data", "leads.csv"));
-  await page.waitForSelector("#summary:not([hidden])");
+  await page.waitForSelector("#summary:not([hidden])", { timeout: 20000 }).catch((e) => {
+    throw new Error(`${e.message}\nerrors on the page: ${JSON.stringify(problems)}`);
+  });
   assert.match(await page.textContent("#summary-text"), /^210 rows: 204 valid, 6 with errors/);
   const issues = await page.$$eval("#issues tbody tr", (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));
   assert.equal(issues.length, 6);
@@ -44,6 +48,7 @@ test("the demo page validates, previews, filters, pages and exports a CSV with e
   assert.deepEqual(firstIds, [...firstIds].sort());
 
   // Filter by status: every row is Open, and the total shrinks.
+  await page.waitForSelector("html[data-ready=true]");
   await page.selectOption("#filters select[name=status]", "Open");
   await page.waitForFunction(() => /Page 1 of \d+ · \d+ leads/.test(document.querySelector("#page-text").textContent) && [...document.querySelectorAll("#leads tbody tr td:nth-child(6)")].every((td) => td.textContent === "Open"));
   const openTotal = Number((await page.textContent("#page-text")).match(/· (\d+) leads/)[1]);

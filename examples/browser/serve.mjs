@@ -19,9 +19,12 @@ const types = {
   ".json": "application/json",
 };
 
-/** Starts the server; resolves to its URL. */
-export function serve(port = 8080) {
-  const server = createServer((req, res) => {
+/**
+ * Starts the server; resolves to its URL. `pkgDelayMs` holds back every `/pkg/` response that long
+ * (a slow network, for the tests).
+ */
+export function serve(port = 8080, { pkgDelayMs = 0 } = {}) {
+  const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
     const prefix = Object.keys(roots).find((p) => path.startsWith(p));
     const base = roots[prefix];
@@ -36,6 +39,7 @@ export function serve(port = 8080) {
       res.writeHead(404).end("not found");
       return;
     }
+    if (pkgDelayMs > 0 && prefix === "/pkg/") await new Promise((r) => setTimeout(r, pkgDelayMs));
     res.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream", "cache-control": "no-store" });
     createReadStream(file).pipe(res);
   });
