@@ -11,9 +11,10 @@ variables through `app.config` (Flask's `from_prefixed_env`), or from a mapping 
 - `LEADS_IMPORT_DIR` (`IMPORT_DIR`) names the folder `{"path": ...}` imports may read;
 - `LEADS_MAX_UPLOAD_BYTES` (`MAX_UPLOAD_BYTES`) caps uploads (default 50 MB);
 - `LEADS_DB` (`DB`): the SQLite file of the default store (`leads.db` in the working
-  directory), so users and leads survive a restart;
+  directory), so users and leads survive a restart; `:memory:` keeps them in a MemoryStore,
+  gone when the process ends;
 - `STORE`: a `leads.Store`; by default SupabaseStore when `SUPABASE_URL` and `SUPABASE_KEY` are
-  set, the embedded SqliteStore on `DB` otherwise.
+  set, else MemoryStore when `DB` is `:memory:`, else the embedded SqliteStore on `DB`.
 
 Every error, Flask's own 404/405/413/500 included, is `{"error": {"code", "message"}}` (with
 `field` when a JSON field is missing or of the wrong type). Uploads are validated and stored as
@@ -292,7 +293,13 @@ def create_app(config: Optional[Mapping[str, Any]] = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_UPLOAD_BYTES"])
     if app.config["STORE"] is None:
         url, key = os.environ.get("SUPABASE_URL"), os.environ.get("SUPABASE_KEY")
-        app.config["STORE"] = leads.SupabaseStore(url, key) if url and key else leads.SqliteStore(f"{app.config['DB']}")
+        db = f"{app.config['DB']}"
+        if url and key:
+            app.config["STORE"] = leads.SupabaseStore(url, key)
+        elif db == ":memory:":
+            app.config["STORE"] = leads.MemoryStore()
+        else:
+            app.config["STORE"] = leads.SqliteStore(db)
     app.register_blueprint(bp)
     return app
 

@@ -62,7 +62,12 @@ def test_import_modes_and_errors(client: FlaskClient) -> None:
     r = client.post("/ann", headers=h, data={"file": (io.BytesIO(CSV), "leads.csv")})
     assert r.status_code == 422 and r.get_json()["report"]["invalid"] == 1
     r = client.post("/ann?mode=skip_invalid", headers=h, data={"file": (io.BytesIO(CSV), "leads.csv")})
-    assert r.status_code == 200 and r.get_json()["imported"] == {"inserted": 2, "updated": 0, "unchanged": 0}
+    assert r.status_code == 200 and r.get_json()["imported"] == {
+        "inserted": 2,
+        "updated": 0,
+        "unchanged": 0,
+        "skipped": 0,
+    }
     r = client.post("/ann", headers=h, json={"path": "leads.csv"}, query_string={"mode": "skip_invalid"})
     assert r.status_code == 200 and r.get_json()["imported"]["unchanged"] == 2
     assert client.post("/ann", headers=h, json={"path": "../etc/passwd"}).status_code == 404
@@ -259,3 +264,13 @@ def test_configuration_comes_from_leads_environment_variables(tmp_path: Path, mo
     assert leads.verify_token(token, "from-the-environment-secret-of-32-bytes!!")["sub"]
     r = c.post("/ann", headers=h, data={"file": (io.BytesIO(b"x" * 5000), "big.csv")})
     assert r.status_code == 413 and r.get_json()["error"]["code"] == "too_large"
+
+
+def test_the_default_store_follows_leads_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SUPABASE_URL", raising=False)
+    monkeypatch.delenv("SUPABASE_KEY", raising=False)
+    monkeypatch.setenv("LEADS_DB", ":memory:")
+    assert isinstance(create_app().config["STORE"], leads.MemoryStore)
+    monkeypatch.setenv("LEADS_DB", str(tmp_path / "here.db"))
+    assert isinstance(create_app().config["STORE"], leads.SqliteStore)
+    assert (tmp_path / "here.db").exists()

@@ -131,7 +131,7 @@ def test_the_seed_flow_over_http(server: str) -> None:
     assert call("GET", f"{server}/ann?total=true", token=token)[1]["total"] == 0
 
     status, body = call("POST", f"{server}/ann?mode=skip_invalid", token=token, file=CSV)
-    assert status == 200 and body["imported"] == {"inserted": 30, "updated": 0, "unchanged": 0}
+    assert status == 200 and body["imported"] == {"inserted": 30, "updated": 0, "unchanged": 0, "skipped": 0}
 
     status, page = call("GET", f"{server}/ann?source=Website&sort=lead_id&limit=4&page=2&total=true", token=token)
     assert status == 200 and page["total"] == 15 and page["offset"] == 4

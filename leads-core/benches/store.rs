@@ -1,5 +1,6 @@
 //! MemoryStore on 1M leads: a filtered, sorted page; page 10,000 by cursor and by offset; bulk
-//! upsert throughput.
+//! upsert throughput. SqliteStore on a file beside it, on the same leads: the same page, its
+//! total, page 10,000 by cursor next to page 1, and importing the whole file.
 //!
 //! ```text
 //! cargo bench -p leads-core --bench store
@@ -14,11 +15,24 @@ use std::hint::black_box;
 use std::collections::HashMap;
 
 use criterion::BatchSize;
-use leads_core::{ImportOptions, Lead, LeadQuery, MemoryStore, Store, StoredLead, Uuid, validate};
+use leads_core::{
+    ImportMode, ImportOptions, Lead, LeadQuery, MemoryStore, SqliteStore, Store, StoredLead, Uuid, validate,
+};
+
+/// A fresh SqliteStore on `path` (the file and its log removed first) with the bench's user.
+fn fresh_sqlite(path: &std::path::Path, user: Uuid) -> SqliteStore {
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    let store = SqliteStore::open(path).unwrap();
+    pollster::block_on(store.create_user(user, "bench", "not-a-real-hash")).unwrap();
+    store
+}
 
 fn main() {
     let rows = common::rows();
-    let leads: Vec<Lead> = validate(&leads_gen::generate(rows, 42), &ImportOptions::default()).unwrap().leads;
+    let file = leads_gen::generate(rows, 42);
+    let leads: Vec<Lead> = validate(&file, &ImportOptions::default()).unwrap().leads;
     let user = Uuid::from_u128(1);
     let store = MemoryStore::new();
     pollster::block_on(store.create_user(user, "bench", "not-a-real-hash")).unwrap();
@@ -65,6 +79,37 @@ fn main() {
         pollster::block_on(store.query(user, &filtered)).unwrap().items.len()
     );
 
+    // SqliteStore on a file, holding the same leads (imported from the same file).
+    let dir = std::env::temp_dir().join(format!("leads-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let sqlite = fresh_sqlite(&dir.join("store.db"), user);
+    let imported = pollster::block_on(sqlite.import_csv(
+        user,
+        &file[..],
+        &ImportOptions::default(),
+        ImportMode::SkipInvalid,
+    ))
+    .unwrap();
+    assert_eq!(imported.imported.inserted as usize, leads.len());
+    let first_page: LeadQuery = format!("sort=lead_name&limit={limit}").parse().unwrap();
+    let mut sqlite_cursor = first_page.clone();
+    sqlite_cursor.cursor = if deep_page > 1 {
+        pollster::block_on(sqlite.query(user, &before)).unwrap().next_cursor
+    } else {
+        None
+    };
+    let with_total = LeadQuery { total: true, ..filtered.clone() };
+    let memory_page = pollster::block_on(store.query(user, &with_total)).unwrap();
+    let sqlite_page = pollster::block_on(sqlite.query(user, &with_total)).unwrap();
+    assert_eq!(sqlite_page.total, memory_page.total, "both stores count the same leads");
+    // (Ties are broken by the stores' own ids, so compare the sort keys.)
+    let names = |p: &leads_core::Page| p.items.iter().map(|l| l.lead.lead_name.clone()).collect::<Vec<_>>();
+    assert_eq!(
+        names(&pollster::block_on(sqlite.query(user, &by_offset)).unwrap()),
+        names(&a),
+        "both stores give the same deep page"
+    );
+
     let mut c = common::criterion(10);
     let mut group = c.benchmark_group("store");
     group.bench_function("naive_filtered_sorted_page", |b| b.iter(|| naive_page(black_box(&filtered))));
@@ -91,8 +136,45 @@ fn main() {
             BatchSize::PerIteration,
         )
     });
+    group.bench_function("sqlite_filtered_sorted_page", |b| {
+        b.iter(|| pollster::block_on(sqlite.query(user, black_box(&filtered))).unwrap())
+    });
+    group.bench_function("sqlite_filtered_total", |b| {
+        b.iter(|| pollster::block_on(sqlite.query(user, black_box(&with_total))).unwrap())
+    });
+    group.bench_function("sqlite_first_page", |b| {
+        b.iter(|| pollster::block_on(sqlite.query(user, black_box(&first_page))).unwrap())
+    });
+    group.bench_function("sqlite_deep_page_by_cursor", |b| {
+        b.iter(|| pollster::block_on(sqlite.query(user, black_box(&sqlite_cursor))).unwrap())
+    });
     group.finish();
+    // Whole imports of the file: seconds each, so few samples, MemoryStore's beside SqliteStore's.
+    let mut imports = c.benchmark_group("import_file");
+    imports.sample_size(10).sampling_mode(criterion::SamplingMode::Flat);
+    let import_into = |s: &dyn ImportInto| s.import(user, &file);
+    imports.bench_function("memory_import", |b| {
+        b.iter_batched(
+            || {
+                let s = MemoryStore::new();
+                pollster::block_on(s.create_user(user, "bench", "not-a-real-hash")).unwrap();
+                s
+            },
+            |s| import_into(&s),
+            BatchSize::PerIteration,
+        )
+    });
+    imports.bench_function("sqlite_import", |b| {
+        b.iter_batched(
+            || fresh_sqlite(&dir.join("import.db"), user),
+            |s| import_into(&s),
+            BatchSize::PerIteration,
+        )
+    });
+    imports.finish();
     c.final_summary();
+    drop(sqlite);
+    let _ = std::fs::remove_dir_all(&dir);
 
     let ms = |name: &str| common::mean_secs("store", name).map(|s| s * 1e3);
     let (Some(naive), Some(page), Some(offset), Some(cursor), Some(map), Some(upsert)) = (
@@ -104,6 +186,16 @@ fn main() {
         ms("bulk_upsert"),
     ) else {
         return; // `--test` mode measures nothing
+    };
+    let (Some(s_page), Some(s_total), Some(s_first), Some(s_deep), Some(m_import), Some(s_import)) = (
+        ms("sqlite_filtered_sorted_page"),
+        ms("sqlite_filtered_total"),
+        ms("sqlite_first_page"),
+        ms("sqlite_deep_page_by_cursor"),
+        common::mean_secs("import_file", "memory_import"),
+        common::mean_secs("import_file", "sqlite_import"),
+    ) else {
+        return;
     };
     let n = leads.len() as f64;
     println!("\nMemoryStore, {} leads (leads_gen seed 42)", leads.len());
@@ -122,4 +214,31 @@ fn main() {
         upsert / map,
         n / (map / 1e3)
     );
+    println!("\nSqliteStore on a file, the same {} leads", leads.len());
+    println!("filtered, sorted page of 50      {s_page:>9.2} ms  ({:.3}x MemoryStore's time)", s_page / page);
+    println!(
+        "the same with total=true         {s_total:>9.2} ms  (total {})",
+        sqlite_page.total.unwrap_or(0)
+    );
+    println!("page 1 (sort=lead_name)          {s_first:>9.2} ms");
+    println!("page {deep_page} by cursor           {s_deep:>9.2} ms  ({:.2}x page 1)", s_deep / s_first);
+    println!(
+        "import of the file ({} rows)   {:>9.0} rows/s  ({:.2}x the time of MemoryStore's import: {:.0} rows/s)",
+        rows,
+        n / s_import,
+        s_import / m_import,
+        n / m_import
+    );
+}
+
+/// Imports the bench file (skip_invalid) into a store.
+trait ImportInto {
+    fn import(&self, user: Uuid, file: &[u8]);
+}
+
+impl<S: Store> ImportInto for S {
+    fn import(&self, user: Uuid, file: &[u8]) {
+        pollster::block_on(self.import_csv(user, file, &ImportOptions::default(), ImportMode::SkipInvalid))
+            .unwrap();
+    }
 }

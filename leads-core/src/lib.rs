@@ -57,23 +57,24 @@ pub use import::{MAX_CHUNK_SIZE, validate_parallel};
 #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
 pub use model::system_clock;
 pub use model::{
-    BadTimestamp, Clock, Column, DEFAULT_STATUSES, Delimiter, Encoding, Field, InterestLevel, Issue,
+    BadTimestamp, Blanks, Clock, Column, DEFAULT_STATUSES, Delimiter, Encoding, Field, InterestLevel, Issue,
     IssueCode, Lead, MAX_LEAD_ID_CHARS, MAX_LEAD_NAME_CHARS, MAX_SALESPERSON_CHARS, MAX_SOURCE_CHARS,
-    MatchKind, Report, Session, Severity, StoredLead, Timestamp, UnknownName, UpsertOutcome, User,
-    UserRecord, normalize_header,
+    MatchKind, OnExisting, OnNew, Report, Session, Severity, StoredLead, Timestamp, UnknownName,
+    UpsertOutcome, User, UserRecord, normalize_header,
 };
 pub use query::{DEFAULT_LIMIT, LeadQuery, MAX_LIMIT, MAX_OFFSET, Sort, SortKey, compare, matches};
-#[cfg(not(target_arch = "wasm32"))]
-pub use store::SqliteStore;
+pub use store::{
+    BatchedWrites, Decision, IMPORT_BATCH, ImportMode, ImportProgress, ImportWrites, Imported, MaybeSend,
+    MaybeSync, MemoryStore, Page, ProgressCallback, Salesperson, Store, WritePlan, dedupe_last, login,
+    register,
+};
 #[cfg(feature = "supabase")]
 pub use store::{
     BoxFuture, HttpRequest, HttpResponse, ProgressFn, ReqwestTransport, SupabaseOptions, SupabaseStore,
     Transport, UpsertProgress, query_params as postgrest_query_params, quote as postgrest_quote,
 };
-pub use store::{
-    IMPORT_BATCH, ImportMode, ImportProgress, Imported, MaybeSend, MaybeSync, MemoryStore, Page,
-    ProgressCallback, Salesperson, Store, dedupe_last, login, register,
-};
+#[cfg(not(target_arch = "wasm32"))]
+pub use store::{SqliteStore, SqliteWrites};
 pub use uuid::Uuid;
 
 /// The README's Rust examples, run as doctests.

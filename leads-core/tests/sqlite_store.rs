@@ -124,18 +124,21 @@ fn child_import() {
     };
     let store = SqliteStore::open(db).unwrap();
     let user: leads_core::Uuid = user.parse().unwrap();
+    let mode =
+        std::env::var("LEADS_SQLITE_CHILD_MODE").map_or(ImportMode::SkipInvalid, |m| m.parse().unwrap());
     let file = std::fs::File::open(csv).unwrap();
     let mut last = 0;
     pollster::block_on(store.import_csv_with_progress(
         user,
         file,
         &ImportOptions::default(),
-        ImportMode::SkipInvalid,
+        mode,
         &mut |p| {
             if p.stored.inserted != last {
                 last = p.stored.inserted;
                 println!("stored {last}");
             }
+            println!("rows {}", p.validation.rows);
             std::ops::ControlFlow::Continue(())
         },
     ))
@@ -144,8 +147,19 @@ fn child_import() {
 }
 
 fn child(db: &std::path::Path, csv: &std::path::Path, user: leads_core::Uuid) -> std::process::Child {
+    child_in(db, csv, user, ImportMode::SkipInvalid)
+}
+
+fn child_in(
+    db: &std::path::Path,
+    csv: &std::path::Path,
+    user: leads_core::Uuid,
+    mode: ImportMode,
+) -> std::process::Child {
+    let mode = if mode == ImportMode::Strict { "strict" } else { "skip_invalid" };
     std::process::Command::new(std::env::current_exe().unwrap())
         .args(["--exact", "child_import", "--nocapture", "--test-threads", "1"])
+        .env("LEADS_SQLITE_CHILD_MODE", mode)
         .env("LEADS_SQLITE_CHILD_DB", db)
         .env("LEADS_SQLITE_CHILD_CSV", csv)
         .env("LEADS_SQLITE_CHILD_USER", user.to_string())
@@ -226,4 +240,127 @@ fn a_killed_import_leaves_whole_batches() {
     want.sort();
     got.sort();
     assert!(got == want, "the stored leads are the file's first {total} valid ones");
+}
+
+/// `rows` valid rows with Lead IDs `S-0`, `S-1`, …, then `tail` verbatim.
+fn valid_rows(rows: usize, tail: &str) -> Vec<u8> {
+    let mut csv = String::from("Lead ID,Lead Name,Contact Information,Source,Interest Level,Status\n");
+    for i in 0..rows {
+        csv.push_str(&format!("S-{i},Name {i},s{i}@example.com,Web,High,Open\n"));
+    }
+    csv.push_str(tail);
+    csv.into_bytes()
+}
+
+fn total(store: &SqliteStore, user: leads_core::Uuid) -> u64 {
+    pollster::block_on(store.query(user, &"total=true&limit=1".parse().unwrap())).unwrap().total.unwrap()
+}
+
+/// A strict import on a file streams its leads into one transaction (they never wait in memory:
+/// the write-ahead log grows while another connection still sees none of them), and an error in
+/// the file's last row leaves the store as it was.
+#[test]
+fn a_strict_import_is_one_transaction() {
+    let path = scratch("strict");
+    let store = SqliteStore::open(&path).unwrap();
+    let user = leads_core::new_uuid();
+    pollster::block_on(store.create_user(user, "strict", "not-a-real-hash")).unwrap();
+    let first = "Lead ID,Lead Name,Contact Information,Source,Interest Level,Status\nS-7,Before,b@example.com,Fair,Low,Closed\n";
+    pollster::block_on(store.import_csv(
+        user,
+        first.as_bytes(),
+        &ImportOptions::default(),
+        ImportMode::Strict,
+    ))
+    .unwrap();
+    let before = pollster::block_on(store.get_lead(user, "S-7")).unwrap();
+    let reader = SqliteStore::open(&path).unwrap();
+    let wal = path.with_file_name("leads.db-wal");
+    let rows = 100_000;
+
+    let bad = valid_rows(rows, "S-bad,Name,not an address,Web,High,Open\n");
+    let mut grew = 0;
+    let err = pollster::block_on(store.import_csv_with_progress(
+        user,
+        &bad[..],
+        &ImportOptions::default(),
+        ImportMode::Strict,
+        &mut |p| {
+            assert_eq!(p.stored, Default::default(), "nothing is stored before the end");
+            if p.validation.rows % 10 == 0 {
+                assert_eq!(total(&reader, user), 1, "the import's leads are invisible to other connections");
+            }
+            grew = grew.max(std::fs::metadata(&wal).map_or(0, |m| m.len()));
+            std::ops::ControlFlow::Continue(())
+        },
+    ))
+    .unwrap_err();
+    assert_eq!(err.code(), "import_rejected", "{err}");
+    assert!(grew > 4_000_000, "the leads were written as the file was read (log at {grew} bytes)");
+    assert_eq!(total(&store, user), 1, "nothing of the rejected file is stored");
+    assert_eq!(total(&reader, user), 1);
+    assert_eq!(
+        pollster::block_on(reader.get_lead(user, "S-7")).unwrap(),
+        before,
+        "the stored lead is untouched"
+    );
+
+    let good = valid_rows(rows, "");
+    let done =
+        pollster::block_on(store.import_csv(user, &good[..], &ImportOptions::default(), ImportMode::Strict))
+            .unwrap();
+    assert_eq!((done.imported.inserted, done.imported.updated), (rows as u64 - 1, 1));
+    assert_eq!(total(&reader, user), rows as u64);
+    assert_eq!(pollster::block_on(reader.get_lead(user, "S-7")).unwrap().lead.lead_name, "Name 7");
+}
+
+/// The same in memory: the strict import's leads wait for its end, then land in one
+/// transaction; an error stores nothing.
+#[test]
+fn a_strict_import_in_memory_is_all_or_nothing() {
+    let store = SqliteStore::in_memory().unwrap();
+    let user = leads_core::new_uuid();
+    pollster::block_on(store.create_user(user, "strict", "not-a-real-hash")).unwrap();
+    let bad = valid_rows(5_000, "S-bad,Name,not an address,Web,High,Open\n");
+    let err =
+        pollster::block_on(store.import_csv(user, &bad[..], &ImportOptions::default(), ImportMode::Strict))
+            .unwrap_err();
+    assert_eq!(err.code(), "import_rejected");
+    assert_eq!(total(&store, user), 0);
+    let good = valid_rows(5_000, "");
+    let done =
+        pollster::block_on(store.import_csv(user, &good[..], &ImportOptions::default(), ImportMode::Strict))
+            .unwrap();
+    assert_eq!(done.imported.inserted, 5_000);
+    assert_eq!(total(&store, user), 5_000);
+}
+
+/// A process killed (SIGKILL) in the middle of a strict import leaves nothing of it.
+#[cfg(unix)]
+#[test]
+fn a_killed_strict_import_leaves_nothing() {
+    use std::io::BufRead as _;
+    let db = scratch("killed-strict");
+    let store = SqliteStore::open(&db).unwrap();
+    let user = leads_core::new_uuid();
+    pollster::block_on(store.create_user(user, "killed", "not-a-real-hash")).unwrap();
+    drop(store);
+    let csv = db.with_file_name("big.csv");
+    let rows = 200_000;
+    std::fs::write(&csv, valid_rows(rows, "")).unwrap();
+    let mut c = child_in(&db, &csv, user, ImportMode::Strict);
+    let mut seen = 0;
+    for line in std::io::BufReader::new(c.stdout.take().unwrap()).lines() {
+        if let Some(n) = line.unwrap().strip_prefix("rows ") {
+            seen = n.parse().unwrap();
+            if seen >= rows / 2 {
+                break;
+            }
+        }
+    }
+    c.kill().unwrap();
+    c.wait().unwrap();
+    assert!(seen >= rows / 2 && seen < rows, "killed halfway ({seen} rows read)");
+    let reopened = SqliteStore::open(&db).unwrap();
+    assert_eq!(total(&reopened, user), 0, "nothing of a strict import that did not finish");
 }

@@ -44,12 +44,14 @@ fn build(py: Python<'_>, e: &leads_core::Error) -> PyResult<PyErr> {
             fields.set_item("inserted", outcome.inserted)?;
             fields.set_item("updated", outcome.updated)?;
             fields.set_item("unchanged", outcome.unchanged)?;
+            fields.set_item("skipped", outcome.skipped)?;
         }
         ErrorKind::Interrupted { stored, batches } => {
             fields.set_item("batches", batches)?;
             fields.set_item("inserted", stored.inserted)?;
             fields.set_item("updated", stored.updated)?;
             fields.set_item("unchanged", stored.unchanged)?;
+            fields.set_item("skipped", stored.skipped)?;
         }
         ErrorKind::ImportRejected { report } => {
             fields.set_item("report", Report::bare(py, (**report).clone())?)?;

@@ -135,14 +135,24 @@ impl ImportResult {
         self.inner.imported.unchanged
     }
 
-    /// ``{"report": {...}, "imported": {"inserted", "updated", "unchanged"}}`` (the REST JSON).
+    /// Leads left out by ``on_existing`` / ``on_new`` = ``"skip"``.
+    #[getter]
+    fn skipped(&self) -> u64 {
+        self.inner.imported.skipped
+    }
+
+    /// ``{"report": {...}, "imported": {"inserted", "updated", "unchanged", "skipped"}}`` (the
+    /// REST JSON).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         to_dict(py, &self.inner)
     }
 
     fn __repr__(&self) -> String {
         let i = &self.inner.imported;
-        format!("<ImportResult inserted={} updated={} unchanged={}>", i.inserted, i.updated, i.unchanged)
+        format!(
+            "<ImportResult inserted={} updated={} unchanged={} skipped={}>",
+            i.inserted, i.updated, i.unchanged, i.skipped
+        )
     }
 }
 
@@ -242,7 +252,7 @@ impl Store {
     }
 
     /// Inserts or updates leads (from ``validate_csv`` or a ``Validator``) by Lead ID:
-    /// ``{"inserted", "updated", "unchanged"}``.
+    /// ``{"inserted", "updated", "unchanged", "skipped"}``.
     fn upsert_leads<'py>(
         &self,
         py: Python<'py>,

@@ -32,5 +32,5 @@ def test_leads_validated_with_custom_statuses_are_stored_as_they_are() -> None:
     )
     report = leads.validate_csv(csv, statuses=["Pending", "Signed"])
     assert report.valid == 1 and report.leads[0].status == "Pending"
-    assert store.upsert_leads(uid, report.leads) == {"inserted": 1, "updated": 0, "unchanged": 0}
+    assert store.upsert_leads(uid, report.leads) == {"inserted": 1, "updated": 0, "unchanged": 0, "skipped": 0}
     assert store.get_lead(uid, "L-1").status == "Pending"

@@ -73,7 +73,7 @@ def test_users_imports_queries_edits(make) -> None:  # type: ignore[no-untyped-d
     assert store.query(uid).items == [], "strict stored nothing"
     done = store.import_csv(uid, io.BytesIO(CSV), mode="skip_invalid")
     assert (done.inserted, done.updated, done.unchanged) == (2, 0, 0)
-    assert done.to_dict()["imported"] == {"inserted": 2, "updated": 0, "unchanged": 0}
+    assert done.to_dict()["imported"] == {"inserted": 2, "updated": 0, "unchanged": 0, "skipped": 0}
     assert done.report.to_dict() == leads.validate_csv(CSV).to_dict()
     again = store.import_csv(uid, CSV, mode="skip_invalid")
     assert (again.inserted, again.updated, again.unchanged) == (0, 0, 2)
@@ -139,7 +139,7 @@ def test_long_imports_report_progress_and_upserts_take_leads(make, tmp_path: Pat
 
     report = leads.validate_csv(path)
     outcome = store.upsert_leads(uid, report.leads[:10])
-    assert outcome == {"inserted": 0, "updated": 0, "unchanged": 10}
+    assert outcome == {"inserted": 0, "updated": 0, "unchanged": 10, "skipped": 0}
     with pytest.raises(TypeError):
         store.upsert_leads(uid, [{"lead_id": "L-1"}])  # type: ignore[list-item]
 

@@ -13,7 +13,7 @@ enum Data<'a> {
     Report(&'a leads_core::Report),
     Issues(&'a [leads_core::Issue]),
     NotFound { what: &'a str, id: &'a str },
-    Interrupted { batches: usize, inserted: u64, updated: u64, unchanged: u64 },
+    Interrupted { batches: usize, inserted: u64, updated: u64, unchanged: u64, skipped: u64 },
 }
 
 /// A JS `Error` with `code` and, where the core error carries details, `data`.
@@ -41,6 +41,7 @@ pub fn to_js_error(e: &leads_core::Error) -> JsValue {
             inserted: stored.inserted,
             updated: stored.updated,
             unchanged: stored.unchanged,
+            skipped: stored.skipped,
         }),
         _ => None,
     };

@@ -30,6 +30,12 @@ export interface ImportOptions {
   max_bytes?: number;
   max_rows?: number;
   max_field_bytes?: number;
+  /** Storing: a stored Lead ID is updated (default) or skipped. */
+  on_existing?: "update" | "skip";
+  /** Storing: a new Lead ID is inserted (default) or skipped. */
+  on_new?: "insert" | "skip";
+  /** Storing: a blank optional cell keeps the stored value (default) or clears it. */
+  blanks?: "keep" | "clear";
 }
 
 export interface Column {
@@ -122,6 +128,7 @@ export interface InterruptedData {
   inserted: number;
   updated: number;
   unchanged: number;
+  skipped: number;
 }
 
 export interface BackendErrorData {

@@ -44,6 +44,8 @@ export interface UpsertOutcome {
   inserted: number;
   updated: number;
   unchanged: number;
+  /** Left out by `on_existing` / `on_new` = `"skip"`. */
+  skipped: number;
 }
 
 /** How far an import has got: validation so far and what has been stored. */
@@ -55,6 +57,7 @@ export interface ImportProgress {
   inserted: number;
   updated: number;
   unchanged: number;
+  skipped: number;
 }
 
 /** What an import did. */
@@ -120,7 +123,7 @@ fn query_of(value: &JsValue) -> Result<leads_core::LeadQuery, JsValue> {
     leads_core::LeadQuery::parse(&text).map_err(js)
 }
 
-/// `{bytes, rows, valid, invalid, inserted, updated, unchanged}`: an import's progress for JS.
+/// `{bytes, rows, valid, invalid, inserted, updated, unchanged, skipped}`: an import's progress for JS.
 fn import_progress(p: &leads_core::ImportProgress) -> JsValue {
     let v = &p.validation;
     let fields = [
@@ -131,6 +134,7 @@ fn import_progress(p: &leads_core::ImportProgress) -> JsValue {
         ("inserted", p.stored.inserted),
         ("updated", p.stored.updated),
         ("unchanged", p.stored.unchanged),
+        ("skipped", p.stored.skipped),
     ];
     to_js(&fields.into_iter().collect::<std::collections::BTreeMap<_, _>>()).unwrap_or(JsValue::NULL)
 }

@@ -117,7 +117,7 @@ test("a progress callback that throws stops the import and says what was stored"
   await assert.rejects(store.importCsv(user, big, null, "strict", () => { throw "no"; }), (e) => e.code === "interrupted" && e.cause === "no");
   const seen = [];
   await store.importCsv(user, CSV, null, "strict", (p) => seen.push(p));
-  assert.deepEqual(Object.keys(seen.at(-1)).sort(), ["bytes", "inserted", "invalid", "rows", "unchanged", "updated", "valid"]);
+  assert.deepEqual(Object.keys(seen.at(-1)).sort(), ["bytes", "inserted", "invalid", "rows", "skipped", "unchanged", "updated", "valid"]);
 });
 
 test("rows to fix are formula-safe, header cells included", () => {

@@ -113,7 +113,7 @@ def test_own_upsert_through_the_api_counts(api: Tuple[str, psycopg.Connection]) 
     assert status == 200, counts
     counts = counts[0] if isinstance(counts, list) else counts  # postrust wraps scalar results
     counts = counts.get("leads_upsert", counts)
-    assert counts == {"inserted": 1, "updated": 0, "unchanged": 0}
+    assert counts == {"inserted": 1, "updated": 0, "unchanged": 0, "skipped": 0}
 
 
 def test_without_a_valid_token_nothing_is_visible(api: Tuple[str, psycopg.Connection]) -> None:

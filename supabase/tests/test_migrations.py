@@ -193,11 +193,11 @@ def test_upsert_function_counts_inserted_updated_unchanged(db: psycopg.Connectio
     add_user(db, B, "bob")
     as_user(db, A)
     first = [lead_json("L-1", "x", "Dana"), lead_json("L-2", "y"), lead_json("L-1", "z", "dana")]
-    assert upsert(db, A, first) == {"inserted": 2, "updated": 0, "unchanged": 0}
+    assert upsert(db, A, first) == {"inserted": 2, "updated": 0, "unchanged": 0, "skipped": 0}
     assert db.execute('select lead_name from "Leads" where lead_id = %s', ("L-1",)).fetchone() == ("z",)
     again = [lead_json("L-1", "z", "dana"), lead_json("L-2", "changed"), lead_json("L-3", "w")]
-    assert upsert(db, A, again) == {"inserted": 1, "updated": 1, "unchanged": 1}
-    assert upsert(db, A, again) == {"inserted": 0, "updated": 0, "unchanged": 3}
+    assert upsert(db, A, again) == {"inserted": 1, "updated": 1, "unchanged": 1, "skipped": 0}
+    assert upsert(db, A, again) == {"inserted": 0, "updated": 0, "unchanged": 3, "skipped": 0}
     assert db.execute('select lower(name) from "Salespeople"').fetchall() == [("dana",)]
     # Row Level Security holds inside the function: ann cannot write bob's leads.
     with pytest.raises(psycopg.errors.InsufficientPrivilege):

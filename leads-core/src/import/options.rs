@@ -41,6 +41,12 @@ pub struct ImportOptions {
     pub max_rows: u64,
     /// Longest single field, in bytes, before `limit_exceeded`. Default 64 KiB.
     pub max_field_bytes: usize,
+    /// Storing: what happens to leads whose Lead ID is stored. Default `update`.
+    pub on_existing: crate::model::OnExisting,
+    /// Storing: what happens to leads whose Lead ID is new. Default `insert`.
+    pub on_new: crate::model::OnNew,
+    /// Storing: whether a blank optional cell clears the stored value. Default `keep`.
+    pub blanks: crate::model::Blanks,
 }
 
 impl Default for ImportOptions {
@@ -55,6 +61,9 @@ impl Default for ImportOptions {
             max_bytes: DEFAULT_MAX_BYTES,
             max_rows: DEFAULT_MAX_ROWS,
             max_field_bytes: DEFAULT_MAX_FIELD_BYTES,
+            on_existing: crate::model::OnExisting::default(),
+            on_new: crate::model::OnNew::default(),
+            blanks: crate::model::Blanks::default(),
         }
     }
 }

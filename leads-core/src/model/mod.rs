@@ -11,7 +11,7 @@ pub(crate) mod user;
 
 pub use dialect::{Delimiter, Encoding};
 pub use lead::{Lead, StoredLead};
-pub use outcome::UpsertOutcome;
+pub use outcome::{Blanks, OnExisting, OnNew, UpsertOutcome};
 pub use report::{Column, Issue, IssueCode, MatchKind, Report, Severity};
 pub use schema::{
     DEFAULT_STATUSES, Field, InterestLevel, MAX_LEAD_ID_CHARS, MAX_LEAD_NAME_CHARS, MAX_SALESPERSON_CHARS,

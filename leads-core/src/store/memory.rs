@@ -13,7 +13,7 @@ use crate::model::{Clock, Lead, StoredLead, Timestamp, UpsertOutcome, User, User
 use crate::query::LeadQuery;
 use crate::query::cursor::{Cursor, compare};
 use crate::query::filter::{eq_ci, matches};
-use crate::store::{Page, Salesperson, Store, dedupe_last};
+use crate::store::{BatchedWrites, Decision, Page, Salesperson, Store, WritePlan, dedupe_last};
 
 /// The embedded store. Cheap to create; everything is lost when it is dropped.
 ///
@@ -121,6 +121,12 @@ impl UserData {
 }
 
 impl Store for MemoryStore {
+    type Writes<'a> = BatchedWrites<'a, Self>;
+
+    async fn begin_import(&self, user: Uuid, _atomic: bool) -> Result<BatchedWrites<'_, Self>> {
+        Ok(BatchedWrites::new(self, user))
+    }
+
     async fn create_user(&self, uuid: Uuid, username: &str, password: &str) -> Result<User> {
         let created_at = self.now();
         let mut inner = self.lock();
@@ -144,23 +150,30 @@ impl Store for MemoryStore {
         Ok(())
     }
 
-    async fn upsert_leads(&self, user: Uuid, leads: &[Lead]) -> Result<UpsertOutcome> {
+    async fn write_leads(&self, user: Uuid, leads: &[Lead], plan: &WritePlan) -> Result<UpsertOutcome> {
         let now = self.now();
         let mut inner = self.lock();
         let data = inner.user_data(user)?;
         let mut outcome = UpsertOutcome::default();
         for lead in dedupe_last(leads) {
-            if let Some(name) = &lead.salesperson {
-                data.add_salesperson_if_new(name);
-            }
-            match data.leads.get_mut(&lead.lead_id) {
-                Some(stored) if stored.lead == *lead => outcome.unchanged += 1,
-                Some(stored) => {
-                    stored.lead = lead.clone();
+            let written = match plan.decide(data.leads.get(&lead.lead_id).map(|s| &s.lead), lead) {
+                Decision::Skip => {
+                    outcome.skipped += 1;
+                    continue;
+                }
+                Decision::Unchanged => {
+                    outcome.unchanged += 1;
+                    continue;
+                }
+                Decision::Update(merged) => {
+                    let stored =
+                        data.leads.get_mut(&lead.lead_id).ok_or_else(|| not_found("lead", &lead.lead_id))?;
+                    stored.lead = merged;
                     stored.updated_at = now;
                     outcome.updated += 1;
+                    stored.lead.salesperson.clone()
                 }
-                None => {
+                Decision::Insert => {
                     let stored = StoredLead {
                         id: new_uuid(),
                         user_uuid: user,
@@ -170,7 +183,11 @@ impl Store for MemoryStore {
                     };
                     data.leads.insert(lead.lead_id.clone(), stored);
                     outcome.inserted += 1;
+                    lead.salesperson.clone()
                 }
+            };
+            if let Some(name) = written {
+                data.add_salesperson_if_new(&name);
             }
         }
         Ok(outcome)

@@ -5,6 +5,7 @@
 
 pub(crate) mod accounts;
 pub(crate) mod memory;
+pub(crate) mod merge;
 #[cfg(not(target_arch = "wasm32"))]
 pub(crate) mod sqlite;
 #[cfg(feature = "supabase")]
@@ -12,8 +13,9 @@ pub(crate) mod supabase;
 
 pub use accounts::{login, register};
 pub use memory::MemoryStore;
+pub use merge::{Decision, WritePlan};
 #[cfg(not(target_arch = "wasm32"))]
-pub use sqlite::SqliteStore;
+pub use sqlite::{SqliteStore, SqliteWrites};
 #[cfg(feature = "supabase")]
 pub use supabase::{
     BoxFuture, HttpRequest, HttpResponse, ProgressFn, ReqwestTransport, SupabaseOptions, SupabaseStore,
@@ -191,11 +193,23 @@ pub trait Store: MaybeSync {
     /// Replaces a user's stored password hash.
     fn set_password(&self, user: Uuid, password: &str) -> impl Future<Output = Result<()>> + MaybeSend;
 
-    /// Inserts or updates leads by `(user, lead_id)`.
+    /// Inserts or updates leads by `(user, lead_id)`, every field as given (a lead without a
+    /// salesperson is unassigned).
     fn upsert_leads(
         &self,
         user: Uuid,
         leads: &[Lead],
+    ) -> impl Future<Output = Result<UpsertOutcome>> + MaybeSend {
+        async move { self.write_leads(user, leads, &WritePlan::replace()).await }
+    }
+
+    /// Writes leads by `(user, lead_id)` as `plan` says ([`WritePlan::decide`]): what an import
+    /// does with each batch.
+    fn write_leads(
+        &self,
+        user: Uuid,
+        leads: &[Lead],
+        plan: &WritePlan,
     ) -> impl Future<Output = Result<UpsertOutcome>> + MaybeSend;
 
     /// One page of the user's leads.
@@ -261,6 +275,20 @@ pub trait Store: MaybeSync {
     /// The user's salespeople with their lead counts, by name.
     fn salespeople(&self, user: Uuid) -> impl Future<Output = Result<Vec<Salesperson>>> + MaybeSend;
 
+    /// Where one import's leads are written, batch by batch: see [`ImportWrites`].
+    type Writes<'a>: ImportWrites
+    where
+        Self: 'a;
+
+    /// Opens the writes of an import for `user`. With `atomic`, the store makes them one
+    /// transaction if it can ([`ImportWrites::is_atomic`] says whether it did); without, each
+    /// batch is stored when written.
+    fn begin_import(
+        &self,
+        user: Uuid,
+        atomic: bool,
+    ) -> impl Future<Output = Result<Self::Writes<'_>>> + MaybeSend;
+
     /// Validates a CSV file and stores its valid leads for `user`, in batches of
     /// [`IMPORT_BATCH`]. `Strict` stores nothing when any row has an error; `SkipInvalid`
     /// stores the valid rows. Importing the same file again changes nothing (all `unchanged`).
@@ -300,7 +328,68 @@ pub trait Store: MaybeSync {
     }
 }
 
+/// The writes of one import, opened by [`Store::begin_import`].
+///
+/// An atomic one keeps everything it is given invisible until [`commit`](ImportWrites::commit),
+/// and dropping it without a commit stores none of it (a strict import streams its leads into
+/// one, so a million rows never wait in memory). A batched one stores each batch as it is
+/// written.
+pub trait ImportWrites: MaybeSend {
+    /// Whether nothing written shows before the commit.
+    fn is_atomic(&self) -> bool;
+
+    /// Leads per [`write`](ImportWrites::write), a multiple of [`IMPORT_BATCH`] (what one
+    /// transaction or request of the store handles well).
+    fn batch_size(&self) -> usize {
+        IMPORT_BATCH
+    }
+
+    /// Writes a batch of valid leads by Lead ID as `plan` says; returns what it did to them, as
+    /// far as it has written them yet.
+    fn write(
+        &mut self,
+        leads: &[Lead],
+        plan: &WritePlan,
+    ) -> impl Future<Output = Result<UpsertOutcome>> + MaybeSend;
+
+    /// Makes every write visible; returns what the writes left for the commit did.
+    fn commit(self) -> impl Future<Output = Result<UpsertOutcome>> + MaybeSend;
+}
+
+/// Batched import writes through [`Store::write_leads`], for stores with no transaction to
+/// offer an import (MemoryStore, SupabaseStore): never atomic.
+#[derive(Debug)]
+pub struct BatchedWrites<'a, S: ?Sized> {
+    store: &'a S,
+    user: Uuid,
+}
+
+impl<'a, S: Store + ?Sized> BatchedWrites<'a, S> {
+    /// Writes for `user` into `store`.
+    pub fn new(store: &'a S, user: Uuid) -> Self {
+        BatchedWrites { store, user }
+    }
+}
+
+impl<S: Store + ?Sized> ImportWrites for BatchedWrites<'_, S> {
+    fn is_atomic(&self) -> bool {
+        false
+    }
+
+    async fn write(&mut self, leads: &[Lead], plan: &WritePlan) -> Result<UpsertOutcome> {
+        self.store.write_leads(self.user, leads, plan).await
+    }
+
+    async fn commit(self) -> Result<UpsertOutcome> {
+        Ok(UpsertOutcome::default())
+    }
+}
+
 /// The import driver behind [`Store::import_csv_with_progress`].
+///
+/// A skip_invalid import stores whole batches as the file is read. A strict one streams into
+/// atomic writes when the store has them, committed once the whole file has checked out;
+/// otherwise its leads wait until then.
 async fn import_with_progress<S: Store + ?Sized, R: Read>(
     store: &S,
     user: Uuid,
@@ -310,7 +399,12 @@ async fn import_with_progress<S: Store + ?Sized, R: Read>(
     progress: &mut ProgressCallback<'_>,
 ) -> Result<Imported> {
     let mut v = Validator::new(options)?.keep_rejected(false);
+    let mut writes = store.begin_import(user, mode == ImportMode::Strict).await?;
+    let atomic = writes.is_atomic();
+    let size = writes.batch_size().max(1);
+    // Stored (visible) so far, and written into atomic writes not yet committed.
     let mut imported = UpsertOutcome::default();
+    let mut held = UpsertOutcome::default();
     let mut batches = 0;
     let mut report_progress =
         |v: &Validator, stored: UpsertOutcome, batches: usize| match progress(&ImportProgress {
@@ -321,6 +415,7 @@ async fn import_with_progress<S: Store + ?Sized, R: Read>(
             ControlFlow::Break(()) => Err(Error::from(ErrorKind::Interrupted { stored, batches })),
         };
     let mut pending: Vec<Lead> = Vec::new();
+    let mut plan: Option<WritePlan> = None;
     let mut buf = vec![0; 64 * 1024];
     loop {
         let n = match input.read(&mut buf) {
@@ -331,14 +426,21 @@ async fn import_with_progress<S: Store + ?Sized, R: Read>(
         };
         v.push(&buf[..n]);
         pending.extend(v.drain_leads());
-        if mode == ImportMode::SkipInvalid && pending.len() >= IMPORT_BATCH && v.progress().rows > 0 {
-            // The header is known good once rows are flowing: store as we go, in whole batches
+        // A strict import that has met an error will store nothing: its leads are dropped.
+        let doomed = mode == ImportMode::Strict && v.progress().invalid > 0;
+        if doomed {
+            pending.clear();
+        }
+        let stream = mode == ImportMode::SkipInvalid || atomic && !doomed;
+        if stream && pending.len() >= size && v.progress().rows > 0 {
+            // The header is known good once rows are flowing: write as we go, in whole batches
             // (the rest waits for the next chunk), so what is stored is always the first
-            // batches × IMPORT_BATCH valid leads of the file.
-            let whole = pending.len() - pending.len() % IMPORT_BATCH;
-            for batch in pending[..whole].chunks(IMPORT_BATCH) {
-                imported += store.upsert_leads(user, batch).await?;
-                batches += 1;
+            // batches × size valid leads of the file.
+            let whole = pending.len() - pending.len() % size;
+            let plan = *plan.get_or_insert_with(|| write_plan(&v, options));
+            for batch in pending[..whole].chunks(size) {
+                let done = writes.write(batch, &plan).await?;
+                tally(atomic, done, &mut held, &mut imported, &mut batches);
             }
             pending.drain(..whole);
         }
@@ -353,12 +455,45 @@ async fn import_with_progress<S: Store + ?Sized, R: Read>(
     if rejected {
         return Err(ErrorKind::ImportRejected { report: Box::new(report) }.into());
     }
-    for batch in pending.chunks(IMPORT_BATCH) {
-        imported += store.upsert_leads(user, batch).await?;
-        batches += 1;
-        report_progress(&v, imported, batches)?;
+    let plan = plan.unwrap_or_else(|| write_plan(&v, options));
+    for batch in pending.chunks(size) {
+        let done = writes.write(batch, &plan).await?;
+        tally(atomic, done, &mut held, &mut imported, &mut batches);
+        if !atomic {
+            report_progress(&v, imported, batches)?;
+        }
+    }
+    if atomic {
+        held += writes.commit().await?;
+        imported += held;
+        // Everything is stored: a stop asked for now changes nothing.
+        let _ = progress(&ImportProgress { validation: v.progress(), stored: imported });
     }
     Ok(Imported { report, imported })
+}
+
+/// Counts a written batch: held until the commit in atomic writes, stored otherwise.
+fn tally(
+    atomic: bool,
+    done: UpsertOutcome,
+    held: &mut UpsertOutcome,
+    stored: &mut UpsertOutcome,
+    batches: &mut usize,
+) {
+    if atomic {
+        *held += done;
+    } else {
+        *stored += done;
+        *batches += 1;
+    }
+}
+
+/// How an import writes: the fields of the file's columns, the options' policies.
+fn write_plan(v: &Validator, options: &ImportOptions) -> WritePlan {
+    let fields = v.columns().unwrap_or_default().iter().filter_map(|c| c.field);
+    let mut plan = WritePlan::with_columns(fields);
+    (plan.on_existing, plan.on_new, plan.blanks) = (options.on_existing, options.on_new, options.blanks);
+    plan
 }
 
 /// How far an import has got: the validation so far and what has been stored.

@@ -11,7 +11,7 @@
 //! (`leads_fold`, the same folding as MemoryStore), never LIKE, so `*`, `%` and `_` are just
 //! characters; text sorts compare bytes, as MemoryStore and PostgreSQL's `C` order do.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
 use rusqlite::functions::FunctionFlags;
@@ -27,23 +27,24 @@ use crate::import::rules::patch::{LeadPatch, salesperson_name};
 use crate::model::{Clock, InterestLevel, Lead, StoredLead, Timestamp, UpsertOutcome, User, UserRecord};
 use crate::query::cursor::{Cursor, KeyValue};
 use crate::query::{LeadQuery, SortKey};
-use crate::store::{Page, Salesperson, Store, dedupe_last};
+use crate::store::{Decision, ImportWrites, Page, Salesperson, Store, WritePlan, dedupe_last};
 
 /// The schema, one migration per entry; `PRAGMA user_version` is how many have run.
 const MIGRATIONS: &[&str] = &[
     // 1: the seed's tables with the additions of supabase/migrations (unique Lead IDs per user,
-    // updated_at, case-insensitive names, salespeople, an interest rank for sorting).
+    // updated_at, case-insensitive names, salespeople). UUIDs are 16-byte blobs; for the
+    // filters and sorts, an interest rank and the case-folded source, status and salesperson.
     r#"
     create table "Users" (
-      uuid text primary key,
+      uuid blob primary key,
       "userName" text not null,
       password text not null,
       created_at integer not null
     );
     create unique index users_username_ci on "Users" (lower("userName"));
     create table "Leads" (
-      id text primary key,
-      user_uuid text not null references "Users" (uuid),
+      id blob primary key,
+      user_uuid blob not null references "Users" (uuid),
       created_at integer not null,
       updated_at integer not null,
       lead_id text not null,
@@ -51,9 +52,12 @@ const MIGRATIONS: &[&str] = &[
       contact_information text not null,
       source text not null,
       interest_level text not null,
-      interest_rank integer not null,
       status text not null,
       salesperson text,
+      interest_rank integer not null,
+      source_key text not null,
+      status_key text not null,
+      salesperson_key text,
       unique (user_uuid, lead_id)
     );
     create index leads_user_created on "Leads" (user_uuid, created_at, id);
@@ -62,9 +66,12 @@ const MIGRATIONS: &[&str] = &[
     create index leads_user_status on "Leads" (user_uuid, status, id);
     create index leads_user_interest on "Leads" (user_uuid, interest_rank, id);
     create index leads_user_salesperson on "Leads" (user_uuid, salesperson, id);
+    create index leads_user_source_key on "Leads" (user_uuid, source_key);
+    create index leads_user_status_key on "Leads" (user_uuid, status_key, interest_rank);
+    create index leads_user_salesperson_key on "Leads" (user_uuid, salesperson_key);
     create table "Salespeople" (
-      id text primary key,
-      user_uuid text not null references "Users" (uuid) on delete cascade,
+      id blob primary key,
+      user_uuid blob not null references "Users" (uuid) on delete cascade,
       name text not null,
       name_key text not null,
       active integer not null default 1,
@@ -93,6 +100,8 @@ const MIGRATIONS: &[&str] = &[
 /// ```
 pub struct SqliteStore {
     conn: Mutex<Connection>,
+    /// The database file; `None` in memory.
+    path: Option<PathBuf>,
     clock: Clock,
 }
 
@@ -123,8 +132,10 @@ impl SqliteStore {
     /// [`ErrorKind::Database`] when the file cannot be opened or was written by a newer version
     /// of this library.
     pub fn open(path: impl AsRef<Path>) -> Result<Self> {
-        let conn = Connection::open(path).map_err(db_error)?;
-        Self::on(conn, true)
+        let path = path.as_ref().to_path_buf();
+        let conn = connect(&path)?;
+        migrate(&conn)?;
+        Ok(SqliteStore { conn: Mutex::new(conn), path: Some(path), clock: crate::model::system_clock() })
     }
 
     /// A store in memory, gone when dropped (tests, previews).
@@ -132,25 +143,10 @@ impl SqliteStore {
     /// # Errors
     /// [`ErrorKind::Database`] if SQLite cannot start.
     pub fn in_memory() -> Result<Self> {
-        Self::on(Connection::open_in_memory().map_err(db_error)?, false)
-    }
-
-    fn on(conn: Connection, file: bool) -> Result<Self> {
-        conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(db_error)?;
-        if file {
-            conn.pragma_update(None, "journal_mode", "wal").map_err(db_error)?;
-            conn.pragma_update(None, "synchronous", "normal").map_err(db_error)?;
-        }
-        conn.pragma_update(None, "foreign_keys", "on").map_err(db_error)?;
-        conn.create_scalar_function(
-            "leads_fold",
-            1,
-            FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
-            |ctx| Ok(ctx.get::<Option<String>>(0)?.map(|t| fold(&t))),
-        )
-        .map_err(db_error)?;
+        let conn = Connection::open_in_memory().map_err(db_error)?;
+        configure(&conn, false)?;
         migrate(&conn)?;
-        Ok(SqliteStore { conn: Mutex::new(conn), clock: crate::model::system_clock() })
+        Ok(SqliteStore { conn: Mutex::new(conn), path: None, clock: crate::model::system_clock() })
     }
 
     /// The same store with timestamps from `clock`.
@@ -167,6 +163,35 @@ impl SqliteStore {
     fn now(&self) -> Timestamp {
         (self.clock)()
     }
+}
+
+/// A connection to the file at `path`, set up as every connection of the store is.
+fn connect(path: &Path) -> Result<Connection> {
+    let conn = Connection::open(path).map_err(db_error)?;
+    configure(&conn, true)?;
+    Ok(conn)
+}
+
+/// Busy timeout, WAL (for a file), foreign keys, and the store's SQL functions.
+fn configure(conn: &Connection, file: bool) -> Result<()> {
+    conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(db_error)?;
+    if file {
+        conn.pragma_update(None, "journal_mode", "wal").map_err(db_error)?;
+        conn.pragma_update(None, "synchronous", "normal").map_err(db_error)?;
+        // A 32 MB page cache (SQLite's default is 2 MB): big imports touch every index.
+        conn.pragma_update(None, "cache_size", -32_000).map_err(db_error)?;
+        // Checkpoints every 40 MB of log instead of 4 MB: a page changed by many batches is
+        // copied back once.
+        conn.pragma_update(None, "wal_autocheckpoint", 10_000).map_err(db_error)?;
+    }
+    conn.pragma_update(None, "foreign_keys", "on").map_err(db_error)?;
+    conn.create_scalar_function(
+        "leads_fold",
+        1,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| Ok(ctx.get::<Option<String>>(0)?.map(|t| fold(&t))),
+    )
+    .map_err(db_error)
 }
 
 /// Applies the migrations the database has not had; refuses a database of a newer version.
@@ -191,18 +216,13 @@ fn migrate(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-fn uuid_of(text: &str) -> rusqlite::Result<Uuid> {
-    text.parse()
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
-}
-
 const LEAD_COLUMNS: &str = "id, user_uuid, created_at, updated_at, lead_id, lead_name, contact_information, source, interest_level, status, salesperson";
 
 fn lead_of(row: &Row<'_>) -> rusqlite::Result<StoredLead> {
     let level: String = row.get(8)?;
     Ok(StoredLead {
-        id: uuid_of(&row.get::<_, String>(0)?)?,
-        user_uuid: uuid_of(&row.get::<_, String>(1)?)?,
+        id: row.get(0)?,
+        user_uuid: row.get(1)?,
         created_at: Timestamp::from_micros(row.get(2)?),
         updated_at: Timestamp::from_micros(row.get(3)?),
         lead: Lead {
@@ -218,63 +238,133 @@ fn lead_of(row: &Row<'_>) -> rusqlite::Result<StoredLead> {
 }
 
 fn user_exists(conn: &Connection, user: Uuid) -> Result<()> {
-    let found: Option<i64> = conn
-        .query_row(r#"select 1 from "Users" where uuid = ?1"#, [user.to_string()], |r| r.get(0))
-        .optional()
+    let found = conn
+        .prepare_cached(r#"select 1 from "Users" where uuid = ?1"#)
+        .and_then(|mut statement| statement.exists([user]))
         .map_err(db_error)?;
-    found.map(drop).ok_or_else(|| not_found("user", user))
+    if found { Ok(()) } else { Err(not_found("user", user)) }
 }
 
 fn get_lead(conn: &Connection, user: Uuid, lead_id: &str) -> Result<Option<StoredLead>> {
-    conn.query_row(
-        &format!(r#"select {LEAD_COLUMNS} from "Leads" where user_uuid = ?1 and lead_id = ?2"#),
-        params![user.to_string(), lead_id],
-        lead_of,
-    )
-    .optional()
+    conn.prepare_cached(&format!(
+        r#"select {LEAD_COLUMNS} from "Leads" where user_uuid = ?1 and lead_id = ?2"#
+    ))
+    .and_then(|mut statement| statement.query_row(params![user, lead_id], lead_of).optional())
     .map_err(db_error)
 }
 
-/// Writes `lead`'s fields for `user`: a new row with id `new` (created now), or the row of its
-/// Lead ID updated.
-fn write_lead(conn: &Connection, user: Uuid, lead: &Lead, now: Timestamp, new: Option<Uuid>) -> Result<()> {
+/// Writes `lead`'s fields for `user`: a new row with id `new` (created now) unless its Lead ID
+/// is taken (then `false`), or the row of its Lead ID updated.
+fn write_lead(conn: &Connection, user: Uuid, lead: &Lead, now: Timestamp, new: Option<Uuid>) -> Result<bool> {
     let sql = match new {
         None => {
             r#"update "Leads" set lead_name = ?1, contact_information = ?2, source = ?3, interest_level = ?4,
-                 interest_rank = ?5, status = ?6, salesperson = ?7, updated_at = ?8
+                 interest_rank = ?5, status = ?6, salesperson = ?7, updated_at = ?8, source_key = ?12,
+                 status_key = ?13, salesperson_key = ?14
                where user_uuid = ?9 and lead_id = ?10 and ?11 is null"#
         }
         Some(_) => {
             r#"insert into "Leads" (lead_name, contact_information, source, interest_level, interest_rank,
-                 status, salesperson, updated_at, user_uuid, lead_id, id, created_at)
-               values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?8)"#
+                 status, salesperson, updated_at, user_uuid, lead_id, id, created_at, source_key, status_key,
+                 salesperson_key)
+               values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?8, ?12, ?13, ?14)
+               on conflict (user_uuid, lead_id) do nothing"#
         }
     };
-    conn.execute(
-        sql,
-        params![
-            lead.lead_name,
-            lead.contact_information,
-            lead.source,
-            lead.interest_level.as_str(),
-            i64::from(lead.interest_level.rank()),
-            lead.status,
-            lead.salesperson,
-            now.as_micros(),
-            user.to_string(),
-            lead.lead_id,
-            new.map(|id| id.to_string()),
-        ],
-    )
-    .map(drop)
-    .map_err(db_error)
+    conn.prepare_cached(sql)
+        .and_then(|mut statement| {
+            statement.execute(params![
+                lead.lead_name,
+                lead.contact_information,
+                lead.source,
+                lead.interest_level.as_str(),
+                i64::from(lead.interest_level.rank()),
+                lead.status,
+                lead.salesperson,
+                now.as_micros(),
+                user,
+                lead.lead_id,
+                new,
+                fold(&lead.source),
+                fold(&lead.status),
+                lead.salesperson.as_deref().map(fold),
+            ])
+        })
+        .map(|n| n > 0)
+        .map_err(db_error)
+}
+
+/// Writes `leads` for `user` as `plan` says (the last copy of a Lead ID wins), inside the
+/// caller's transaction.
+///
+/// Each lead is stamped when it is written (a clock reading per lead, not per batch), so leads
+/// sorted by `created_at` rarely tie and a page of them never sorts a whole batch.
+fn upsert(
+    conn: &Connection,
+    user: Uuid,
+    leads: &[Lead],
+    plan: &WritePlan,
+    clock: &Clock,
+) -> Result<UpsertOutcome> {
+    user_exists(conn, user)?;
+    let mut outcome = UpsertOutcome::default();
+    let mut salespeople: Vec<String> = Vec::new();
+    for lead in dedupe_last(leads) {
+        let now = clock();
+        let inserts = plan.on_new == crate::model::OnNew::Insert;
+        // New Lead IDs in one statement; time-ordered ids land at the end of every index that
+        // ends in `id`.
+        let written = if inserts && write_lead(conn, user, lead, now, Some(Uuid::now_v7()))? {
+            outcome.inserted += 1;
+            lead.salesperson.clone()
+        } else {
+            let stored = get_lead(conn, user, &lead.lead_id)?;
+            match plan.decide(stored.as_ref().map(|s| &s.lead), lead) {
+                Decision::Skip => {
+                    outcome.skipped += 1;
+                    None
+                }
+                Decision::Unchanged => {
+                    outcome.unchanged += 1;
+                    None
+                }
+                Decision::Update(merged) => {
+                    write_lead(conn, user, &merged, now, None)?;
+                    outcome.updated += 1;
+                    merged.salesperson
+                }
+                Decision::Insert => {
+                    // Not stored a moment ago, yet the insert found it: another connection's.
+                    return Err(ErrorKind::Database {
+                        message: format!("lead {:?} appeared while written", lead.lead_id),
+                    }
+                    .into());
+                }
+            }
+        };
+        if let Some(name) = written
+            && !salespeople.contains(&name)
+        {
+            add_salesperson_if_new(conn, user, &name, now)?;
+            salespeople.push(name);
+        }
+    }
+    Ok(outcome)
 }
 
 fn add_salesperson_if_new(conn: &Connection, user: Uuid, name: &str, now: Timestamp) -> Result<()> {
+    let key = fold(name);
+    let known = conn
+        .prepare_cached(r#"select 1 from "Salespeople" where user_uuid = ?1 and name_key = ?2"#)
+        .and_then(|mut statement| statement.exists(params![user, key]))
+        .map_err(db_error)?;
+    if known {
+        return Ok(());
+    }
     conn.execute(
         r#"insert into "Salespeople" (id, user_uuid, name, name_key, active, created_at)
            values (?1, ?2, ?3, ?4, 1, ?5) on conflict (user_uuid, name_key) do nothing"#,
-        params![new_uuid().to_string(), user.to_string(), name, fold(name), now.as_micros()],
+        params![new_uuid(), user, name, key, now.as_micros()],
     )
     .map(drop)
     .map_err(db_error)
@@ -283,12 +373,12 @@ fn add_salesperson_if_new(conn: &Connection, user: Uuid, name: &str, now: Timest
 fn salesperson_of(conn: &Connection, user: Uuid, id: Uuid) -> Result<Salesperson> {
     conn.query_row(
         r#"select s.id, s.name, s.active,
-             (select count(*) from "Leads" l where l.user_uuid = s.user_uuid and leads_fold(l.salesperson) = s.name_key)
+             (select count(*) from "Leads" l where l.user_uuid = s.user_uuid and l.salesperson_key = s.name_key)
            from "Salespeople" s where s.user_uuid = ?1 and s.id = ?2"#,
-        params![user.to_string(), id.to_string()],
+        params![user, id],
         |r| {
             Ok(Salesperson {
-                id: uuid_of(&r.get::<_, String>(0)?)?,
+                id: r.get(0)?,
                 name: r.get(1)?,
                 active: r.get(2)?,
                 lead_count: r.get::<_, i64>(3)?.unsigned_abs(),
@@ -320,14 +410,14 @@ fn key_value(value: &KeyValue) -> Option<Value> {
 /// The `where` clause and its values of a query's filters (and its cursor, when `with_cursor`).
 fn filters(query: &LeadQuery, user: Uuid, with_cursor: bool) -> Result<(String, Vec<Value>)> {
     let mut sql = String::from("user_uuid = ?");
-    let mut values = vec![Value::Text(user.to_string())];
+    let mut values = vec![Value::Blob(user.as_bytes().to_vec())];
     let set = |sql: &mut String, values: &mut Vec<Value>, col: &str, wanted: &[String], or_null: bool| {
         if wanted.is_empty() && !or_null {
             return;
         }
         let mut alts: Vec<String> = Vec::new();
         if !wanted.is_empty() {
-            alts.push(format!("leads_fold({col}) in ({})", vec!["?"; wanted.len()].join(", ")));
+            alts.push(format!("{col}_key in ({})", vec!["?"; wanted.len()].join(", ")));
             values.extend(wanted.iter().map(|w| Value::Text(fold(w))));
         }
         if or_null {
@@ -362,6 +452,19 @@ fn filters(query: &LeadQuery, user: Uuid, with_cursor: bool) -> Result<(String, 
         values.push(Value::Integer(t.as_micros()));
     }
     if with_cursor && let Some(cursor) = Cursor::decode(query)? {
+        // A bound on the first key that the alternatives below imply, so the planner scans the
+        // sort's index from the cursor on instead of from its start.
+        if let (Some(s), Some(Some(v))) =
+            (query.effective_sort().first(), cursor.keys().first().map(key_value))
+        {
+            let col = column(s.key);
+            sql.push_str(&match (s.descending, s.key == SortKey::Salesperson) {
+                (true, _) => format!(" and {col} <= ?"),
+                (false, false) => format!(" and {col} >= ?"),
+                (false, true) => format!(" and ({col} >= ? or {col} is null)"),
+            });
+            values.push(v);
+        }
         // After (k1, k2, …, id): k1 beyond v1, or k1 = v1 and k2 beyond v2, …, or all equal and id after.
         let mut alternatives: Vec<String> = Vec::new();
         let mut alt_values: Vec<Value> = Vec::new();
@@ -407,7 +510,7 @@ fn filters(query: &LeadQuery, user: Uuid, with_cursor: bool) -> Result<(String, 
             }
         }
         parts.push("id > ?".into());
-        alt_values.push(Value::Text(cursor.id().to_string()));
+        alt_values.push(Value::Blob(cursor.id().as_bytes().to_vec()));
         alternatives.push(format!("({})", parts.join(" and ")));
         sql.push_str(&format!(" and ({})", alternatives.join(" or ")));
         values.extend(alt_values);
@@ -428,13 +531,110 @@ fn order_by(query: &LeadQuery) -> String {
     order.join(", ")
 }
 
+/// An import's writes into a [`SqliteStore`]. Atomic ones on a file run one transaction on a
+/// connection of their own (other connections keep reading the committed data meanwhile); atomic
+/// ones in memory hold the leads and write them in one transaction at the commit (the store's one
+/// connection is never held across an `await`); batched ones are upserts.
+#[derive(Debug)]
+pub struct SqliteWrites<'a> {
+    store: &'a SqliteStore,
+    user: Uuid,
+    how: Writes,
+}
+
+enum Writes {
+    Batched,
+    /// The import's own connection, in a transaction once the first batch has come.
+    Transaction {
+        conn: Connection,
+        began: bool,
+    },
+    /// The leads and the plan they are written by.
+    Held(Vec<Lead>, WritePlan),
+}
+
+impl std::fmt::Debug for Writes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Writes::Batched => "Batched",
+            Writes::Transaction { .. } => "Transaction",
+            Writes::Held(..) => "Held",
+        })
+    }
+}
+
+impl ImportWrites for SqliteWrites<'_> {
+    fn is_atomic(&self) -> bool {
+        !matches!(self.how, Writes::Batched)
+    }
+
+    /// 16 × [`IMPORT_BATCH`](crate::IMPORT_BATCH): a commit per thousand leads would cost more
+    /// than the writes.
+    fn batch_size(&self) -> usize {
+        16 * crate::store::IMPORT_BATCH
+    }
+
+    async fn write(&mut self, leads: &[Lead], plan: &WritePlan) -> Result<UpsertOutcome> {
+        match &mut self.how {
+            Writes::Batched => self.store.write_leads(self.user, leads, plan).await,
+            Writes::Transaction { conn, began } => {
+                if !*began {
+                    // Dropped before its commit, the connection closes and SQLite rolls back.
+                    conn.execute_batch("begin immediate").map_err(db_error)?;
+                    *began = true;
+                }
+                upsert(conn, self.user, leads, plan, &self.store.clock)
+            }
+            Writes::Held(held, held_plan) => {
+                held.extend_from_slice(leads);
+                *held_plan = *plan;
+                Ok(UpsertOutcome::default())
+            }
+        }
+    }
+
+    async fn commit(self) -> Result<UpsertOutcome> {
+        match self.how {
+            Writes::Batched => Ok(UpsertOutcome::default()),
+            Writes::Transaction { conn, began } => {
+                if began {
+                    conn.execute_batch("commit").map_err(db_error)?;
+                }
+                Ok(UpsertOutcome::default())
+            }
+            Writes::Held(held, plan) => {
+                let mut outcome = UpsertOutcome::default();
+                let mut conn = self.store.lock();
+                let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db_error)?;
+                for batch in held.chunks(crate::store::IMPORT_BATCH) {
+                    outcome += upsert(&tx, self.user, batch, &plan, &self.store.clock)?;
+                }
+                tx.commit().map_err(db_error)?;
+                Ok(outcome)
+            }
+        }
+    }
+}
+
 impl Store for SqliteStore {
+    type Writes<'a> = SqliteWrites<'a>;
+
+    async fn begin_import(&self, user: Uuid, atomic: bool) -> Result<SqliteWrites<'_>> {
+        user_exists(&self.lock(), user)?;
+        let how = match (&self.path, atomic) {
+            (_, false) => Writes::Batched,
+            (Some(path), true) => Writes::Transaction { conn: connect(path)?, began: false },
+            (None, true) => Writes::Held(Vec::new(), WritePlan::default()),
+        };
+        Ok(SqliteWrites { store: self, user, how })
+    }
+
     async fn create_user(&self, uuid: Uuid, username: &str, password: &str) -> Result<User> {
         let created_at = self.now();
         let conn = self.lock();
         let inserted = conn.execute(
             r#"insert into "Users" (uuid, "userName", password, created_at) values (?1, ?2, ?3, ?4)"#,
-            params![uuid.to_string(), username, password, created_at.as_micros()],
+            params![uuid, username, password, created_at.as_micros()],
         );
         match inserted {
             Ok(_) => Ok(User { uuid, username: username.to_owned(), created_at }),
@@ -455,7 +655,7 @@ impl Store for SqliteStore {
             |r| {
                 Ok(UserRecord {
                     user: User {
-                        uuid: uuid_of(&r.get::<_, String>(0)?)?,
+                        uuid: r.get(0)?,
                         username: r.get(1)?,
                         created_at: Timestamp::from_micros(r.get(3)?),
                     },
@@ -471,36 +671,15 @@ impl Store for SqliteStore {
     async fn set_password(&self, user: Uuid, password: &str) -> Result<()> {
         let conn = self.lock();
         let n = conn
-            .execute(
-                r#"update "Users" set password = ?1 where uuid = ?2"#,
-                params![password, user.to_string()],
-            )
+            .execute(r#"update "Users" set password = ?1 where uuid = ?2"#, params![password, user])
             .map_err(db_error)?;
         if n == 0 { Err(not_found("user", user)) } else { Ok(()) }
     }
 
-    async fn upsert_leads(&self, user: Uuid, leads: &[Lead]) -> Result<UpsertOutcome> {
-        let now = self.now();
+    async fn write_leads(&self, user: Uuid, leads: &[Lead], plan: &WritePlan) -> Result<UpsertOutcome> {
         let mut conn = self.lock();
-        user_exists(&conn, user)?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db_error)?;
-        let mut outcome = UpsertOutcome::default();
-        for lead in dedupe_last(leads) {
-            if let Some(name) = &lead.salesperson {
-                add_salesperson_if_new(&tx, user, name, now)?;
-            }
-            match get_lead(&tx, user, &lead.lead_id)? {
-                Some(stored) if stored.lead == *lead => outcome.unchanged += 1,
-                Some(_) => {
-                    write_lead(&tx, user, lead, now, None)?;
-                    outcome.updated += 1;
-                }
-                None => {
-                    write_lead(&tx, user, lead, now, Some(new_uuid()))?;
-                    outcome.inserted += 1;
-                }
-            }
-        }
+        let outcome = upsert(&tx, user, leads, plan, &self.clock)?;
         tx.commit().map_err(db_error)?;
         Ok(outcome)
     }
@@ -517,7 +696,7 @@ impl Store for SqliteStore {
         values.push(Value::Integer(i64::from(limit) + 1));
         values.push(Value::Integer(i64::try_from(query.offset).unwrap_or(i64::MAX)));
         let mut statement = conn.prepare(&sql).map_err(db_error)?;
-        let mut items: Vec<StoredLead> = statement
+        let items: Vec<StoredLead> = statement
             .query_map(params_from_iter(values), lead_of)
             .map_err(db_error)?
             .collect::<rusqlite::Result<_>>()
@@ -535,11 +714,7 @@ impl Store for SqliteStore {
         } else {
             None
         };
-        let more = items.len() > limit as usize;
-        items.truncate(limit as usize);
-        let next_cursor =
-            if more { items.last().map(|last| Cursor::after(last, query).encode()) } else { None };
-        Ok(Page { items, total, limit, offset: query.offset, next_cursor })
+        Ok(Page::of_fetched(items, query, total))
     }
 
     async fn get_lead(&self, user: Uuid, lead_id: &str) -> Result<StoredLead> {
@@ -566,10 +741,7 @@ impl Store for SqliteStore {
     async fn delete_lead(&self, user: Uuid, lead_id: &str) -> Result<()> {
         let n = self
             .lock()
-            .execute(
-                r#"delete from "Leads" where user_uuid = ?1 and lead_id = ?2"#,
-                params![user.to_string(), lead_id],
-            )
+            .execute(r#"delete from "Leads" where user_uuid = ?1 and lead_id = ?2"#, params![user, lead_id])
             .map_err(db_error)?;
         if n == 0 { Err(not_found("lead", lead_id)) } else { Ok(()) }
     }
@@ -582,7 +754,7 @@ impl Store for SqliteStore {
         let id = new_uuid();
         let inserted = conn.execute(
             r#"insert into "Salespeople" (id, user_uuid, name, name_key, active, created_at) values (?1, ?2, ?3, ?4, 1, ?5)"#,
-            params![id.to_string(), user.to_string(), name, fold(&name), now.as_micros()],
+            params![id, user, name, fold(&name), now.as_micros()],
         );
         match inserted {
             Ok(_) => salesperson_of(&conn, user, id),
@@ -603,7 +775,7 @@ impl Store for SqliteStore {
         let old: String = tx
             .query_row(
                 r#"select name_key from "Salespeople" where user_uuid = ?1 and id = ?2"#,
-                params![user.to_string(), id.to_string()],
+                params![user, id],
                 |r| r.get(0),
             )
             .optional()
@@ -612,7 +784,7 @@ impl Store for SqliteStore {
         let clash: Option<i64> = tx
             .query_row(
                 r#"select 1 from "Salespeople" where user_uuid = ?1 and name_key = ?2 and id <> ?3"#,
-                params![user.to_string(), fold(&name), id.to_string()],
+                params![user, fold(&name), id],
                 |r| r.get(0),
             )
             .optional()
@@ -622,13 +794,13 @@ impl Store for SqliteStore {
         }
         tx.execute(
             r#"update "Salespeople" set name = ?1, name_key = ?2 where user_uuid = ?3 and id = ?4"#,
-            params![name, fold(&name), user.to_string(), id.to_string()],
+            params![name, fold(&name), user, id],
         )
         .map_err(db_error)?;
         tx.execute(
-            r#"update "Leads" set salesperson = ?1, updated_at = ?2
-               where user_uuid = ?3 and leads_fold(salesperson) = ?4 and salesperson <> ?1"#,
-            params![name, now.as_micros(), user.to_string(), old],
+            r#"update "Leads" set salesperson = ?1, salesperson_key = ?5, updated_at = ?2
+               where user_uuid = ?3 and salesperson_key = ?4 and salesperson <> ?1"#,
+            params![name, now.as_micros(), user, old, fold(&name)],
         )
         .map_err(db_error)?;
         let described = salesperson_of(&tx, user, id)?;
@@ -641,7 +813,7 @@ impl Store for SqliteStore {
         let n = conn
             .execute(
                 r#"update "Salespeople" set active = 0 where user_uuid = ?1 and id = ?2"#,
-                params![user.to_string(), id.to_string()],
+                params![user, id],
             )
             .map_err(db_error)?;
         if n == 0 {
@@ -654,15 +826,12 @@ impl Store for SqliteStore {
         let conn = self.lock();
         let mut statement =
             conn.prepare(r#"select id from "Salespeople" where user_uuid = ?1"#).map_err(db_error)?;
-        let ids: Vec<String> = statement
-            .query_map([user.to_string()], |r| r.get(0))
+        let ids: Vec<Uuid> = statement
+            .query_map([user], |r| r.get(0))
             .map_err(db_error)?
             .collect::<rusqlite::Result<_>>()
             .map_err(db_error)?;
-        let mut out = ids
-            .iter()
-            .map(|id| salesperson_of(&conn, user, uuid_of(id).map_err(db_error)?))
-            .collect::<Result<Vec<_>>>()?;
+        let mut out = ids.iter().map(|id| salesperson_of(&conn, user, *id)).collect::<Result<Vec<_>>>()?;
         out.sort_by(|a, b| fold(&a.name).cmp(&fold(&b.name)).then(a.id.cmp(&b.id)));
         Ok(out)
     }

@@ -49,6 +49,105 @@ pub async fn run_named<S: Store>(store: &S, prefix: &str, a: Uuid, b: Uuid) {
         .unwrap();
     literal_values(store, prefix, c).await;
     stopped_imports(store, c).await;
+    let d = leads_core::new_uuid();
+    store
+        .create_user(d, &format!("{prefix}owner_d_{}", &d.to_string()[..8]), "not-a-real-hash")
+        .await
+        .unwrap();
+    reimports(store, d).await;
+}
+
+const HEADER6: &str = "Lead ID,Lead Name,Contact Information,Source,Interest Level,Status";
+
+/// Imports `csv` (strict) with `options`; the outcome counts.
+async fn import_with<S: Store>(
+    store: &S,
+    user: Uuid,
+    csv: &str,
+    options: &ImportOptions,
+) -> leads_core::UpsertOutcome {
+    store.import_csv(user, csv.as_bytes(), options, ImportMode::Strict).await.unwrap().imported
+}
+
+fn outcome(inserted: u64, updated: u64, unchanged: u64, skipped: u64) -> leads_core::UpsertOutcome {
+    leads_core::UpsertOutcome { inserted, updated, unchanged, skipped }
+}
+
+/// Re-importing over stored leads loses nothing: a file without the salesperson column keeps
+/// every assignment, a blank cell keeps it unless `blanks` = `clear`, and the write policies
+/// skip existing or new Lead IDs, with exact counts.
+async fn reimports<S: Store>(store: &S, d: Uuid) {
+    let options = ImportOptions::default();
+    let first = format!(
+        "{HEADER6},Assigned Salesperson\nR-1,Ann,ann@example.com,Web,High,Open,Dana Scully\n\
+         R-2,Bob,bob@example.com,Web,Low,Open,Fox Mulder\nR-3,Cy,cy@example.com,Fair,Medium,New,\n"
+    );
+    assert_eq!(import_with(store, d, &first, &options).await, outcome(3, 0, 0, 0));
+    let assigned = |all: &[StoredLead]| -> Vec<(String, Option<String>)> {
+        all.iter().map(|l| (l.lead.lead_id.clone(), l.lead.salesperson.clone())).collect()
+    };
+    let before = everything(store, d).await;
+
+    // The issue's regression: the same leads without the column change nothing.
+    let without =
+        format!("{HEADER6}\nR-1,Ann,ann@example.com,Web,High,Open\nR-2,Bob,bob@example.com,Web,Low,Open\n");
+    assert_eq!(import_with(store, d, &without, &options).await, outcome(0, 0, 2, 0));
+    assert_eq!(everything(store, d).await, before, "nothing changed, timestamps included");
+    let listed = store.salespeople(d).await.unwrap();
+    assert_eq!(listed.iter().map(|s| s.lead_count).sum::<u64>(), 2, "the salespeople keep their leads");
+
+    // Without the column, other fields still update, and the assignment stays.
+    let renamed = format!("{HEADER6}\nR-1,Ann Lee,ann@example.com,Web,High,Contacted\n");
+    assert_eq!(import_with(store, d, &renamed, &options).await, outcome(0, 1, 0, 0));
+    let r1 = store.get_lead(d, "R-1").await.unwrap();
+    assert_eq!(
+        (r1.lead.lead_name.as_str(), r1.lead.status.as_str(), r1.lead.salesperson.as_deref()),
+        ("Ann Lee", "Contacted", Some("Dana Scully"))
+    );
+
+    // A blank cell keeps the stored salesperson; with blanks = clear it unassigns.
+    let blank = format!("{HEADER6},Assigned Salesperson\nR-2,Bob,bob@example.com,Web,Low,Open,\n");
+    assert_eq!(import_with(store, d, &blank, &options).await, outcome(0, 0, 1, 0));
+    assert_eq!(store.get_lead(d, "R-2").await.unwrap().lead.salesperson.as_deref(), Some("Fox Mulder"));
+    let clear = ImportOptions { blanks: leads_core::Blanks::Clear, ..ImportOptions::default() };
+    assert_eq!(import_with(store, d, &blank, &clear).await, outcome(0, 1, 0, 0));
+    assert_eq!(store.get_lead(d, "R-2").await.unwrap().lead.salesperson, None);
+
+    // Policies: create-only skips stored Lead IDs, update-only skips new ones.
+    let mixed = format!(
+        "{HEADER6},Assigned Salesperson\nR-3,Cy,cy@example.com,Fair,Medium,Won,Walter Skinner\n\
+         R-4,Di,di@example.com,Web,High,New,Monica Reyes\n"
+    );
+    let create_only = ImportOptions { on_existing: leads_core::OnExisting::Skip, ..ImportOptions::default() };
+    let update_only = ImportOptions { on_new: leads_core::OnNew::Skip, ..ImportOptions::default() };
+    let both_skip = ImportOptions { on_new: leads_core::OnNew::Skip, ..create_only.clone() };
+    assert_eq!(import_with(store, d, &mixed, &both_skip).await, outcome(0, 0, 0, 2));
+    assert_eq!(import_with(store, d, &mixed, &update_only).await, outcome(0, 1, 0, 1));
+    assert_eq!(store.get_lead(d, "R-3").await.unwrap().lead.status, "Won");
+    assert_eq!(store.get_lead(d, "R-4").await.unwrap_err().code(), "not_found", "update-only adds nothing");
+    let names = |l: &[leads_core::Salesperson]| l.iter().map(|s| s.name.clone()).collect::<Vec<_>>();
+    assert!(
+        !names(&store.salespeople(d).await.unwrap()).contains(&"Monica Reyes".to_owned()),
+        "a skipped lead's salesperson is not added"
+    );
+    assert_eq!(import_with(store, d, &mixed, &create_only).await, outcome(1, 0, 0, 1));
+    assert_eq!(store.get_lead(d, "R-4").await.unwrap().lead.salesperson.as_deref(), Some("Monica Reyes"));
+    assert_eq!(import_with(store, d, &mixed, &options).await, outcome(0, 0, 2, 0));
+    let after = assigned(&everything(store, d).await);
+    assert_eq!(
+        after,
+        vec![
+            ("R-1".to_owned(), Some("Dana Scully".to_owned())),
+            ("R-2".to_owned(), None),
+            ("R-3".to_owned(), Some("Walter Skinner".to_owned())),
+            ("R-4".to_owned(), Some("Monica Reyes".to_owned())),
+        ]
+    );
+    // Plain upserts still write every field as given (a lead without a salesperson is unassigned).
+    let mut r1 = store.get_lead(d, "R-1").await.unwrap().lead;
+    r1.salesperson = None;
+    assert_eq!(store.upsert_leads(d, &[r1]).await.unwrap(), outcome(0, 1, 0, 0));
+    assert_eq!(store.get_lead(d, "R-1").await.unwrap().lead.salesperson, None);
 }
 
 /// Every lead of `user`, by walking cursor pages of 1000.
@@ -503,7 +602,8 @@ async fn literal_values<S: Store>(store: &S, prefix: &str, c: Uuid) {
 /// A progress callback that breaks stops the import at once, and the error says what stayed.
 async fn stopped_imports<S: Store>(store: &S, c: Uuid) {
     let before = everything(store, c).await.len();
-    let csv = leads_gen::generate(3000, 5);
+    // Several of the biggest batch any store writes (SqliteStore's: 16 × IMPORT_BATCH).
+    let csv = leads_gen::generate(40_000, 5);
     let options = ImportOptions::default();
     let mut calls = 0;
     let err = store

@@ -56,6 +56,9 @@ class _ImportOptions(TypedDict, total=False):
     max_bytes: int
     max_rows: int
     max_field_bytes: int
+    on_existing: Literal["update", "skip"]
+    on_new: Literal["insert", "skip"]
+    blanks: Literal["keep", "clear"]
 
 class _Readable(Protocol):
     def read(self, size: int, /) -> Union[bytes, bytearray, str, None]: ...
@@ -104,6 +107,8 @@ class Progress:
     def updated(self) -> int: ...
     @property
     def unchanged(self) -> int: ...
+    @property
+    def skipped(self) -> int: ...
 
 @final
 class Issue:
@@ -259,6 +264,8 @@ class ImportResult:
     def updated(self) -> int: ...
     @property
     def unchanged(self) -> int: ...
+    @property
+    def skipped(self) -> int: ...
     def to_dict(self) -> Dict[str, Any]: ...
 
 @disjoint_base

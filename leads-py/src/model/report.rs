@@ -216,7 +216,8 @@ impl Report {
 }
 
 /// How far a validation or an import has got. ``total_bytes`` is ``None`` when the size of the
-/// input is unknown (a file object); ``inserted``/``updated``/``unchanged`` count stored leads.
+/// input is unknown (a file object); ``inserted``/``updated``/``unchanged``/``skipped`` count stored
+/// leads.
 #[pyclass(module = "leads._leads", frozen, get_all)]
 #[derive(Clone, Copy)]
 pub(crate) struct Progress {
@@ -236,6 +237,8 @@ pub(crate) struct Progress {
     updated: u64,
     /// Stored leads found already so (imports).
     unchanged: u64,
+    /// Leads left out by a write policy (imports).
+    skipped: u64,
 }
 
 impl Progress {
@@ -250,6 +253,7 @@ impl Progress {
             inserted: s.inserted,
             updated: s.updated,
             unchanged: s.unchanged,
+            skipped: s.skipped,
         }
     }
 }

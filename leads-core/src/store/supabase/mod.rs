@@ -30,10 +30,10 @@ use rows::{LeadRow, SalespersonRow, UserRow, backend, content_range_total, scala
 use crate::error::{Error, ErrorKind, Result};
 use crate::import::options::ImportOptions;
 use crate::import::rules::patch::{LeadPatch, salesperson_name};
-use crate::model::{Lead, StoredLead, UpsertOutcome, User, UserRecord};
+use crate::model::{Field, Lead, StoredLead, UpsertOutcome, User, UserRecord};
 use crate::query::LeadQuery;
 use crate::query::cursor::Cursor;
-use crate::store::{Page, Salesperson, Store, dedupe_last};
+use crate::store::{BatchedWrites, Page, Salesperson, Store, WritePlan, dedupe_last};
 
 /// Where a bulk upsert has got: called after each batch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -284,11 +284,23 @@ fn unknown_user(e: Error, user: Uuid) -> Error {
     }
 }
 
+/// A write plan as `leads_upsert` reads it (`p_plan`).
+fn plan_json(plan: &WritePlan) -> Value {
+    let columns: Vec<&str> = Field::ALL.into_iter().filter(|f| plan.writes(*f)).map(Field::key).collect();
+    json!({"columns": columns, "on_existing": plan.on_existing, "on_new": plan.on_new, "blanks": plan.blanks})
+}
+
 fn p(name: &str, value: impl Into<String>) -> (String, String) {
     (name.to_owned(), value.into())
 }
 
 impl Store for SupabaseStore {
+    type Writes<'a> = BatchedWrites<'a, Self>;
+
+    async fn begin_import(&self, user: Uuid, _atomic: bool) -> Result<BatchedWrites<'_, Self>> {
+        Ok(BatchedWrites::new(self, user))
+    }
+
     async fn create_user(&self, uuid: Uuid, username: &str, password: &str) -> Result<User> {
         let body = json!([{"uuid": uuid, "userName": username, "password": password}]).to_string();
         let rows: Vec<UserRow> = self
@@ -316,15 +328,18 @@ impl Store for SupabaseStore {
         if rows.is_empty() { Err(not_found("user", user)) } else { Ok(()) }
     }
 
-    async fn upsert_leads(&self, user: Uuid, leads: &[Lead]) -> Result<UpsertOutcome> {
+    async fn write_leads(&self, user: Uuid, leads: &[Lead], plan: &WritePlan) -> Result<UpsertOutcome> {
         use futures_util::StreamExt as _;
+        let plan = plan_json(plan);
         let unique: Vec<&Lead> = dedupe_last(leads);
         let size = self.options.batch_size.max(1);
         // Bodies made first, so each request's future owns what it sends (and stays `Send`).
         let bodies: Vec<(usize, usize, String)> = unique
             .chunks(size)
             .enumerate()
-            .map(|(i, batch)| (i, batch.len(), json!({"p_user": user, "p_leads": batch}).to_string()))
+            .map(|(i, batch)| {
+                (i, batch.len(), json!({"p_user": user, "p_leads": batch, "p_plan": plan}).to_string())
+            })
             .collect();
         let total = bodies.len();
         let sends = bodies.into_iter().map(|(i, rows, body)| async move {
