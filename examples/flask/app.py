@@ -205,7 +205,15 @@ def login() -> Response:
 @bp.post("/<username>")
 @authenticated
 def import_leads(uid: str) -> Tuple[Response, int]:
-    mode = cast(Mode, request.args.get("mode") or request.form.get("mode") or "strict")
+    def param(name: str) -> Optional[str]:
+        return request.args.get(name) or request.form.get(name) or None
+
+    mode = cast(Mode, param("mode") or "strict")
+    # The write policies go to leads as options (it refuses unknown values with invalid_option).
+    policies: Dict[str, Any] = {name: param(name) for name in ("on_existing", "on_new", "blanks") if param(name)}
+    dry_run = (param("dry_run") or "false").lower()
+    if dry_run not in ("true", "false", "1", "0"):
+        fail(400, "invalid_option", f"dry_run must be true or false, not {dry_run!r}")
     upload = request.files.get("file")
     source: Union[Path, IO[bytes]]
     if upload is not None:
@@ -221,7 +229,8 @@ def import_leads(uid: str) -> Tuple[Response, int]:
         source = (base / path).resolve()
         if base not in source.parents or not source.is_file():
             fail(404, "not_found", f"{path!r} is not a file inside the import folder")
-    return jsonify(store().import_csv(uid, source, mode=mode).to_dict()), 200
+    done = store().import_csv(uid, source, mode=mode, dry_run=dry_run in ("true", "1"), **policies)
+    return jsonify(done.to_dict()), 200
 
 
 @bp.get("/<username>")

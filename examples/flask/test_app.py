@@ -274,3 +274,28 @@ def test_the_default_store_follows_leads_db(tmp_path: Path, monkeypatch: pytest.
     monkeypatch.setenv("LEADS_DB", str(tmp_path / "here.db"))
     assert isinstance(create_app().config["STORE"], leads.SqliteStore)
     assert (tmp_path / "here.db").exists()
+
+
+def test_reimport_policies_and_dry_runs(client: FlaskClient) -> None:
+    h = auth(client, "ann")
+    client.post("/ann?mode=skip_invalid", headers=h, data={"file": (io.BytesIO(CSV), "leads.csv")})
+    without = (
+        b"Lead ID,Lead Name,Contact Information,Source,Interest Level,Status\nL-1,Ada,ada@example.com,Website,Hot,Won\n"
+    )
+    before = client.get("/ann?sort=lead_id", headers=h).get_json()
+    r = client.post("/ann?dry_run=true", headers=h, data={"file": (io.BytesIO(without), "week2.csv")})
+    assert r.status_code == 200, r.get_json()
+    body = r.get_json()
+    assert body["imported"] == {"inserted": 0, "updated": 1, "unchanged": 0, "skipped": 0}
+    assert body["changes"] == [{"lead_id": "L-1", "fields": {"status": {"before": "Open", "after": "Won"}}}]
+    assert client.get("/ann?sort=lead_id", headers=h).get_json() == before, "a dry run writes nothing"
+    r = client.post("/ann?dry_run=maybe", headers=h, data={"file": (io.BytesIO(without), "week2.csv")})
+    assert r.status_code == 400 and r.get_json()["error"]["code"] == "invalid_option"
+    r = client.post("/ann?on_existing=never", headers=h, data={"file": (io.BytesIO(without), "week2.csv")})
+    assert r.status_code == 400 and r.get_json()["error"]["code"] == "invalid_option"
+    r = client.post("/ann", headers=h, data={"file": (io.BytesIO(without), "week2.csv"), "on_existing": "skip"})
+    assert r.get_json()["imported"]["skipped"] == 1 and "changes" not in r.get_json()
+    r = client.post("/ann", headers=h, data={"file": (io.BytesIO(without), "week2.csv")})
+    assert r.get_json()["imported"]["updated"] == 1
+    lead = client.get("/ann?q=L-1", headers=h).get_json()["items"][0]
+    assert (lead["status"], lead["salesperson"]) == ("Won", "Grace"), "the assignment stays"

@@ -141,6 +141,13 @@ impl ImportResult {
         self.inner.imported.skipped
     }
 
+    /// On a dry run, the first 100 would-be updates:
+    /// ``[{"lead_id", "fields": {"<field>": {"before", "after"}}}]``; ``None`` when it wrote.
+    #[getter]
+    fn changes<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        self.inner.changes.as_ref().map(|c| to_dict(py, c)).transpose()
+    }
+
     /// ``{"report": {...}, "imported": {"inserted", "updated", "unchanged", "skipped"}}`` (the
     /// REST JSON).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
@@ -199,8 +206,11 @@ impl Store {
     /// Validates a CSV and stores its valid leads for ``user``. ``source`` as ``validate_csv``
     /// (streamed); ``mode`` is ``"strict"`` (any error: nothing stored, ``ImportRejectedError``
     /// carrying the report) or ``"skip_invalid"``. ``progress(p: Progress)`` is called after every
-    /// chunk read and every stored batch. Options are keyword arguments.
-    #[pyo3(signature = (user, source, *, mode="strict", progress=None, **options))]
+    /// chunk read and every stored batch. With ``dry_run=True`` it compares with the stored leads
+    /// and writes nothing: the would-be counts, and ``changes``. Options are keyword arguments
+    /// (the write policies ``on_existing``, ``on_new``, ``blanks`` too).
+    #[pyo3(signature = (user, source, *, mode="strict", progress=None, dry_run=false, **options))]
+    #[allow(clippy::too_many_arguments)]
     fn import_csv(
         &self,
         py: Python<'_>,
@@ -208,6 +218,7 @@ impl Store {
         source: &Bound<'_, PyAny>,
         mode: &str,
         progress: Option<Py<PyAny>>,
+        dry_run: bool,
         options: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<ImportResult> {
         let user = uuid("user", user)?;
@@ -231,7 +242,13 @@ impl Store {
         };
         let done = with_store!(self, py, |s| {
             let reader = Reader { input, failure: &failure };
-            s.import_csv_with_progress(user, reader, &options, mode, &mut on_progress)
+            async {
+                if dry_run {
+                    s.dry_run_csv_with_progress(user, reader, &options, mode, &mut on_progress).await
+                } else {
+                    s.import_csv_with_progress(user, reader, &options, mode, &mut on_progress).await
+                }
+            }
         });
         // The Python exception that stopped the import reaches the caller as itself, its
         // `__cause__` the LeadsError saying what had been stored by then.

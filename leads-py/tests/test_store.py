@@ -119,13 +119,15 @@ def test_users_imports_queries_edits(make) -> None:  # type: ignore[no-untyped-d
 def test_long_imports_report_progress_and_upserts_take_leads(make, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     store: leads.Store = make()
     uid = store.register(f"bo_{uuid.uuid4().hex[:8]}", "correct horse")["uuid"]
-    rows = "".join(f"L-{i},Name {i},n{i}@example.com,Web,High,New,\n" for i in range(2500))
+    # Long enough for several chunks: a strict import into an atomic store reports only reads
+    # until its commit.
+    rows = "".join(f"L-{i},Name {i},n{i}@example.com,Web,High,New,\n" for i in range(10_000))
     path = tmp_path / "big.csv"
     path.write_text("Lead ID,Lead Name,Contact Information,Source,Interest Level,Status,Assigned Salesperson\n" + rows)
     seen: List[leads.Progress] = []
     done = store.import_csv(uid, path, mode="strict", progress=seen.append)
-    assert done.inserted == 2500
-    assert seen[-1].inserted == 2500 and seen[-1].rows == 2500 and seen[-1].total_bytes == path.stat().st_size
+    assert done.inserted == 10_000
+    assert seen[-1].inserted == 10_000 and seen[-1].rows == 10_000 and seen[-1].total_bytes == path.stat().st_size
     assert [p.inserted for p in seen] == sorted(p.inserted for p in seen) and len(seen) >= 4
 
     class Stop(Exception):
@@ -200,3 +202,35 @@ def test_sqlite_store_keeps_users_and_leads_in_its_file(tmp_path: Path) -> None:
     assert again.query(uid, "total=true").total == 2
     with pytest.raises(leads.LeadsIOError):
         leads.SqliteStore(tmp_path / "no" / "such" / "folder" / "leads.db")
+
+
+@pytest.mark.parametrize("make", stores())
+def test_reimports_keep_assignments_and_dry_runs_write_nothing(make) -> None:  # type: ignore[no-untyped-def]
+    store: leads.Store = make()
+    uid = store.register(f"re_{uuid.uuid4().hex[:8]}", "correct horse")["uuid"]
+    store.import_csv(uid, CSV, mode="skip_invalid")
+    without = (
+        b"Lead ID,Lead Name,Contact Information,Source,Interest Level,Status\n"
+        b"L-1,Ada,ada@example.com,Website,Hot,Won\n"
+        b"L-9,New,new@example.com,Website,Low,New\n"
+    )
+    before = store.query(uid, "sort=lead_id").to_dict()
+    dry = store.import_csv(uid, without, dry_run=True)
+    assert (dry.inserted, dry.updated, dry.unchanged, dry.skipped) == (1, 1, 0, 0)
+    assert dry.changes == [{"lead_id": "L-1", "fields": {"status": {"before": "Open", "after": "Won"}}}]
+    assert dry.to_dict()["changes"] == dry.changes
+    assert store.query(uid, "sort=lead_id").to_dict() == before, "a dry run writes nothing"
+    update_only = store.import_csv(uid, without, dry_run=True, on_new="skip")
+    assert (update_only.updated, update_only.skipped) == (1, 1)
+    with pytest.raises(leads.InvalidOptionError):
+        store.import_csv(uid, without, on_existing="sometimes")  # type: ignore[arg-type]
+
+    done = store.import_csv(uid, without)
+    assert (done.inserted, done.updated, done.changes) == (1, 1, None)
+    assert "changes" not in done.to_dict()
+    ada = store.get_lead(uid, "L-1")
+    assert (ada.status, ada.salesperson) == ("Won", "Grace"), "no salesperson column: the assignment stays"
+    blank = b"Lead ID,Lead Name,Contact Information,Source,Interest Level,Status,Assigned Salesperson\nL-1,Ada,ada@example.com,Website,Hot,Won,\n"
+    assert store.import_csv(uid, blank).unchanged == 1
+    assert store.import_csv(uid, blank, blanks="clear").updated == 1
+    assert store.get_lead(uid, "L-1").salesperson is None

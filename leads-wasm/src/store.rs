@@ -64,6 +64,14 @@ export interface ImportProgress {
 export interface ImportResult {
   report: Report;
   imported: UpsertOutcome;
+  /** On a dry run: the first 100 would-be updates. */
+  changes?: LeadChange[];
+}
+
+/** A would-be update of a dry run: each field it changes, by field key. */
+export interface LeadChange {
+  lead_id: string;
+  fields: Partial<Record<LeadField, { before: string | null; after: string | null }>>;
 }
 
 /** How an import treats invalid rows. */
@@ -170,6 +178,53 @@ fn promise<
     future_to_promise(async move { to_js(&work(store, args?).await.map_err(js)?) })
 }
 
+/// `importCsv` / `dryRunCsv` of any store: `[user, input, options, mode, progress]`.
+fn import_promise<S: leads_core::Store + 'static>(
+    s: Rc<S>,
+    args: [JsValue; 5],
+    dry_run: bool,
+) -> js_sys::Promise {
+    let [user, input, options_value, mode, progress] = args;
+    let prepared = (|| -> Result<_, JsValue> {
+        let mode = optional_string("mode", &mode)?;
+        let mode: ImportMode = mode.as_deref().unwrap_or("strict").parse().map_err(js)?;
+        let progress = match progress.is_undefined() || progress.is_null() {
+            true => None,
+            false => Some(
+                progress
+                    .dyn_into::<js_sys::Function>()
+                    .map_err(|_| invalid_option("progress", "must be a function"))?,
+            ),
+        };
+        let user = uuid("user", &string("user", &user)?)?;
+        Ok((user, input_bytes(&input)?, options(options_value)?, mode, progress))
+    })();
+    future_to_promise(async move {
+        let (user, bytes, options, mode, progress) = prepared?;
+        let mut thrown = None;
+        let mut on_progress = |p: &leads_core::ImportProgress| {
+            let Some(callback) = &progress else { return ControlFlow::Continue(()) };
+            match callback.call1(&JsValue::NULL, &import_progress(p)) {
+                Ok(_) => ControlFlow::Continue(()),
+                Err(e) => {
+                    thrown = Some(e);
+                    ControlFlow::Break(())
+                }
+            }
+        };
+        let done = if dry_run {
+            s.dry_run_csv_with_progress(user, &bytes[..], &options, mode, &mut on_progress).await
+        } else {
+            s.import_csv_with_progress(user, &bytes[..], &options, mode, &mut on_progress).await
+        };
+        match (done, thrown) {
+            (Ok(done), _) => to_js(&done),
+            (Err(e), Some(thrown)) => Err(thrown_with_cause(thrown, js(e))),
+            (Err(e), None) => Err(js(e)),
+        }
+    })
+}
+
 /// The methods of both stores (`$core` is the core store type inside the `Rc`). Arguments
 /// are checked before any work: a wrong type rejects with `invalid_option` naming it.
 macro_rules! store_methods {
@@ -231,42 +286,23 @@ macro_rules! store_methods {
                 #[wasm_bindgen(unchecked_optional_param_type = "(progress: ImportProgress) => void")]
                 progress: JsValue,
             ) -> js_sys::Promise {
-                let s = Rc::clone(&self.inner);
-                let prepared = (|| -> Result<_, JsValue> {
-                    let mode = optional_string("mode", &mode)?;
-                    let mode: ImportMode = mode.as_deref().unwrap_or("strict").parse().map_err(js)?;
-                    let progress = match progress.is_undefined() || progress.is_null() {
-                        true => None,
-                        false => Some(
-                            progress
-                                .dyn_into::<js_sys::Function>()
-                                .map_err(|_| invalid_option("progress", "must be a function"))?,
-                        ),
-                    };
-                    let user = uuid("user", &string("user", &user)?)?;
-                    Ok((user, input_bytes(&input)?, options(options_value)?, mode, progress))
-                })();
-                future_to_promise(async move {
-                    let (user, bytes, options, mode, progress) = prepared?;
-                    let mut thrown = None;
-                    let mut on_progress = |p: &leads_core::ImportProgress| {
-                        let Some(callback) = &progress else { return ControlFlow::Continue(()) };
-                        match callback.call1(&JsValue::NULL, &import_progress(p)) {
-                            Ok(_) => ControlFlow::Continue(()),
-                            Err(e) => {
-                                thrown = Some(e);
-                                ControlFlow::Break(())
-                            }
-                        }
-                    };
-                    let done =
-                        s.import_csv_with_progress(user, &bytes[..], &options, mode, &mut on_progress).await;
-                    match (done, thrown) {
-                        (Ok(done), _) => to_js(&done),
-                        (Err(e), Some(thrown)) => Err(thrown_with_cause(thrown, js(e))),
-                        (Err(e), None) => Err(js(e)),
-                    }
-                })
+                import_promise(Rc::clone(&self.inner), [user, input, options_value, mode, progress], false)
+            }
+
+            /// The same import compared with the stored leads, writing nothing: the would-be
+            /// counts, and in `changes` the first 100 would-be updates, field by field.
+            #[wasm_bindgen(js_name = dryRunCsv, unchecked_return_type = "Promise<ImportResult>")]
+            pub fn dry_run_csv(
+                &self,
+                #[wasm_bindgen(unchecked_param_type = "string")] user: JsValue,
+                #[wasm_bindgen(unchecked_param_type = "CsvInput")] input: JsValue,
+                #[wasm_bindgen(unchecked_optional_param_type = "ImportOptions | null")]
+                options_value: JsValue,
+                #[wasm_bindgen(unchecked_optional_param_type = "ImportMode")] mode: JsValue,
+                #[wasm_bindgen(unchecked_optional_param_type = "(progress: ImportProgress) => void")]
+                progress: JsValue,
+            ) -> js_sys::Promise {
+                import_promise(Rc::clone(&self.inner), [user, input, options_value, mode, progress], true)
             }
 
             /// Inserts or updates leads (from `validateCsv`) by Lead ID. Leads from JS are

@@ -26,7 +26,7 @@ test("MemoryStore: import modes, queries with pages and cursors, edits, salespeo
 
   await assert.rejects(store.importCsv(user.uuid, CSV), (e) => e.code === "import_rejected" && e.data.invalid === 1 && e.data.issues[0].line === 32);
   const done = await store.importCsv(user.uuid, new TextEncoder().encode(CSV), null, "skip_invalid");
-  assert.deepEqual(done.imported, { inserted: 30, updated: 0, unchanged: 0 });
+  assert.deepEqual(done.imported, { inserted: 30, updated: 0, unchanged: 0, skipped: 0 });
   await assert.rejects(store.importCsv(user.uuid, CSV, null, "lenient"), (e) => e.code === "invalid_option" && e.data === "mode");
 
   const page = await store.query(user.uuid, "source=website&sort=lead_id&limit=4&page=2&total=true");
@@ -56,7 +56,7 @@ test("upsertLeads takes validated leads and re-checks leads made in JS", async (
   const store = new leads.MemoryStore(true);
   const user = (await store.register("ann", "correct horse")).uuid;
   const { leads: valid } = leads.validateCsv(CSV);
-  assert.deepEqual(await store.upsertLeads(user, valid), { inserted: 30, updated: 0, unchanged: 0 });
+  assert.deepEqual(await store.upsertLeads(user, valid), { inserted: 30, updated: 0, unchanged: 0, skipped: 0 });
   const forged = { ...valid[0], contact_information: "nobody" };
   await assert.rejects(store.upsertLeads(user, [forged]), (e) => e.code === "invalid_lead");
   await assert.rejects(store.upsertLeads("not-a-uuid", valid), (e) => e.code === "invalid_option" && e.data === "user");
@@ -95,6 +95,27 @@ test("upsertLeads re-checks with the rules the leads were validated with (custom
   const { report, leads: valid } = leads.validateCsv(csv, options);
   assert.equal(report.valid, 1);
   assert.equal(valid[0].status, "Pending");
-  assert.deepEqual(await store.upsertLeads(user, valid, options), { inserted: 1, updated: 0, unchanged: 0 });
+  assert.deepEqual(await store.upsertLeads(user, valid, options), { inserted: 1, updated: 0, unchanged: 0, skipped: 0 });
   await assert.rejects(store.upsertLeads(user, valid), (e) => e.code === "invalid_lead" && e.data[0].code === "invalid_choice");
+});
+
+test("re-imports: a file without the salesperson column keeps assignments; dryRunCsv says what would change and writes nothing", async () => {
+  const store = new leads.MemoryStore(true);
+  const user = (await store.register("ann", "correct horse")).uuid;
+  await store.importCsv(user, CSV, null, "skip_invalid");
+  const without = "Lead ID,Lead Name,Contact Information,Source,Interest Level,Status\nL-01,Lead 1,l1@example.com,Referral,Hot,Won\nL-50,New,n@example.com,Web,Low,New\n";
+  const before = await store.query(user, "limit=1000&sort=lead_id");
+  const dry = await store.dryRunCsv(user, without);
+  assert.deepEqual(dry.imported, { inserted: 1, updated: 1, unchanged: 0, skipped: 0 });
+  assert.deepEqual(dry.changes, [{ lead_id: "L-01", fields: { status: { before: "Open", after: "Won" } } }]);
+  assert.deepEqual(await store.query(user, "limit=1000&sort=lead_id"), before, "nothing written");
+  const updateOnly = await store.dryRunCsv(user, without, { on_new: "skip" });
+  assert.deepEqual(updateOnly.imported, { inserted: 0, updated: 1, unchanged: 0, skipped: 1 });
+  await assert.rejects(store.dryRunCsv(user, without, { on_new: "maybe" }), (e) => e.code === "invalid_option");
+
+  const done = await store.importCsv(user, without);
+  assert.deepEqual(done.imported, dry.imported);
+  assert.equal(done.changes, undefined);
+  const l1 = await store.getLead(user, "L-01");
+  assert.deepEqual([l1.status, l1.salesperson], ["Won", "Grace"], "the assignment stays");
 });

@@ -40,7 +40,7 @@ test("SupabaseStore with a publishable key and a user's token", { skip: !url || 
 
   await assert.rejects(ann.importCsv(sessions[0].uuid, CSV), (e) => e.code === "import_rejected" && e.data.invalid === 1);
   const done = await ann.importCsv(sessions[0].uuid, CSV, null, "skip_invalid");
-  assert.deepEqual(done.imported, { inserted: 30, updated: 0, unchanged: 0 });
+  assert.deepEqual(done.imported, { inserted: 30, updated: 0, unchanged: 0, skipped: 0 });
   const page = await ann.query(sessions[0].uuid, leads.LeadQuery.parse("interest_level=medium&sort=lead_id&limit=5&total=true"));
   assert.equal(page.total, 30);
   assert.deepEqual(page.items.map((l) => l.lead_id), ["W-1", "W-10", "W-11", "W-12", "W-13"]);

@@ -193,6 +193,12 @@ impl Store for MemoryStore {
         Ok(outcome)
     }
 
+    async fn find_leads(&self, user: Uuid, lead_ids: &[&str]) -> Result<Vec<StoredLead>> {
+        let inner = self.lock();
+        let Some(data) = inner.data.get(&user) else { return Ok(Vec::new()) };
+        Ok(lead_ids.iter().filter_map(|id| data.leads.get(*id).cloned()).collect())
+    }
+
     async fn query(&self, user: Uuid, query: &LeadQuery) -> Result<Page> {
         query.check_offset("offset")?;
         let cursor = Cursor::decode(query)?;

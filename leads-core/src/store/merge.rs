@@ -4,6 +4,10 @@
 //! leads are written at all. Every store decides through [`WritePlan::decide`] (SupabaseStore's
 //! SQL function follows the same rules, tested against the same suite).
 
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
 use crate::model::{Blanks, Field, Lead, OnExisting, OnNew};
 
 /// How one import writes: the fields its file has, and its policies.
@@ -106,6 +110,55 @@ impl WritePlan {
             out.salesperson.clone_from(&incoming.salesperson);
         }
         out
+    }
+}
+
+/// How many would-be updates a dry run describes field by field.
+pub const MAX_DRY_RUN_CHANGES: usize = 100;
+
+/// One field's value before and after a would-be update.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldChange {
+    /// The stored value (`None`: unassigned).
+    pub before: Option<String>,
+    /// The value the import would write.
+    pub after: Option<String>,
+}
+
+/// A would-be update of a dry run: each field it changes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeadChange {
+    /// The lead's Lead ID.
+    pub lead_id: String,
+    /// By field key (`salesperson`, `status`, …), in the keys' order.
+    pub fields: BTreeMap<String, FieldChange>,
+}
+
+impl LeadChange {
+    /// The fields in which `after` differs from `before`.
+    #[must_use]
+    pub fn between(before: &Lead, after: &Lead) -> Self {
+        let mut fields = BTreeMap::new();
+        for field in Field::ALL {
+            let (b, a) = (field_value(before, field), field_value(after, field));
+            if b != a {
+                fields.insert(field.key().to_owned(), FieldChange { before: b, after: a });
+            }
+        }
+        LeadChange { lead_id: after.lead_id.clone(), fields }
+    }
+}
+
+/// A lead's value for `field` as text.
+fn field_value(lead: &Lead, field: Field) -> Option<String> {
+    match field {
+        Field::LeadId => Some(lead.lead_id.clone()),
+        Field::LeadName => Some(lead.lead_name.clone()),
+        Field::ContactInformation => Some(lead.contact_information.clone()),
+        Field::Source => Some(lead.source.clone()),
+        Field::InterestLevel => Some(lead.interest_level.as_str().to_owned()),
+        Field::Status => Some(lead.status.clone()),
+        Field::Salesperson => lead.salesperson.clone(),
     }
 }
 

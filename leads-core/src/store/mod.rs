@@ -13,7 +13,7 @@ pub(crate) mod supabase;
 
 pub use accounts::{login, register};
 pub use memory::MemoryStore;
-pub use merge::{Decision, WritePlan};
+pub use merge::{Decision, FieldChange, LeadChange, MAX_DRY_RUN_CHANGES, WritePlan};
 #[cfg(not(target_arch = "wasm32"))]
 pub use sqlite::{SqliteStore, SqliteWrites};
 #[cfg(feature = "supabase")]
@@ -101,8 +101,12 @@ impl std::str::FromStr for ImportMode {
 pub struct Imported {
     /// The validation report.
     pub report: Report,
-    /// What happened to the valid leads.
+    /// What happened to the valid leads (on a dry run: what would happen).
     pub imported: UpsertOutcome,
+    /// On a dry run, the first [`MAX_DRY_RUN_CHANGES`] would-be updates, field by field;
+    /// `None` on an import that wrote.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changes: Option<Vec<LeadChange>>,
 }
 
 /// A salesperson of a user, with the number of leads assigned to them.
@@ -324,7 +328,58 @@ pub trait Store: MaybeSync {
         mode: ImportMode,
         progress: &mut ProgressCallback<'_>,
     ) -> impl Future<Output = Result<Imported>> + MaybeSend {
-        async move { import_with_progress(self, user, input, options, mode, progress).await }
+        async move {
+            let writes = self.begin_import(user, mode == ImportMode::Strict).await?;
+            import_with_progress(writes, input, options, mode, progress).await
+        }
+    }
+
+    /// The stored leads of these Lead IDs (those that exist), in any order.
+    fn find_leads(
+        &self,
+        user: Uuid,
+        lead_ids: &[&str],
+    ) -> impl Future<Output = Result<Vec<StoredLead>>> + MaybeSend;
+
+    /// The import [`import_csv_with_progress`](Store::import_csv_with_progress) would run,
+    /// compared with the stored leads and written nowhere: the same report and errors, the
+    /// would-be counts, and the first [`MAX_DRY_RUN_CHANGES`] would-be updates field by field
+    /// (in [`Imported::changes`]).
+    ///
+    /// # Errors
+    /// As [`import_csv_with_progress`](Store::import_csv_with_progress).
+    fn dry_run_csv_with_progress<R: Read + MaybeSend>(
+        &self,
+        user: Uuid,
+        input: R,
+        options: &ImportOptions,
+        mode: ImportMode,
+        progress: &mut ProgressCallback<'_>,
+    ) -> impl Future<Output = Result<Imported>> + MaybeSend {
+        async move {
+            let mut changes = Vec::new();
+            let writes = DryRunWrites { store: self, user, changes: &mut changes };
+            let mut done = import_with_progress(writes, input, options, mode, progress).await?;
+            done.changes = Some(changes);
+            Ok(done)
+        }
+    }
+
+    /// [`dry_run_csv_with_progress`](Store::dry_run_csv_with_progress) without progress.
+    ///
+    /// # Errors
+    /// As [`import_csv`](Store::import_csv).
+    fn dry_run_csv<R: Read + MaybeSend>(
+        &self,
+        user: Uuid,
+        input: R,
+        options: &ImportOptions,
+        mode: ImportMode,
+    ) -> impl Future<Output = Result<Imported>> + MaybeSend {
+        async move {
+            self.dry_run_csv_with_progress(user, input, options, mode, &mut |_| ControlFlow::Continue(()))
+                .await
+        }
     }
 }
 
@@ -385,21 +440,67 @@ impl<S: Store + ?Sized> ImportWrites for BatchedWrites<'_, S> {
     }
 }
 
+/// A dry run's writes: each batch is compared with the stored leads of its Lead IDs, and
+/// nothing is written.
+struct DryRunWrites<'a, S: ?Sized> {
+    store: &'a S,
+    user: Uuid,
+    changes: &'a mut Vec<LeadChange>,
+}
+
+impl<S: Store + ?Sized> ImportWrites for DryRunWrites<'_, S> {
+    fn is_atomic(&self) -> bool {
+        false
+    }
+
+    async fn write(&mut self, leads: &[Lead], plan: &WritePlan) -> Result<UpsertOutcome> {
+        let unique = dedupe_last(leads);
+        let ids: Vec<&str> = unique.iter().map(|l| l.lead_id.as_str()).collect();
+        let stored: std::collections::HashMap<String, Lead> = self
+            .store
+            .find_leads(self.user, &ids)
+            .await?
+            .into_iter()
+            .map(|s| (s.lead.lead_id.clone(), s.lead))
+            .collect();
+        let mut outcome = UpsertOutcome::default();
+        for lead in unique {
+            let before = stored.get(&lead.lead_id);
+            match plan.decide(before, lead) {
+                Decision::Insert => outcome.inserted += 1,
+                Decision::Unchanged => outcome.unchanged += 1,
+                Decision::Skip => outcome.skipped += 1,
+                Decision::Update(after) => {
+                    outcome.updated += 1;
+                    if let Some(before) = before
+                        && self.changes.len() < MAX_DRY_RUN_CHANGES
+                    {
+                        self.changes.push(LeadChange::between(before, &after));
+                    }
+                }
+            }
+        }
+        Ok(outcome)
+    }
+
+    async fn commit(self) -> Result<UpsertOutcome> {
+        Ok(UpsertOutcome::default())
+    }
+}
+
 /// The import driver behind [`Store::import_csv_with_progress`].
 ///
 /// A skip_invalid import stores whole batches as the file is read. A strict one streams into
 /// atomic writes when the store has them, committed once the whole file has checked out;
 /// otherwise its leads wait until then.
-async fn import_with_progress<S: Store + ?Sized, R: Read>(
-    store: &S,
-    user: Uuid,
+async fn import_with_progress<W: ImportWrites, R: Read>(
+    mut writes: W,
     mut input: R,
     options: &ImportOptions,
     mode: ImportMode,
     progress: &mut ProgressCallback<'_>,
 ) -> Result<Imported> {
     let mut v = Validator::new(options)?.keep_rejected(false);
-    let mut writes = store.begin_import(user, mode == ImportMode::Strict).await?;
     let atomic = writes.is_atomic();
     let size = writes.batch_size().max(1);
     // Stored (visible) so far, and written into atomic writes not yet committed.
@@ -469,7 +570,7 @@ async fn import_with_progress<S: Store + ?Sized, R: Read>(
         // Everything is stored: a stop asked for now changes nothing.
         let _ = progress(&ImportProgress { validation: v.progress(), stored: imported });
     }
-    Ok(Imported { report, imported })
+    Ok(Imported { report, imported, changes: None })
 }
 
 /// Counts a written batch: held until the commit in atomic writes, stored otherwise.

@@ -788,6 +788,15 @@ impl Store for SqliteStore {
         Ok(Page::of_fetched(items, query, total))
     }
 
+    async fn find_leads(&self, user: Uuid, lead_ids: &[&str]) -> Result<Vec<StoredLead>> {
+        let conn = self.lock();
+        let mut found = Vec::with_capacity(lead_ids.len());
+        for id in lead_ids {
+            found.extend(get_lead(&conn, user, id)?);
+        }
+        Ok(found)
+    }
+
     async fn get_lead(&self, user: Uuid, lead_id: &str) -> Result<StoredLead> {
         get_lead(&self.lock(), user, lead_id)?.ok_or_else(|| not_found("lead", lead_id))
     }

@@ -55,6 +55,52 @@ pub async fn run_named<S: Store>(store: &S, prefix: &str, a: Uuid, b: Uuid) {
         .await
         .unwrap();
     reimports(store, d).await;
+    dry_runs(store, d).await;
+}
+
+/// A dry run gives the counts the import then gives, describes each would-be update field by
+/// field, and writes nothing.
+async fn dry_runs<S: Store>(store: &S, d: Uuid) {
+    let before = everything(store, d).await;
+    let names_before = store.salespeople(d).await.unwrap();
+    let file = format!(
+        "{HEADER6},Assigned Salesperson\nR-1,Ann Lee,ann@example.com,Web,High,Won,Dana Scully\n\
+         R-2,Bob,bob@example.com,Web,Low,Open,\nR-3,Cy,cy@example.com,Fair,Medium,Won,Walter Skinner\n\
+         R-9,New,new@example.com,Web,Low,New,Someone New\n"
+    );
+    let options = ImportOptions::default();
+    let dry = store.dry_run_csv(d, file.as_bytes(), &options, ImportMode::Strict).await.unwrap();
+    assert_eq!(dry.imported, outcome(1, 1, 2, 0));
+    let changes = dry.changes.expect("a dry run lists its changes");
+    assert_eq!(changes.len(), 1);
+    assert_eq!(changes[0].lead_id, "R-1");
+    let fields: Vec<(&str, Option<&str>, Option<&str>)> = changes[0]
+        .fields
+        .iter()
+        .map(|(k, c)| (k.as_str(), c.before.as_deref(), c.after.as_deref()))
+        .collect();
+    assert_eq!(
+        fields,
+        vec![("salesperson", None, Some("Dana Scully")), ("status", Some("Contacted"), Some("Won"))]
+    );
+    assert_eq!(everything(store, d).await, before, "a dry run writes nothing");
+    assert_eq!(store.salespeople(d).await.unwrap(), names_before, "nor adds a salesperson");
+
+    // The policies count the same way; a strict dry run of a file with errors is rejected.
+    let update_only = ImportOptions { on_new: leads_core::OnNew::Skip, ..ImportOptions::default() };
+    let dry = store.dry_run_csv(d, file.as_bytes(), &update_only, ImportMode::Strict).await.unwrap();
+    assert_eq!(dry.imported, outcome(0, 1, 2, 1));
+    let bad = format!("{file}R-10,Bad,not an address,Web,Low,New,\n");
+    let err = store.dry_run_csv(d, bad.as_bytes(), &options, ImportMode::Strict).await.unwrap_err();
+    assert_eq!(err.code(), "import_rejected");
+    let skip = store.dry_run_csv(d, bad.as_bytes(), &options, ImportMode::SkipInvalid).await.unwrap();
+    assert_eq!((skip.report.invalid, skip.imported), (1, outcome(1, 1, 2, 0)));
+
+    // And the import then does what the dry run said.
+    let done = store.import_csv(d, file.as_bytes(), &options, ImportMode::Strict).await.unwrap();
+    assert_eq!(done.imported, outcome(1, 1, 2, 0));
+    assert!(done.changes.is_none());
+    assert_eq!(store.get_lead(d, "R-1").await.unwrap().lead.salesperson.as_deref(), Some("Dana Scully"));
 }
 
 const HEADER6: &str = "Lead ID,Lead Name,Contact Information,Source,Interest Level,Status";

@@ -440,6 +440,17 @@ impl Store for SupabaseStore {
         Ok(Page { items, total, limit, offset: query.offset, next_cursor })
     }
 
+    async fn find_leads(&self, user: Uuid, lead_ids: &[&str]) -> Result<Vec<StoredLead>> {
+        if lead_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let body = json!({"p_user": user, "p_ids": lead_ids}).to_string();
+        let value: Value = self.json(self.builder("rpc/leads_find").rpc(body), &[], "", true).await?;
+        let rows: Vec<LeadRow> = serde_json::from_value(scalar(value, "leads_find"))
+            .map_err(|e| Error::from(ErrorKind::Http { message: format!("unexpected rows: {e}") }))?;
+        Ok(rows.into_iter().map(LeadRow::into_stored).collect())
+    }
+
     async fn get_lead(&self, user: Uuid, lead_id: &str) -> Result<StoredLead> {
         let params =
             [p("select", "*"), p("user_uuid", format!("eq.{user}")), p("lead_id", format!("eq.{lead_id}"))];
