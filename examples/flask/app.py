@@ -27,12 +27,14 @@ from __future__ import annotations
 import functools
 import io
 import os
+import queue
 import secrets
+import threading
 from pathlib import Path
-from typing import IO, Any, Callable, Dict, Literal, Mapping, NoReturn, Optional, Tuple, TypeVar, Union, cast
+from typing import IO, Any, Callable, Dict, Iterator, Literal, Mapping, NoReturn, Optional, Tuple, TypeVar, Union, cast
 
 import leads
-from flask import Blueprint, Flask, Request, Response, current_app, jsonify, request
+from flask import Blueprint, Flask, Request, Response, current_app, jsonify, request, stream_with_context
 from werkzeug.exceptions import HTTPException
 
 Mode = Literal["strict", "skip_invalid"]  # anything else: 400 invalid_option from leads
@@ -237,6 +239,55 @@ def import_leads(uid: str) -> Tuple[Response, int]:
 @authenticated
 def list_leads(uid: str) -> Response:
     return jsonify(store().query(uid, request.query_string.decode()).to_dict())
+
+
+class _Chunks:
+    """A bounded queue an export writes into while the response reads from it."""
+
+    def __init__(self) -> None:
+        self.queue: queue.Queue[Optional[bytes]] = queue.Queue(maxsize=16)
+        self.closed = False
+
+    def write(self, data: bytes) -> int:
+        if self.closed:
+            raise OSError("the client stopped reading the export")
+        self.queue.put(bytes(data))
+        return len(data)
+
+
+@bp.get("/<username>/export.csv")
+@authenticated
+def export_leads(uid: str) -> Response:
+    """Every lead matching the query string, as CSV in the import format, streamed as it is read
+    (pages of 1000 from the store, at most 16 chunks waiting): memory stays bounded however many
+    leads match. A bad query is a 400 before anything is sent."""
+    query = leads.LeadQuery.parse(request.query_string.decode())
+    target, chunks, log = store(), _Chunks(), current_app.logger
+
+    def run() -> None:
+        try:
+            target.export_csv(uid, chunks, query)
+        except Exception:  # the response is under way: it ends short, and the log says why
+            log.exception("export of %s stopped", uid)
+        finally:
+            chunks.queue.put(None)
+
+    def body() -> Iterator[bytes]:
+        worker = threading.Thread(target=run, daemon=True)
+        worker.start()
+        try:
+            while (chunk := chunks.queue.get()) is not None:
+                yield chunk
+        finally:
+            chunks.closed = True
+            while worker.is_alive():  # let a writer blocked on a full queue see `closed`
+                try:
+                    chunks.queue.get(timeout=0.1)
+                except queue.Empty:
+                    pass
+
+    headers = {"Content-Disposition": 'attachment; filename="leads.csv"'}
+    return Response(stream_with_context(body()), mimetype="text/csv", headers=headers)
 
 
 @bp.patch("/<username>/leads/<path:lead_id>")

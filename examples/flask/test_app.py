@@ -299,3 +299,19 @@ def test_reimport_policies_and_dry_runs(client: FlaskClient) -> None:
     assert r.get_json()["imported"]["updated"] == 1
     lead = client.get("/ann?q=L-1", headers=h).get_json()["items"][0]
     assert (lead["status"], lead["salesperson"]) == ("Won", "Grace"), "the assignment stays"
+
+
+def test_export_csv_streams_the_query_and_reimports_unchanged(client: FlaskClient) -> None:
+    h = auth(client, "ann")
+    client.post("/ann?mode=skip_invalid", headers=h, data={"file": (io.BytesIO(CSV), "leads.csv")})
+    r = client.get("/ann/export.csv?sort=-lead_id", headers=h)
+    assert r.status_code == 200 and r.mimetype == "text/csv" and r.is_streamed
+    assert "attachment" in r.headers["Content-Disposition"]
+    lines = r.data.decode("utf-8").split("\r\n")
+    assert lines[0] == "\ufeffLead ID,Lead Name,Contact Information,Source,Interest Level,Status,Assigned Salesperson"
+    assert [line.split(",")[0] for line in lines[1:] if line] == ["L-3", "L-1"]
+    again = client.post("/ann", headers=h, data={"file": (io.BytesIO(r.data), "export.csv")})
+    assert again.get_json()["imported"] == {"inserted": 0, "updated": 0, "unchanged": 2, "skipped": 0}
+    r = client.get("/ann/export.csv?colour=red", headers=h)
+    assert r.status_code == 400 and r.get_json()["error"]["code"] == "invalid_query"
+    assert client.get("/ann/export.csv").status_code == 401

@@ -146,3 +146,25 @@ def test_the_seed_flow_over_http(server: str) -> None:
     assert call("DELETE", f"{server}/ann/leads/L-09", token=token)[0] == 204
     assert call("DELETE", f"{server}/ann/leads/L-09", token=token)[0] == 404
     assert call("GET", f"{server}/ann?total=true&limit=1", token=token)[1]["total"] == 29
+
+
+def test_reimport_dry_run_and_export_over_http(server: str) -> None:
+    call("POST", f"{server}/user", {"username": "bob", "password": "correct horse"})
+    token = call("POST", f"{server}/login", {"username": "bob", "password": "correct horse"})[1]["token"]
+    call("POST", f"{server}/bob?mode=skip_invalid", token=token, file=CSV)
+    week2 = b"Lead ID,Lead Name,Contact Information,Source,Interest Level,Status\nL-01,Lead 1,l1@example.com,Website,Hot,Won\n"
+    status, body = call("POST", f"{server}/bob?dry_run=true", token=token, file=week2)
+    assert status == 200 and body["imported"] == {"inserted": 0, "updated": 1, "unchanged": 0, "skipped": 0}
+    assert body["changes"] == [{"lead_id": "L-01", "fields": {"status": {"before": "Open", "after": "Won"}}}]
+    status, body = call("POST", f"{server}/bob", token=token, file=week2)
+    assert body["imported"]["updated"] == 1 and "changes" not in body
+
+    req = urllib.request.Request(
+        f"{server}/bob/export.csv?status=won", headers={"Authorization": f"Bearer {token}"}, method="GET"
+    )
+    with urllib.request.urlopen(req, timeout=30) as r:
+        assert r.status == 200 and r.headers["Content-Type"].startswith("text/csv")
+        text = r.read().decode("utf-8")
+    assert text.split("\r\n")[1] == "L-01,Lead 1,l1@example.com,Website,High,Won,Grace", "the assignment stayed"
+    status, page = call("GET", f"{server}/bob?total=true&limit=1", token=token)
+    assert page["total"] == 30

@@ -64,9 +64,9 @@ pub use model::{
 };
 pub use query::{DEFAULT_LIMIT, LeadQuery, MAX_LIMIT, MAX_OFFSET, Sort, SortKey, compare, matches};
 pub use store::{
-    BatchedWrites, Decision, FieldChange, IMPORT_BATCH, ImportMode, ImportProgress, ImportWrites, Imported,
-    LeadChange, MAX_DRY_RUN_CHANGES, MaybeSend, MaybeSync, MemoryStore, Page, ProgressCallback, Salesperson,
-    Store, WritePlan, dedupe_last, login, register,
+    BatchedWrites, Decision, EXPORT_PAGE, FieldChange, IMPORT_BATCH, ImportMode, ImportProgress,
+    ImportWrites, Imported, LeadChange, MAX_DRY_RUN_CHANGES, MaybeSend, MaybeSync, MemoryStore, Page,
+    ProgressCallback, Salesperson, Store, WritePlan, dedupe_last, export_csv, login, register,
 };
 #[cfg(feature = "supabase")]
 pub use store::{

@@ -103,7 +103,7 @@ pub(crate) struct Reader<'a, 'f> {
 }
 
 impl Reader<'_, '_> {
-    fn stopped() -> io::Error {
+    pub(crate) fn stopped() -> io::Error {
         io::Error::other("stopped by a Python exception")
     }
 }
@@ -151,6 +151,60 @@ impl Read for Reader<'_, '_> {
                 *pos += n;
                 Ok(n)
             }
+        }
+    }
+}
+
+/// Where an export writes: a file it created, or a Python binary file object's `write`.
+pub(crate) enum Sink<'f> {
+    File(io::BufWriter<std::fs::File>),
+    Python(Py<PyAny>, &'f Mutex<Option<PyErr>>),
+}
+
+impl<'f> Sink<'f> {
+    /// A path (`str` or `os.PathLike`) is created (or truncated); anything else must have a
+    /// `write(bytes)` method.
+    pub(crate) fn open(dest: &Bound<'_, PyAny>, failure: &'f Mutex<Option<PyErr>>) -> PyResult<Self> {
+        if dest.is_instance_of::<PyString>() || dest.hasattr("__fspath__")? {
+            let path: std::path::PathBuf = dest.extract()?;
+            let file = std::fs::File::create(&path)
+                .map_err(|e| pyo3::exceptions::PyOSError::new_err(format!("{}: {e}", path.display())))?;
+            return Ok(Sink::File(io::BufWriter::new(file)));
+        }
+        if !dest.hasattr("write")? {
+            return Err(pyo3::exceptions::PyTypeError::new_err(
+                "dest must be a path or a binary file object with write()",
+            ));
+        }
+        Ok(Sink::Python(dest.clone().unbind(), failure))
+    }
+}
+
+impl io::Write for Sink<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Sink::File(f) => f.write(buf),
+            Sink::Python(file, failure) => {
+                let written = Python::attach(|py| {
+                    file.bind(py).call_method1("write", (PyBytes::new(py, buf),)).map(drop)
+                });
+                match written {
+                    Ok(()) => Ok(buf.len()),
+                    Err(e) => {
+                        if let Ok(mut f) = failure.lock() {
+                            f.get_or_insert(e);
+                        }
+                        Err(Reader::stopped())
+                    }
+                }
+            }
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Sink::File(f) => f.flush(),
+            Sink::Python(..) => Ok(()),
         }
     }
 }

@@ -13,7 +13,7 @@ use leads_core::{
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::convert::{Reader, Source};
+use crate::convert::{Reader, Sink, Source, failure_or};
 use crate::error::{invalid_option, to_py, whole};
 use crate::import::{import_options, report_progress};
 use crate::model::lead::Lead;
@@ -163,6 +163,17 @@ impl ImportResult {
     }
 }
 
+/// A `LeadQuery`, its query-string form, or `None` (every lead).
+fn lead_query(query: Option<&Bound<'_, PyAny>>) -> PyResult<leads_core::LeadQuery> {
+    Ok(match query {
+        None => leads_core::LeadQuery::default(),
+        Some(q) => match q.cast::<LeadQuery>() {
+            Ok(q) => q.get().0.clone(),
+            Err(_) => leads_core::LeadQuery::parse(&q.extract::<String>()?).map_err(to_py)?,
+        },
+    })
+}
+
 #[pymethods]
 impl Store {
     /// Registers a user: ``{"uuid", "username", "created_at"}``. ``InvalidInputError`` for a bad
@@ -287,14 +298,28 @@ impl Store {
     #[pyo3(signature = (user, query=None))]
     fn query(&self, py: Python<'_>, user: &str, query: Option<&Bound<'_, PyAny>>) -> PyResult<Page> {
         let user = uuid("user", user)?;
-        let query = match query {
-            None => leads_core::LeadQuery::default(),
-            Some(q) => match q.cast::<LeadQuery>() {
-                Ok(q) => q.get().0.clone(),
-                Err(_) => leads_core::LeadQuery::parse(&q.extract::<String>()?).map_err(to_py)?,
-            },
-        };
+        let query = lead_query(query)?;
         with_store!(self, py, |s| s.query(user, &query)).map(Page).map_err(to_py)
+    }
+
+    /// Writes every lead matching ``query`` (its filters and order; limit and page are not
+    /// used) as CSV in the import format (the seven seed headers, UTF-8 with BOM, formula-safe)
+    /// to ``dest``: a path, created or truncated, or a binary file object. Streams in pages of
+    /// 1000; returns how many leads it wrote.
+    #[pyo3(signature = (user, dest, query=None))]
+    fn export_csv(
+        &self,
+        py: Python<'_>,
+        user: &str,
+        dest: &Bound<'_, PyAny>,
+        query: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<u64> {
+        let user = uuid("user", user)?;
+        let query = lead_query(query)?;
+        let failure = Mutex::new(None);
+        let mut sink = Sink::open(dest, &failure)?;
+        with_store!(self, py, |s| leads_core::export_csv(s, user, &query, &mut sink))
+            .map_err(|e| failure_or(&failure, e))
     }
 
     /// One lead by its Lead ID (``NotFoundError`` if there is none).

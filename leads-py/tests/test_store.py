@@ -234,3 +234,31 @@ def test_reimports_keep_assignments_and_dry_runs_write_nothing(make) -> None:  #
     assert store.import_csv(uid, blank).unchanged == 1
     assert store.import_csv(uid, blank, blanks="clear").updated == 1
     assert store.get_lead(uid, "L-1").salesperson is None
+
+
+@pytest.mark.parametrize("make", stores())
+def test_exports_to_paths_and_files_reimport_unchanged(make, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    store: leads.Store = make()
+    uid = store.register(f"ex_{uuid.uuid4().hex[:8]}", "correct horse")["uuid"]
+    store.import_csv(uid, CSV, mode="skip_invalid")
+    path = tmp_path / "export.csv"
+    assert store.export_csv(uid, path) == 2
+    text = path.read_bytes().decode("utf-8")
+    assert text.startswith(
+        "\ufeffLead ID,Lead Name,Contact Information,Source,Interest Level,Status,Assigned Salesperson\r\n"
+    )
+    assert store.import_csv(uid, path).unchanged == 2, "re-importing an export changes nothing"
+    buffer = io.BytesIO()
+    assert store.export_csv(uid, buffer, "status=won") == 1
+    assert buffer.getvalue().decode("utf-8").splitlines()[1] == "L-3,Edsger,+31 20 555 0101,Website,Medium,Won,grace"
+    with pytest.raises(leads.InvalidQueryError):
+        store.export_csv(uid, io.BytesIO(), "colour=red")
+    with pytest.raises(TypeError):
+        store.export_csv(uid, 42)  # type: ignore[arg-type]
+
+    class Full(io.RawIOBase):
+        def write(self, data: Any) -> int:
+            raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        store.export_csv(uid, Full())

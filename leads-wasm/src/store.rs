@@ -178,6 +178,54 @@ fn promise<
     future_to_promise(async move { to_js(&work(store, args?).await.map_err(js)?) })
 }
 
+/// An export's output: each chunk of bytes goes to the JS `write` callback; what it throws is
+/// kept and stops the export.
+struct JsSink {
+    write: js_sys::Function,
+    thrown: Option<JsValue>,
+}
+
+impl std::io::Write for JsSink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self.write.call1(&JsValue::NULL, &js_sys::Uint8Array::from(buf)) {
+            Ok(_) => Ok(buf.len()),
+            Err(e) => {
+                self.thrown = Some(e);
+                Err(std::io::Error::other("stopped by the write callback"))
+            }
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// `exportCsv` of any store.
+fn export_promise<S: leads_core::Store + 'static>(
+    s: Rc<S>,
+    user: JsValue,
+    query: JsValue,
+    write: JsValue,
+) -> js_sys::Promise {
+    let prepared = (|| -> Result<_, JsValue> {
+        let write = write
+            .dyn_into::<js_sys::Function>()
+            .map_err(|_| invalid_option("write", "must be a function"))?;
+        Ok((user_id(&user)?, query_of(&query)?, write))
+    })();
+    future_to_promise(async move {
+        let (user, query, write) = prepared?;
+        let mut sink = JsSink { write, thrown: None };
+        let done = leads_core::export_csv(&*s, user, &query, &mut sink).await;
+        match (done, sink.thrown) {
+            (Ok(n), _) => Ok(JsValue::from_f64(n as f64)),
+            (Err(e), Some(thrown)) => Err(thrown_with_cause(thrown, js(e))),
+            (Err(e), None) => Err(js(e)),
+        }
+    })
+}
+
 /// `importCsv` / `dryRunCsv` of any store: `[user, input, options, mode, progress]`.
 fn import_promise<S: leads_core::Store + 'static>(
     s: Rc<S>,
@@ -303,6 +351,21 @@ macro_rules! store_methods {
                 progress: JsValue,
             ) -> js_sys::Promise {
                 import_promise(Rc::clone(&self.inner), [user, input, options_value, mode, progress], true)
+            }
+
+            /// Streams every lead matching `query` (its filters and order; limit and page are
+            /// not used) as CSV in the import format (the seven seed headers, UTF-8 with BOM,
+            /// formula-safe): `write(chunk)` gets each `Uint8Array` as it is made, page by page.
+            /// Resolves to the number of leads; when `write` throws, the export stops and rejects
+            /// with what it threw.
+            #[wasm_bindgen(js_name = exportCsv, unchecked_return_type = "Promise<number>")]
+            pub fn export_csv(
+                &self,
+                #[wasm_bindgen(unchecked_param_type = "string")] user: JsValue,
+                #[wasm_bindgen(unchecked_param_type = "LeadQuery | string | null")] query: JsValue,
+                #[wasm_bindgen(unchecked_param_type = "(chunk: Uint8Array) => void")] write: JsValue,
+            ) -> js_sys::Promise {
+                export_promise(Rc::clone(&self.inner), user, query, write)
             }
 
             /// Inserts or updates leads (from `validateCsv`) by Lead ID. Leads from JS are

@@ -119,3 +119,25 @@ test("re-imports: a file without the salesperson column keeps assignments; dryRu
   const l1 = await store.getLead(user, "L-01");
   assert.deepEqual([l1.status, l1.salesperson], ["Won", "Grace"], "the assignment stays");
 });
+
+test("exportCsv streams every matching lead as an import-format CSV that re-imports unchanged", async () => {
+  const store = new leads.MemoryStore(true);
+  const user = (await store.register("ann", "correct horse")).uuid;
+  await store.importCsv(user, CSV, null, "skip_invalid");
+  const chunks = [];
+  assert.equal(await store.exportCsv(user, "source=website&sort=-lead_id", (c) => chunks.push(c)), 15);
+  assert.ok(chunks.every((c) => c instanceof Uint8Array));
+  const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(Buffer.concat(chunks));
+  const lines = text.split("\r\n").filter(Boolean);
+  assert.equal(lines[0], "\uFEFFLead ID,Lead Name,Contact Information,Source,Interest Level,Status,Assigned Salesperson");
+  assert.equal(lines[1], "L-30,Lead 30,l30@example.com,Website,High,Open,Grace");
+  assert.equal(lines.length, 16);
+  const all = [];
+  await store.exportCsv(user, null, (c) => all.push(c));
+  const again = await store.importCsv(user, Buffer.concat(all));
+  assert.deepEqual(again.imported, { inserted: 0, updated: 0, unchanged: 30, skipped: 0 });
+  await assert.rejects(store.exportCsv(user, "colour=red", () => {}), (e) => e.code === "invalid_query");
+  await assert.rejects(store.exportCsv(user, null, "not a function"), (e) => e.code === "invalid_option" && e.data === "write");
+  const full = new Error("disk full");
+  await assert.rejects(store.exportCsv(user, null, () => { throw full; }), (e) => e === full && e.cause.code === "io");
+});

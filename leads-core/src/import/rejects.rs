@@ -64,14 +64,14 @@ pub fn write_rejected_csv<W: Write>(mut writer: W, report: &Report, rows: &[Reje
 /// character after any white space, BOM or other control characters (which spreadsheets skip)
 /// is `=` `+` `-` or `@`, or it starts with a tab or carriage return. A valid phone number
 /// (`+1 555 0100`) is left as it is.
-fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
     let skipped = |c: char| c.is_whitespace() || c.is_control() || c == '\u{feff}';
     let risky = cell.starts_with(['\t', '\r'])
         || cell.trim_start_matches(skipped).starts_with(['=', '+', '-', '@']) && !is_phone(cell.trim());
     if risky { format!("'{cell}").into() } else { cell.into() }
 }
 
-fn csv_error(e: csv::Error) -> crate::Error {
+pub(crate) fn csv_error(e: csv::Error) -> crate::Error {
     match e.into_kind() {
         csv::ErrorKind::Io(io) => io.into(),
         other => std::io::Error::other(format!("{other:?}")).into(),

@@ -4,6 +4,7 @@
 //! native targets and on wasm32. Their futures are not required to be `Send`.
 
 pub(crate) mod accounts;
+pub(crate) mod export;
 pub(crate) mod memory;
 pub(crate) mod merge;
 #[cfg(not(target_arch = "wasm32"))]
@@ -12,6 +13,7 @@ pub(crate) mod sqlite;
 pub(crate) mod supabase;
 
 pub use accounts::{login, register};
+pub use export::{EXPORT_PAGE, export_csv};
 pub use memory::MemoryStore;
 pub use merge::{Decision, FieldChange, LeadChange, MAX_DRY_RUN_CHANGES, WritePlan};
 #[cfg(not(target_arch = "wasm32"))]

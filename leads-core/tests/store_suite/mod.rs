@@ -49,6 +49,7 @@ pub async fn run_named<S: Store>(store: &S, prefix: &str, a: Uuid, b: Uuid) {
         .unwrap();
     literal_values(store, prefix, c).await;
     stopped_imports(store, c).await;
+    exports(store, a, c).await;
     let d = leads_core::new_uuid();
     store
         .create_user(d, &format!("{prefix}owner_d_{}", &d.to_string()[..8]), "not-a-real-hash")
@@ -101,6 +102,38 @@ async fn dry_runs<S: Store>(store: &S, d: Uuid) {
     assert_eq!(done.imported, outcome(1, 1, 2, 0));
     assert!(done.changes.is_none());
     assert_eq!(store.get_lead(d, "R-1").await.unwrap().lead.salesperson.as_deref(), Some("Dana Scully"));
+}
+
+/// Exports give every matching lead in the query's order, across pages, and re-import unchanged.
+async fn exports<S: Store>(store: &S, a: Uuid, c: Uuid) {
+    let all = everything(store, a).await;
+    let mut out = Vec::new();
+    let n = leads_core::export_csv(store, a, &LeadQuery::default(), &mut out).await.unwrap();
+    assert_eq!(n as usize, all.len());
+    let text = String::from_utf8(out.clone()).unwrap();
+    assert!(text.starts_with(
+        "\u{feff}Lead ID,Lead Name,Contact Information,Source,Interest Level,Status,Assigned Salesperson\r\n"
+    ));
+    let again = store.import_csv(a, &out[..], &ImportOptions::default(), ImportMode::Strict).await.unwrap();
+    assert_eq!(again.imported, outcome(0, 0, all.len() as u64, 0), "re-importing an export changes nothing");
+    assert_eq!(everything(store, a).await, all);
+
+    // A filtered, sorted export: the query's leads in its order (its limit and page ignored).
+    let q: LeadQuery = "status=open,new&sort=-interest_level,lead_name&limit=3&page=2".parse().unwrap();
+    let mut out = Vec::new();
+    leads_core::export_csv(store, a, &q, &mut out).await.unwrap();
+    let exported = leads_core::validate(&out, &ImportOptions::default()).unwrap().leads;
+    let unpaged = LeadQuery { limit: Some(1000), offset: 0, ..q };
+    let matching = expected(&all, &unpaged);
+    let want: Vec<&str> = matching.iter().map(|l| l.lead.lead_id.as_str()).collect();
+    let got: Vec<&str> = exported.iter().map(|l| l.lead_id.as_str()).collect();
+    assert!(want.len() > 3 && got == want, "{} leads in the query's order", want.len());
+
+    // More leads than a page.
+    let many = everything(store, c).await.len();
+    assert!(many > leads_core::EXPORT_PAGE as usize, "{many}");
+    let n = leads_core::export_csv(store, c, &LeadQuery::default(), std::io::sink()).await.unwrap();
+    assert_eq!(n as usize, many);
 }
 
 const HEADER6: &str = "Lead ID,Lead Name,Contact Information,Source,Interest Level,Status";
