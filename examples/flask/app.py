@@ -241,6 +241,19 @@ def list_leads(uid: str) -> Response:
     return jsonify(store().query(uid, request.query_string.decode()).to_dict())
 
 
+@bp.post("/<username>/rejected")
+@authenticated
+def rejected_rows(uid: str) -> Response:
+    """The rows to fix of an uploaded file (multipart `file`), as CSV: its header plus an
+    `errors` column, formula-safe, for a spreadsheet. Nothing is stored."""
+    upload = request.files.get("file")
+    if upload is None:
+        fail(400, "invalid_request", "send the file as a multipart field `file`")
+    name = Path(upload.filename or "leads.csv").stem
+    headers = {"Content-Disposition": f'attachment; filename="{name}-to-fix.csv"'}
+    return Response(leads.rejected_csv(upload.stream), mimetype="text/csv", headers=headers)
+
+
 class _Chunks:
     """A bounded queue an export writes into while the response reads from it."""
 

@@ -315,3 +315,16 @@ def test_export_csv_streams_the_query_and_reimports_unchanged(client: FlaskClien
     r = client.get("/ann/export.csv?colour=red", headers=h)
     assert r.status_code == 400 and r.get_json()["error"]["code"] == "invalid_query"
     assert client.get("/ann/export.csv").status_code == 401
+
+
+def test_rejected_rows_come_back_as_csv(client: FlaskClient) -> None:
+    h = auth(client, "ann")
+    r = client.post("/ann/rejected", headers=h, data={"file": (io.BytesIO(CSV), "week 3.csv")})
+    assert r.status_code == 200 and r.mimetype == "text/csv"
+    assert r.headers["Content-Disposition"] == 'attachment; filename="week 3-to-fix.csv"'
+    lines = r.data.decode("utf-8").split("\r\n")
+    assert lines[0].endswith(",errors") and lines[1].startswith("L-2,Alan,alan@example,")
+    assert [line for line in lines if line][2:] == []
+    assert client.get("/ann?total=true", headers=h).get_json()["total"] == 0, "nothing stored"
+    assert client.post("/ann/rejected", headers=h, json={}).status_code == 400
+    assert client.post("/ann/rejected", data={"file": (io.BytesIO(CSV), "x.csv")}).status_code == 401

@@ -112,6 +112,8 @@ def call(
     try:
         with urllib.request.urlopen(req, timeout=30) as r:
             raw = r.read()
+            if r.headers.get("Content-Type", "").startswith("text/csv"):
+                return r.status, raw.decode("utf-8")
             return r.status, json.loads(raw) if raw else None
     except urllib.error.HTTPError as e:
         return e.code, json.loads(e.read() or b"null")
@@ -168,3 +170,5 @@ def test_reimport_dry_run_and_export_over_http(server: str) -> None:
     assert text.split("\r\n")[1] == "L-01,Lead 1,l1@example.com,Website,High,Won,Grace", "the assignment stayed"
     status, page = call("GET", f"{server}/bob?total=true&limit=1", token=token)
     assert page["total"] == 30
+    status, fix = call("POST", f"{server}/bob/rejected", token=token, file=CSV)
+    assert status == 200 and fix.split("\r\n")[1].startswith("L-99,Broken,not a contact,")

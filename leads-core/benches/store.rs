@@ -171,6 +171,9 @@ fn main() {
             BatchSize::PerIteration,
         )
     });
+    // Dry runs of the same file against the stores that hold its leads (every lead compared).
+    imports.bench_function("memory_dry_run", |b| b.iter(|| dry_run(&store, user, &file)));
+    imports.bench_function("sqlite_dry_run", |b| b.iter(|| dry_run(&sqlite, user, &file)));
     imports.finish();
     c.final_summary();
     drop(sqlite);
@@ -194,6 +197,12 @@ fn main() {
         ms("sqlite_deep_page_by_cursor"),
         common::mean_secs("import_file", "memory_import"),
         common::mean_secs("import_file", "sqlite_import"),
+    ) else {
+        return;
+    };
+    let (Some(m_dry), Some(s_dry)) = (
+        common::mean_secs("import_file", "memory_dry_run"),
+        common::mean_secs("import_file", "sqlite_dry_run"),
     ) else {
         return;
     };
@@ -229,6 +238,23 @@ fn main() {
         s_import / m_import,
         n / m_import
     );
+    println!("\nDry run of the file against the stored leads, next to importing it into a fresh store");
+    println!(
+        "MemoryStore                      {m_dry:>9.2} s  ({:.2}x its import: {m_import:.2} s)",
+        m_dry / m_import
+    );
+    println!(
+        "SqliteStore                      {s_dry:>9.2} s  ({:.2}x its import: {s_import:.2} s)",
+        s_dry / s_import
+    );
+}
+
+/// A dry run of the bench file (skip_invalid) against a store.
+fn dry_run<S: Store>(store: &S, user: Uuid, file: &[u8]) {
+    let done =
+        pollster::block_on(store.dry_run_csv(user, file, &ImportOptions::default(), ImportMode::SkipInvalid))
+            .unwrap();
+    assert_eq!(done.imported.inserted, 0);
 }
 
 /// Imports the bench file (skip_invalid) into a store.
