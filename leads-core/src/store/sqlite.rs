@@ -196,18 +196,24 @@ fn configure(conn: &Connection, file: bool) -> Result<()> {
 
 /// Applies the migrations the database has not had; refuses a database of a newer version.
 fn migrate(conn: &Connection) -> Result<()> {
+    migrate_with(conn, MIGRATIONS)
+}
+
+/// [`migrate`] with the given list: each migration not yet applied runs in a transaction of its
+/// own with the version it brings, so a failed one leaves the file at the version before it.
+fn migrate_with(conn: &Connection, migrations: &[&str]) -> Result<()> {
     let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(db_error)?;
     let version = usize::try_from(version).unwrap_or(usize::MAX);
-    if version > MIGRATIONS.len() {
+    if version > migrations.len() {
         return Err(ErrorKind::Database {
             message: format!(
                 "the database is at schema version {version}, newer than this library knows ({}): upgrade leads",
-                MIGRATIONS.len()
+                migrations.len()
             ),
         }
         .into());
     }
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version) {
+    for (i, sql) in migrations.iter().enumerate().skip(version) {
         let tx = conn.unchecked_transaction().map_err(db_error)?;
         tx.execute_batch(sql).map_err(db_error)?;
         tx.pragma_update(None, "user_version", i64::try_from(i + 1).unwrap_or(i64::MAX)).map_err(db_error)?;
@@ -400,8 +406,13 @@ fn fetch_page(
 ) -> Result<Option<Vec<StoredLead>>> {
     let limit = query.effective_limit();
     let (where_sql, mut values) = filters(query, user, true, walk_sort)?;
+    // Walking, the sort's own index: left to itself SQLite takes any index on `user_uuid`.
+    let index = match (walk_sort, query.effective_sort().first().and_then(|s| sort_index(s.key))) {
+        (true, Some(index)) => format!(" indexed by {index}"),
+        _ => String::new(),
+    };
     let sql = format!(
-        r#"select {LEAD_COLUMNS} from "Leads" where {where_sql} order by {} limit ? offset ?"#,
+        r#"select {LEAD_COLUMNS} from "Leads"{index} where {where_sql} order by {} limit ? offset ?"#,
         order_by(query)
     );
     values.push(Value::Integer(i64::from(limit) + 1));
@@ -432,6 +443,20 @@ fn has_indexed_filter(query: &LeadQuery) -> bool {
         || !query.interest_level.is_empty()
         || query.created_after.is_some()
         || query.created_before.is_some()
+}
+
+/// The index of migration 1 that orders a user's leads by `key` (then `id`).
+fn sort_index(key: SortKey) -> Option<&'static str> {
+    match key {
+        SortKey::CreatedAt => Some("leads_user_created"),
+        SortKey::LeadName => Some("leads_user_lead_name"),
+        SortKey::Source => Some("leads_user_source"),
+        SortKey::Status => Some("leads_user_status"),
+        SortKey::InterestLevel => Some("leads_user_interest"),
+        SortKey::Salesperson => Some("leads_user_salesperson"),
+        // The unique (user_uuid, lead_id) index, which SQLite names itself.
+        SortKey::LeadId => None,
+    }
 }
 
 /// The column a sort key orders by.
@@ -750,7 +775,8 @@ impl Store for SqliteStore {
     async fn query(&self, user: Uuid, query: &LeadQuery) -> Result<Page> {
         query.check_offset("offset")?;
         let mut conn = self.lock();
-        let items = if has_indexed_filter(query) {
+        let walkable = query.effective_sort().first().is_some_and(|s| sort_index(s.key).is_some());
+        let items = if walkable && has_indexed_filter(query) {
             // SQLite's planner takes a filter's index and sorts every match, even when walking
             // the sort's index would find a page of matches in a few hundred leads. Walk it
             // first, within a budget of work; past the budget (a rare match), the planner's way.
@@ -914,5 +940,75 @@ impl Store for SqliteStore {
         let mut out = ids.iter().map(|id| salesperson_of(&conn, user, *id)).collect::<Result<Vec<_>>>()?;
         out.sort_by(|a, b| fold(&a.name).cmp(&fold(&b.name)).then(a.id.cmp(&b.id)));
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn version(conn: &Connection) -> i64 {
+        conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap()
+    }
+
+    /// A file of an older schema is brought up to date on open, its data kept; a migration that
+    /// fails leaves it at the version before, data intact; a newer file is refused.
+    #[test]
+    fn older_files_upgrade_and_failed_migrations_change_nothing() {
+        let dir = std::env::temp_dir().join(format!("leads-migrate-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("old.db");
+        // Written at version 1 (today's first migration), with a user and a lead.
+        let store = SqliteStore::open(&path).unwrap();
+        let user = Uuid::from_u128(7);
+        pollster::block_on(store.create_user(user, "old", "hash")).unwrap();
+        let lead = Lead {
+            lead_id: "L-1".into(),
+            lead_name: "Ada".into(),
+            contact_information: "ada@example.com".into(),
+            source: "Web".into(),
+            interest_level: InterestLevel::High,
+            status: "Open".into(),
+            salesperson: Some("Grace".into()),
+        };
+        pollster::block_on(store.upsert_leads(user, std::slice::from_ref(&lead))).unwrap();
+        drop(store);
+
+        let later: &[&str] =
+            &[MIGRATIONS[0], r#"alter table "Leads" add column note text not null default ''"#];
+        let broken: &[&str] =
+            &[MIGRATIONS[0], r#"alter table "Leads" add column note2 text; select * from no_such_table"#];
+        let conn = connect(&path).unwrap();
+        assert_eq!(version(&conn), 1);
+        let err = migrate_with(&conn, broken).unwrap_err();
+        assert!(err.to_string().contains("no_such_table"), "{err}");
+        assert_eq!(version(&conn), 1, "a failed migration leaves the version");
+        let columns: Vec<String> = conn
+            .prepare(r#"select name from pragma_table_info('Leads')"#)
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert!(!columns.contains(&"note2".to_owned()), "and none of its changes");
+
+        migrate_with(&conn, later).unwrap();
+        assert_eq!(version(&conn), 2);
+        let note: String = conn.query_row(r#"select note from "Leads""#, [], |r| r.get(0)).unwrap();
+        assert_eq!(note, "");
+        assert_eq!(
+            get_lead(&conn, user, "L-1").unwrap().unwrap().lead,
+            lead,
+            "the data survives the upgrade"
+        );
+        migrate_with(&conn, later).unwrap();
+        assert_eq!(version(&conn), 2, "applied once");
+        drop(conn);
+
+        // Today's library, one migration behind that file, refuses it.
+        let err = SqliteStore::open(&path).unwrap_err();
+        assert!(err.to_string().contains("newer"), "{err}");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }
