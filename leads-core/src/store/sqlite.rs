@@ -430,6 +430,19 @@ fn fetch_page(
     }
 }
 
+/// `column = ?` (or `column is null`) for each of the cursor's earlier keys, their values pushed.
+fn equal_to(keys: &[(String, Option<Value>)], values: &mut Vec<Value>) -> Vec<String> {
+    keys.iter()
+        .map(|(column, value)| match value {
+            Some(v) => {
+                values.push(v.clone());
+                format!("{column} = ?")
+            }
+            None => format!("{column} is null"),
+        })
+        .collect()
+}
+
 /// Thousands of SQLite instructions a query may spend walking the sort's index before it falls
 /// back to the planner's plan (about 2 ms).
 const WALK_BUDGET: u32 = 400;
@@ -571,32 +584,14 @@ fn filters(
                 (None, true) => Some(format!("{col} is not null")),
             };
             if let Some(b) = beyond {
-                let mut parts: Vec<String> = Vec::new();
-                for (c, ev) in &equal {
-                    match ev {
-                        Some(ev) => {
-                            parts.push(format!("{c} = ?"));
-                            alt_values.push(ev.clone());
-                        }
-                        None => parts.push(format!("{c} is null")),
-                    }
-                }
+                let mut parts = equal_to(&equal, &mut alt_values);
                 parts.push(b);
                 alt_values.extend(v.clone());
                 alternatives.push(format!("({})", parts.join(" and ")));
             }
             equal.push((col.to_owned(), v));
         }
-        let mut parts: Vec<String> = Vec::new();
-        for (c, ev) in &equal {
-            match ev {
-                Some(ev) => {
-                    parts.push(format!("{c} = ?"));
-                    alt_values.push(ev.clone());
-                }
-                None => parts.push(format!("{c} is null")),
-            }
-        }
+        let mut parts = equal_to(&equal, &mut alt_values);
         parts.push("id > ?".into());
         alt_values.push(Value::Blob(cursor.id().as_bytes().to_vec()));
         alternatives.push(format!("({})", parts.join(" and ")));
