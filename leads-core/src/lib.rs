@@ -64,9 +64,11 @@ pub use model::{
 };
 pub use query::{DEFAULT_LIMIT, LeadQuery, MAX_LIMIT, MAX_OFFSET, Sort, SortKey, compare, matches};
 pub use store::{
-    BatchedWrites, Decision, EXPORT_PAGE, FieldChange, IMPORT_BATCH, ImportMode, ImportProgress,
-    ImportWrites, Imported, LeadChange, MAX_DRY_RUN_CHANGES, MaybeSend, MaybeSync, MemoryStore, Page,
-    ProgressCallback, Salesperson, Store, WritePlan, dedupe_last, export_csv, login, register,
+    BatchedWrites, DEFAULT_JOB_LIMIT, Decision, EXPORT_PAGE, FieldChange, IMPORT_BATCH, ImportMode,
+    ImportProgress, ImportWrites, Imported, Job, JobCounts, JobFinish, JobKind, JobPage, JobSpec, JobStart,
+    JobState, LeadChange, MAX_DRY_RUN_CHANGES, MAX_JOB_ISSUES, MAX_JOB_LIMIT, MaybeSend, MaybeSync,
+    MemoryStore, Page, ProgressCallback, Reverted, Salesperson, Store, WritePlan, dedupe_last, export_csv,
+    login, register,
 };
 #[cfg(feature = "supabase")]
 pub use store::{

@@ -65,3 +65,92 @@ fn login_tokens_act_as_the_user_under_row_level_security() {
         assert_eq!(amy.get_lead(sessions[0].uuid, "R-1").await.unwrap().lead.lead_name, "Amy's");
     });
 }
+
+/// The import history is private over raw HTTP (no store code in the way): a user's token reads
+/// only their own jobs and items, and cannot revert, change or add to another user's. A dry run
+/// changes nothing the server holds, leads and history alike.
+#[test]
+fn import_history_is_private_and_dry_runs_write_nothing_over_raw_http() {
+    let Some((url, secret)) = test_server::test_server() else { return };
+    use leads_core::{ImportMode, ImportOptions, PasswordParams, Store};
+    use serde_json::{Value, json};
+    let signer = TokenSigner::new(secret).unwrap();
+    let service =
+        SupabaseStore::new(&url, &signer.issue_service_key(Timestamp::now()), SupabaseOptions::default())
+            .unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        let params = PasswordParams::insecure_for_tests();
+        let tag = &leads_core::new_uuid().simple().to_string()[..8];
+        let mut sessions = Vec::new();
+        for who in ["cat", "dan"] {
+            let name = format!("hist_{who}_{tag}");
+            leads_core::register(&service, &name, "password-123", params).await.unwrap();
+            sessions.push(leads_core::login(&service, &signer, &name, "password-123", params, Timestamp::now()).await.unwrap());
+        }
+        let (cat, dan) = (&sessions[0], &sessions[1]);
+        let as_cat = SupabaseStore::new(&url, "not-a-service-key", SupabaseOptions::default()).unwrap().with_access_token(&cat.token);
+        let csv = "Lead ID,Lead Name,Contact Information,Source,Interest Level,Status\nC-1,Cat's,c@example.com,Web,High,New\n";
+        let job = as_cat.import_csv(cat.uuid, csv.as_bytes(), &ImportOptions::default(), ImportMode::Strict).await.unwrap().job.unwrap();
+
+        let http = reqwest::Client::new();
+        let send = |method: reqwest::Method, path: &str, token: &str, body: Option<Value>| {
+            let mut request = http
+                .request(method, format!("{url}/{path}"))
+                .header("apikey", "not-a-service-key")
+                .header("Authorization", format!("Bearer {token}"))
+                .header("Prefer", "return=representation");
+            if let Some(body) = body {
+                request = request.json(&body);
+            }
+            async move {
+                let response = request.send().await.unwrap();
+                let status = response.status().as_u16();
+                (status, response.text().await.unwrap())
+            }
+        };
+        let rows = |body: &str| -> Vec<Value> { serde_json::from_str(body).unwrap_or_default() };
+        let get = reqwest::Method::GET;
+
+        let (status, body) = send(get.clone(), "Imports?select=id,state", &cat.token, None).await;
+        assert_eq!((status, rows(&body)), (200, vec![json!({"id": job.id, "state": "done"})]), "{body}");
+        let (_, body) = send(get.clone(), "ImportItems?select=lead_id,action", &cat.token, None).await;
+        assert_eq!(rows(&body), vec![json!({"lead_id": "C-1", "action": "inserted"})]);
+
+        // Dan sees none of it and cannot touch it.
+        for path in ["Imports?select=id", "ImportItems?select=lead_id"] {
+            let (status, body) = send(get.clone(), path, &dan.token, None).await;
+            assert_eq!((status, rows(&body)), (200, Vec::<Value>::new()), "{path}: {body}");
+        }
+        let revert = json!({"p_user": cat.uuid, "p_id": job.id});
+        let (status, _) = send(reqwest::Method::POST, "rpc/leads_revert", &dan.token, Some(revert)).await;
+        assert!(status >= 400, "dan's revert of cat's job: {status}");
+        let patch = json!({"state": "reverted"});
+        let path = format!("Imports?id=eq.{}", job.id);
+        let (_, body) = send(reqwest::Method::PATCH, &path, &dan.token, Some(patch)).await;
+        assert_eq!(rows(&body), Vec::<Value>::new(), "no row of cat's is dan's to change");
+        let item = json!({"import_id": job.id, "user_uuid": cat.uuid, "lead_id": "X", "action": "inserted"});
+        let (status, _) = send(reqwest::Method::POST, "ImportItems", &dan.token, Some(item)).await;
+        assert!(status >= 400, "dan cannot add to cat's job: {status}");
+        let own = json!({"import_id": job.id, "lead_id": "X", "action": "inserted"});
+        let (status, _) = send(reqwest::Method::POST, "ImportItems", &dan.token, Some(own)).await;
+        assert!(status >= 400, "nor as his own rows of cat's job: {status}");
+        assert_eq!(as_cat.get_import(cat.uuid, job.id).await.unwrap().state, leads_core::JobState::Done);
+
+        // A dry run that would update and insert: every row the server holds is as it was.
+        let snapshot = || async {
+            let leads = send(get.clone(), "Leads?select=*&order=lead_id", &cat.token, None).await.1;
+            let imports = send(get.clone(), "Imports?select=*&order=id", &cat.token, None).await.1;
+            let items = send(get.clone(), "ImportItems?select=*&order=lead_id", &cat.token, None).await.1;
+            let people = send(get.clone(), "Salespeople?select=*&order=id", &cat.token, None).await.1;
+            (rows(&leads), rows(&imports), rows(&items), rows(&people))
+        };
+        let before = snapshot().await;
+        assert_eq!(before.0.len(), 1);
+        let dry = "Lead ID,Lead Name,Contact Information,Source,Interest Level,Status,Assigned Salesperson\n\
+                   C-1,Cat Two,c@example.com,Web,High,Won,Eve\nC-2,New,n@example.com,Web,Low,New,Fay\n";
+        let done = as_cat.dry_run_csv(cat.uuid, dry.as_bytes(), &ImportOptions::default(), ImportMode::Strict).await.unwrap();
+        assert_eq!((done.imported.inserted, done.imported.updated, done.job), (1, 1, None));
+        assert_eq!(snapshot().await, before, "the dry run wrote nothing");
+    });
+}

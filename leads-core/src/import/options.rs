@@ -47,6 +47,8 @@ pub struct ImportOptions {
     pub on_new: crate::model::OnNew,
     /// Storing: whether a blank optional cell clears the stored value. Default `keep`.
     pub blanks: crate::model::Blanks,
+    /// Storing: the file's name, recorded in the import's job (history). Default none.
+    pub file_name: Option<String>,
 }
 
 impl Default for ImportOptions {
@@ -64,6 +66,7 @@ impl Default for ImportOptions {
             on_existing: crate::model::OnExisting::default(),
             on_new: crate::model::OnNew::default(),
             blanks: crate::model::Blanks::default(),
+            file_name: None,
         }
     }
 }

@@ -307,6 +307,31 @@ impl LeadQuery {
         Ok(())
     }
 
+    /// Whether any filter is set (a query without filters matches every lead).
+    #[must_use]
+    pub fn has_filters(&self) -> bool {
+        !(self.source.is_empty()
+            && self.status.is_empty()
+            && self.interest_level.is_empty()
+            && self.salesperson.is_empty()
+            && !self.unassigned
+            && self.q.is_none()
+            && self.created_after.is_none()
+            && self.created_before.is_none())
+    }
+
+    /// The same filters, without sort, paging or total.
+    #[must_use]
+    pub fn filters(&self) -> LeadQuery {
+        LeadQuery { sort: Vec::new(), limit: None, offset: 0, cursor: None, total: false, ..self.clone() }
+    }
+
+    /// The query-string form of [`filters`](Self::filters).
+    #[must_use]
+    pub fn filters_only(&self) -> String {
+        self.filters().to_string()
+    }
+
     /// The canonical query string of the filters and sort only: what a cursor is tied to.
     pub(crate) fn fingerprint(&self) -> String {
         let mut only = self.clone();

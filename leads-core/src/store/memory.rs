@@ -13,6 +13,7 @@ use crate::model::{Clock, Lead, StoredLead, Timestamp, UpsertOutcome, User, User
 use crate::query::LeadQuery;
 use crate::query::cursor::{Cursor, compare};
 use crate::query::filter::{eq_ci, matches};
+use crate::store::job::{ItemAction, Job, JobCursor, JobFinish, JobPage, JobStart, JobState, Reverted, Undo};
 use crate::store::{BatchedWrites, Decision, Page, Salesperson, Store, WritePlan, dedupe_last};
 
 /// The embedded store. Cheap to create; everything is lost when it is dropped.
@@ -47,6 +48,21 @@ struct Inner {
 struct UserData {
     leads: BTreeMap<String, StoredLead>,
     salespeople: Vec<(Uuid, String, bool)>,
+    /// Lead ID → the job that wrote the lead last (absent: written by no job since).
+    written_by: HashMap<String, Uuid>,
+    jobs: Vec<JobRecord>,
+}
+
+/// A job and what revert needs of each lead it wrote.
+struct JobRecord {
+    job: Job,
+    items: BTreeMap<String, Item>,
+}
+
+struct Item {
+    action: ItemAction,
+    /// The lead before the job, and the job that had written it last.
+    before: Option<(StoredLead, Option<Uuid>)>,
 }
 
 /// On the system clock. (On wasm32 there is no system clock to read: use
@@ -105,6 +121,44 @@ impl UserData {
         }
     }
 
+    /// The record of `job`, created (partial, at `now`) if this is its first write.
+    fn job(&mut self, job: &JobStart, now: Timestamp) -> &mut JobRecord {
+        let index = match self.jobs.iter().position(|r| r.job.id == job.id) {
+            Some(i) => i,
+            None => {
+                self.jobs.push(JobRecord { job: job.record(now), items: BTreeMap::new() });
+                self.jobs.len() - 1
+            }
+        };
+        &mut self.jobs[index]
+    }
+
+    fn find_job(&mut self, id: Uuid) -> Result<&mut JobRecord> {
+        self.jobs.iter_mut().find(|r| r.job.id == id).ok_or_else(|| not_found("import", id))
+    }
+
+    /// Notes that `job` (or no job) wrote the lead of `lead_id`, keeping what revert needs.
+    fn note_write(
+        &mut self,
+        job: Option<&JobStart>,
+        lead_id: &str,
+        action: ItemAction,
+        before: Option<StoredLead>,
+        now: Timestamp,
+    ) {
+        let previous = match job {
+            Some(j) => self.written_by.insert(lead_id.to_owned(), j.id),
+            None => self.written_by.remove(lead_id),
+        };
+        if let Some(job) = job {
+            let record = self.job(job, now);
+            record
+                .items
+                .entry(lead_id.to_owned())
+                .or_insert(Item { action, before: before.map(|b| (b, previous)) });
+        }
+    }
+
     fn salesperson(&self, id: Uuid) -> Result<usize> {
         self.salespeople.iter().position(|(i, _, _)| *i == id).ok_or_else(|| not_found("salesperson", id))
     }
@@ -123,8 +177,13 @@ impl UserData {
 impl Store for MemoryStore {
     type Writes<'a> = BatchedWrites<'a, Self>;
 
-    async fn begin_import(&self, user: Uuid, _atomic: bool) -> Result<BatchedWrites<'_, Self>> {
-        Ok(BatchedWrites::new(self, user))
+    async fn begin_import(
+        &self,
+        user: Uuid,
+        _atomic: bool,
+        job: JobStart,
+    ) -> Result<BatchedWrites<'_, Self>> {
+        Ok(BatchedWrites::new(self, user, job))
     }
 
     async fn create_user(&self, uuid: Uuid, username: &str, password: &str) -> Result<User> {
@@ -150,10 +209,19 @@ impl Store for MemoryStore {
         Ok(())
     }
 
-    async fn write_leads(&self, user: Uuid, leads: &[Lead], plan: &WritePlan) -> Result<UpsertOutcome> {
+    async fn write_leads(
+        &self,
+        user: Uuid,
+        leads: &[Lead],
+        plan: &WritePlan,
+        job: Option<&JobStart>,
+    ) -> Result<UpsertOutcome> {
         let now = self.now();
         let mut inner = self.lock();
         let data = inner.user_data(user)?;
+        if let Some(job) = job {
+            data.job(job, now);
+        }
         let mut outcome = UpsertOutcome::default();
         for lead in dedupe_last(leads) {
             let written = match plan.decide(data.leads.get(&lead.lead_id).map(|s| &s.lead), lead) {
@@ -168,10 +236,13 @@ impl Store for MemoryStore {
                 Decision::Update(merged) => {
                     let stored =
                         data.leads.get_mut(&lead.lead_id).ok_or_else(|| not_found("lead", &lead.lead_id))?;
+                    let before = stored.clone();
                     stored.lead = merged;
                     stored.updated_at = now;
                     outcome.updated += 1;
-                    stored.lead.salesperson.clone()
+                    let name = stored.lead.salesperson.clone();
+                    data.note_write(job, &lead.lead_id, ItemAction::Updated, Some(before), now);
+                    name
                 }
                 Decision::Insert => {
                     let stored = StoredLead {
@@ -183,6 +254,7 @@ impl Store for MemoryStore {
                     };
                     data.leads.insert(lead.lead_id.clone(), stored);
                     outcome.inserted += 1;
+                    data.note_write(job, &lead.lead_id, ItemAction::Inserted, None, now);
                     lead.salesperson.clone()
                 }
             };
@@ -190,7 +262,105 @@ impl Store for MemoryStore {
                 data.add_salesperson_if_new(&name);
             }
         }
+        if let Some(job) = job {
+            data.job(job, now).job.counts.add(outcome, 0);
+        }
         Ok(outcome)
+    }
+
+    async fn remove_leads(&self, user: Uuid, lead_ids: &[&str], job: Option<&JobStart>) -> Result<u64> {
+        let now = self.now();
+        let mut inner = self.lock();
+        let data = inner.user_data(user)?;
+        let mut deleted = 0;
+        for id in lead_ids {
+            if let Some(before) = data.leads.remove(*id) {
+                deleted += 1;
+                data.note_write(job, id, ItemAction::Deleted, Some(before), now);
+                data.written_by.remove(*id);
+            }
+        }
+        if let Some(job) = job {
+            data.job(job, now).job.counts.deleted += deleted;
+        }
+        Ok(deleted)
+    }
+
+    async fn finish_job(&self, user: Uuid, job: &JobStart, finish: &JobFinish) -> Result<Job> {
+        let now = self.now();
+        let mut inner = self.lock();
+        let record = inner.user_data(user)?.job(job, now);
+        finish.apply(&mut record.job);
+        Ok(record.job.clone())
+    }
+
+    async fn imports(&self, user: Uuid, limit: u32, cursor: Option<&str>) -> Result<JobPage> {
+        let limit = crate::store::check_job_limit(limit)?;
+        let cursor = cursor.map(JobCursor::decode).transpose()?;
+        let inner = self.lock();
+        let mut jobs: Vec<Job> = inner
+            .data
+            .get(&user)
+            .map(|d| {
+                d.jobs
+                    .iter()
+                    .map(|r| &r.job)
+                    .filter(|j| cursor.is_none_or(|c| c.is_before(j)))
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default();
+        jobs.sort_by_key(|j| std::cmp::Reverse((j.created_at, j.id)));
+        jobs.truncate(limit as usize + 1);
+        Ok(crate::store::job_page(jobs, limit))
+    }
+
+    async fn get_import(&self, user: Uuid, id: Uuid) -> Result<Job> {
+        let mut inner = self.lock();
+        let data = inner.data.get_mut(&user).ok_or_else(|| not_found("import", id))?;
+        Ok(data.find_job(id)?.job.clone())
+    }
+
+    async fn revert_import(&self, user: Uuid, id: Uuid) -> Result<Reverted> {
+        let now = self.now();
+        let mut inner = self.lock();
+        let data = inner.data.get_mut(&user).ok_or_else(|| not_found("import", id))?;
+        let record = data.find_job(id)?;
+        let mut done = Reverted { job: record.job.clone(), deleted: 0, restored: 0, conflicts: Vec::new() };
+        if record.job.state == JobState::Reverted {
+            return Ok(done);
+        }
+        let items = std::mem::take(&mut record.items);
+        for (lead_id, item) in &items {
+            let current = data.leads.get(lead_id).map(|_| data.written_by.get(lead_id).copied());
+            match (crate::store::undo(item.action, id, current), &item.before) {
+                (Undo::Delete, _) => {
+                    data.leads.remove(lead_id);
+                    data.written_by.remove(lead_id);
+                    done.deleted += 1;
+                }
+                (Undo::Restore, Some((before, by))) => {
+                    let mut restored = before.clone();
+                    restored.updated_at = now;
+                    if let Some(name) = &restored.lead.salesperson {
+                        data.add_salesperson_if_new(name);
+                    }
+                    data.leads.insert(lead_id.clone(), restored);
+                    match by {
+                        Some(by) => data.written_by.insert(lead_id.clone(), *by),
+                        None => data.written_by.remove(lead_id),
+                    };
+                    done.restored += 1;
+                }
+                _ => done.conflicts.push(lead_id.clone()),
+            }
+        }
+        let record = data.find_job(id)?;
+        record.items = items;
+        record.job.state = JobState::Reverted;
+        record.job.reverted_at = Some(now);
+        done.job = record.job.clone();
+        Ok(done)
     }
 
     async fn find_leads(&self, user: Uuid, lead_ids: &[&str]) -> Result<Vec<StoredLead>> {
@@ -272,8 +442,9 @@ impl Store for MemoryStore {
         if changed != stored.lead {
             stored.lead = changed;
             stored.updated_at = now;
+            data.written_by.remove(lead_id);
         }
-        let stored = stored.clone();
+        let stored = data.leads.get(lead_id).cloned().ok_or_else(|| not_found("lead", lead_id))?;
         if let Some(name) = &stored.lead.salesperson {
             data.add_salesperson_if_new(name);
         }
@@ -282,8 +453,9 @@ impl Store for MemoryStore {
 
     async fn delete_lead(&self, user: Uuid, lead_id: &str) -> Result<()> {
         let mut inner = self.lock();
-        let removed = inner.data.get_mut(&user).and_then(|d| d.leads.remove(lead_id));
-        removed.map(drop).ok_or_else(|| not_found("lead", lead_id))
+        let data = inner.data.get_mut(&user).ok_or_else(|| not_found("lead", lead_id))?;
+        data.written_by.remove(lead_id);
+        data.leads.remove(lead_id).map(drop).ok_or_else(|| not_found("lead", lead_id))
     }
 
     async fn add_salesperson(&self, user: Uuid, name: &str) -> Result<Salesperson> {

@@ -66,6 +66,16 @@ impl WritePlan {
         WritePlan { blanks: Blanks::Clear, ..WritePlan::default() }
     }
 
+    /// A plan writing only the fields `patch` sets (a salesperson set to none unassigns), to
+    /// leads that exist: how a bulk update writes its patched leads.
+    #[must_use]
+    pub fn of_patch(patch: &crate::import::rules::patch::LeadPatch) -> Self {
+        let mut plan = WritePlan::with_columns(patch.fields());
+        plan.blanks = Blanks::Clear;
+        plan.on_new = OnNew::Skip;
+        plan
+    }
+
     /// Whether the file has a column for `field`.
     #[must_use]
     pub fn writes(&self, field: Field) -> bool {

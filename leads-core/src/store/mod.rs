@@ -5,6 +5,7 @@
 
 pub(crate) mod accounts;
 pub(crate) mod export;
+pub(crate) mod job;
 pub(crate) mod memory;
 pub(crate) mod merge;
 #[cfg(not(target_arch = "wasm32"))]
@@ -14,6 +15,11 @@ pub(crate) mod supabase;
 
 pub use accounts::{login, register};
 pub use export::{EXPORT_PAGE, export_csv};
+pub use job::{
+    DEFAULT_JOB_LIMIT, Job, JobCounts, JobFinish, JobKind, JobPage, JobSpec, JobStart, JobState,
+    MAX_JOB_ISSUES, MAX_JOB_LIMIT, Reverted,
+};
+pub(crate) use job::{check_job_limit, job_page, undo};
 pub use memory::MemoryStore;
 pub use merge::{Decision, FieldChange, LeadChange, MAX_DRY_RUN_CHANGES, WritePlan};
 #[cfg(not(target_arch = "wasm32"))]
@@ -109,6 +115,10 @@ pub struct Imported {
     /// `None` on an import that wrote.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changes: Option<Vec<LeadChange>>,
+    /// The import's record in the history (revert it with [`Store::revert_import`]); `None` on a
+    /// dry run.
+    #[serde(default)]
+    pub job: Option<Job>,
 }
 
 /// A salesperson of a user, with the number of leads assigned to them.
@@ -200,23 +210,128 @@ pub trait Store: MaybeSync {
     fn set_password(&self, user: Uuid, password: &str) -> impl Future<Output = Result<()>> + MaybeSend;
 
     /// Inserts or updates leads by `(user, lead_id)`, every field as given (a lead without a
-    /// salesperson is unassigned).
+    /// salesperson is unassigned). Not recorded in the history.
     fn upsert_leads(
         &self,
         user: Uuid,
         leads: &[Lead],
     ) -> impl Future<Output = Result<UpsertOutcome>> + MaybeSend {
-        async move { self.write_leads(user, leads, &WritePlan::replace()).await }
+        async move { self.write_leads(user, leads, &WritePlan::replace(), None).await }
     }
 
     /// Writes leads by `(user, lead_id)` as `plan` says ([`WritePlan::decide`]): what an import
-    /// does with each batch.
+    /// does with each batch. With `job`, the writes are recorded as that job's (the job itself
+    /// is recorded, `partial`, with its first write), in the same transaction as the leads.
     fn write_leads(
         &self,
         user: Uuid,
         leads: &[Lead],
         plan: &WritePlan,
+        job: Option<&JobStart>,
     ) -> impl Future<Output = Result<UpsertOutcome>> + MaybeSend;
+
+    /// Deletes the leads of these Lead IDs (those that exist); returns how many. With `job`, as
+    /// that job's, each lead kept for revert.
+    fn remove_leads(
+        &self,
+        user: Uuid,
+        lead_ids: &[&str],
+        job: Option<&JobStart>,
+    ) -> impl Future<Output = Result<u64>> + MaybeSend;
+
+    /// Marks a job done with what is known at its end (recording it first if it wrote nothing).
+    fn finish_job(
+        &self,
+        user: Uuid,
+        job: &JobStart,
+        finish: &JobFinish,
+    ) -> impl Future<Output = Result<Job>> + MaybeSend;
+
+    /// The user's imports and bulk edits, newest first: `limit` of them (1 to
+    /// [`MAX_JOB_LIMIT`]) after `cursor` (a page's `next_cursor`).
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidQuery`] for a bad limit or cursor.
+    fn imports(
+        &self,
+        user: Uuid,
+        limit: u32,
+        cursor: Option<&str>,
+    ) -> impl Future<Output = Result<JobPage>> + MaybeSend;
+
+    /// One job of the user.
+    ///
+    /// # Errors
+    /// [`ErrorKind::NotFound`] (`"import"`).
+    fn get_import(&self, user: Uuid, id: Uuid) -> impl Future<Output = Result<Job>> + MaybeSend;
+
+    /// Undoes a job: deletes the leads it inserted, puts the leads it updated or deleted back as
+    /// they were before it, in one transaction where the store has them. A lead written since
+    /// by anything else is left as it is and listed in [`Reverted::conflicts`]. A reverted job
+    /// reverts to nothing more; a partial job reverts what it stored.
+    ///
+    /// # Errors
+    /// [`ErrorKind::NotFound`] (`"import"`).
+    fn revert_import(&self, user: Uuid, id: Uuid) -> impl Future<Output = Result<Reverted>> + MaybeSend;
+
+    /// Applies one patch to every lead matching `query`'s filters (its sort and paging are
+    /// ignored), recorded as a job that reverts like an import. The patch is checked by the row
+    /// rules first. Only the patched fields are written.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidQuery`] for a query without filters unless `all`;
+    /// [`ErrorKind::InvalidLead`] for a patch the rules refuse (nothing is written).
+    fn update_leads(
+        &self,
+        user: Uuid,
+        query: &LeadQuery,
+        patch: &LeadPatch,
+        all: bool,
+    ) -> impl Future<Output = Result<Job>> + MaybeSend {
+        async move {
+            job::check_bulk(query, all)?;
+            let options = ImportOptions::default();
+            patch.check(&options)?;
+            let spec = JobSpec {
+                query: Some(query.filters_only()),
+                patch: Some(patch.clone()),
+                ..JobSpec::default()
+            };
+            let start = JobStart::new(JobKind::BulkUpdate, user, spec);
+            let plan = WritePlan::of_patch(patch);
+            let mut walk = BulkWalk::new(query);
+            while let Some(page) = walk.next(self, user).await? {
+                let leads =
+                    page.iter().map(|s| patch.apply(&s.lead, &options)).collect::<Result<Vec<_>>>()?;
+                self.write_leads(user, &leads, &plan, Some(&start)).await?;
+            }
+            self.finish_job(user, &start, &JobFinish::default()).await
+        }
+    }
+
+    /// Deletes every lead matching `query`'s filters, recorded as a job that reverts like an
+    /// import (the leads come back as they were).
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidQuery`] for a query without filters unless `all`.
+    fn delete_leads(
+        &self,
+        user: Uuid,
+        query: &LeadQuery,
+        all: bool,
+    ) -> impl Future<Output = Result<Job>> + MaybeSend {
+        async move {
+            job::check_bulk(query, all)?;
+            let spec = JobSpec { query: Some(query.filters_only()), ..JobSpec::default() };
+            let start = JobStart::new(JobKind::BulkDelete, user, spec);
+            let mut walk = BulkWalk::new(query);
+            while let Some(page) = walk.next(self, user).await? {
+                let ids: Vec<&str> = page.iter().map(|s| s.lead.lead_id.as_str()).collect();
+                self.remove_leads(user, &ids, Some(&start)).await?;
+            }
+            self.finish_job(user, &start, &JobFinish::default()).await
+        }
+    }
 
     /// One page of the user's leads.
     ///
@@ -293,6 +408,7 @@ pub trait Store: MaybeSync {
         &self,
         user: Uuid,
         atomic: bool,
+        job: JobStart,
     ) -> impl Future<Output = Result<Self::Writes<'_>>> + MaybeSend;
 
     /// Validates a CSV file and stores its valid leads for `user`, in batches of
@@ -331,7 +447,10 @@ pub trait Store: MaybeSync {
         progress: &mut ProgressCallback<'_>,
     ) -> impl Future<Output = Result<Imported>> + MaybeSend {
         async move {
-            let writes = self.begin_import(user, mode == ImportMode::Strict).await?;
+            let spec = JobSpec { mode: Some(mode), options: Some(options.clone()), ..JobSpec::default() };
+            let mut job = JobStart::new(JobKind::Import, user, spec);
+            job.file_name.clone_from(&options.file_name);
+            let writes = self.begin_import(user, mode == ImportMode::Strict, job).await?;
             import_with_progress(writes, input, options, mode, progress).await
         }
     }
@@ -409,8 +528,12 @@ pub trait ImportWrites: MaybeSend {
         plan: &WritePlan,
     ) -> impl Future<Output = Result<UpsertOutcome>> + MaybeSend;
 
-    /// Makes every write visible; returns what the writes left for the commit did.
-    fn commit(self) -> impl Future<Output = Result<UpsertOutcome>> + MaybeSend;
+    /// Makes every write visible and marks the job done with `finish`; returns what the writes
+    /// left for the commit did, and the job (none for a dry run).
+    fn commit(
+        self,
+        finish: &JobFinish,
+    ) -> impl Future<Output = Result<(UpsertOutcome, Option<Job>)>> + MaybeSend;
 }
 
 /// Batched import writes through [`Store::write_leads`], for stores with no transaction to
@@ -419,12 +542,13 @@ pub trait ImportWrites: MaybeSend {
 pub struct BatchedWrites<'a, S: ?Sized> {
     store: &'a S,
     user: Uuid,
+    job: JobStart,
 }
 
 impl<'a, S: Store + ?Sized> BatchedWrites<'a, S> {
-    /// Writes for `user` into `store`.
-    pub fn new(store: &'a S, user: Uuid) -> Self {
-        BatchedWrites { store, user }
+    /// Writes for `user` into `store`, recorded as `job`.
+    pub fn new(store: &'a S, user: Uuid, job: JobStart) -> Self {
+        BatchedWrites { store, user, job }
     }
 }
 
@@ -434,11 +558,41 @@ impl<S: Store + ?Sized> ImportWrites for BatchedWrites<'_, S> {
     }
 
     async fn write(&mut self, leads: &[Lead], plan: &WritePlan) -> Result<UpsertOutcome> {
-        self.store.write_leads(self.user, leads, plan).await
+        self.store.write_leads(self.user, leads, plan, Some(&self.job)).await
     }
 
-    async fn commit(self) -> Result<UpsertOutcome> {
-        Ok(UpsertOutcome::default())
+    async fn commit(self, finish: &JobFinish) -> Result<(UpsertOutcome, Option<Job>)> {
+        let job = self.store.finish_job(self.user, &self.job, finish).await?;
+        Ok((UpsertOutcome::default(), Some(job)))
+    }
+}
+
+/// The walk of a bulk edit: the leads matching a query's filters, a page of [`IMPORT_BATCH`]
+/// at a time by keyset, oldest first. Each page is edited before the next is read; the keyset
+/// (creation time and id, which no edit changes) carries on past edited and deleted leads.
+struct BulkWalk {
+    query: LeadQuery,
+    done: bool,
+}
+
+impl BulkWalk {
+    fn new(query: &LeadQuery) -> Self {
+        let mut query = query.filters();
+        query.sort = vec![crate::query::Sort::asc(crate::query::SortKey::CreatedAt)];
+        query.limit = Some(IMPORT_BATCH as u32);
+        BulkWalk { query, done: false }
+    }
+
+    async fn next<S: Store + ?Sized>(&mut self, store: &S, user: Uuid) -> Result<Option<Vec<StoredLead>>> {
+        if self.done {
+            return Ok(None);
+        }
+        let page = store.query(user, &self.query).await?;
+        match page.next_cursor {
+            Some(cursor) => self.query.cursor = Some(cursor),
+            None => self.done = true,
+        }
+        Ok(if page.items.is_empty() { None } else { Some(page.items) })
     }
 }
 
@@ -485,8 +639,8 @@ impl<S: Store + ?Sized> ImportWrites for DryRunWrites<'_, S> {
         Ok(outcome)
     }
 
-    async fn commit(self) -> Result<UpsertOutcome> {
-        Ok(UpsertOutcome::default())
+    async fn commit(self, _finish: &JobFinish) -> Result<(UpsertOutcome, Option<Job>)> {
+        Ok((UpsertOutcome::default(), None))
     }
 }
 
@@ -520,6 +674,8 @@ async fn import_with_progress<W: ImportWrites, R: Read>(
     let mut pending: Vec<Lead> = Vec::new();
     let mut plan: Option<WritePlan> = None;
     let mut buf = vec![0; 64 * 1024];
+    let mut sha = <sha2::Sha256 as sha2::Digest>::new();
+    let mut bytes = 0u64;
     loop {
         let n = match input.read(&mut buf) {
             Ok(0) => break,
@@ -527,6 +683,8 @@ async fn import_with_progress<W: ImportWrites, R: Read>(
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(e.into()),
         };
+        sha2::Digest::update(&mut sha, &buf[..n]);
+        bytes += n as u64;
         v.push(&buf[..n]);
         pending.extend(v.drain_leads());
         // A strict import that has met an error will store nothing: its leads are dropped.
@@ -566,13 +724,19 @@ async fn import_with_progress<W: ImportWrites, R: Read>(
             report_progress(&v, imported, batches)?;
         }
     }
+    let finish = JobFinish {
+        bytes,
+        sha256: Some(job::hex(&sha2::Digest::finalize(sha))),
+        issues: report.issues.iter().take(MAX_JOB_ISSUES).cloned().collect(),
+    };
+    let (done, job) = writes.commit(&finish).await?;
     if atomic {
-        held += writes.commit().await?;
+        held += done;
         imported += held;
         // Everything is stored: a stop asked for now changes nothing.
         let _ = progress(&ImportProgress { validation: v.progress(), stored: imported });
     }
-    Ok(Imported { report, imported, changes: None })
+    Ok(Imported { report, imported, changes: None, job })
 }
 
 /// Counts a written batch: held until the commit in atomic writes, stored otherwise.

@@ -27,6 +27,9 @@ use crate::import::rules::patch::{LeadPatch, salesperson_name};
 use crate::model::{Clock, InterestLevel, Lead, StoredLead, Timestamp, UpsertOutcome, User, UserRecord};
 use crate::query::cursor::{Cursor, KeyValue};
 use crate::query::{LeadQuery, SortKey};
+use crate::store::job::{
+    ItemAction, Job, JobCounts, JobCursor, JobFinish, JobKind, JobPage, JobStart, JobState, Reverted, Undo,
+};
 use crate::store::{Decision, ImportWrites, Page, Salesperson, Store, WritePlan, dedupe_last};
 
 /// The schema, one migration per entry; `PRAGMA user_version` is how many have run.
@@ -78,6 +81,47 @@ const MIGRATIONS: &[&str] = &[
       created_at integer not null,
       unique (user_uuid, name_key)
     );
+    "#,
+    // 2: import history (supabase/migrations 20261202000000): the jobs, the leads each wrote
+    // with their values before it, and on every lead the job that wrote it last.
+    r#"
+    alter table "Leads" add column import_id blob;
+    create table "Imports" (
+      id blob primary key,
+      user_uuid blob not null references "Users" (uuid) on delete cascade,
+      actor blob not null,
+      kind text not null,
+      state text not null,
+      created_at integer not null,
+      file_name text,
+      bytes integer not null default 0,
+      sha256 text,
+      spec text not null,
+      inserted integer not null default 0,
+      updated integer not null default 0,
+      unchanged integer not null default 0,
+      skipped integer not null default 0,
+      deleted integer not null default 0,
+      issues text not null default '[]',
+      reverted_at integer
+    );
+    create index imports_user_created on "Imports" (user_uuid, created_at, id);
+    create table "ImportItems" (
+      import_id blob not null references "Imports" (id) on delete cascade,
+      lead_id text not null,
+      action text not null,
+      before_import blob,
+      id blob,
+      created_at integer,
+      updated_at integer,
+      lead_name text,
+      contact_information text,
+      source text,
+      interest_level text,
+      status text,
+      salesperson text,
+      primary key (import_id, lead_id)
+    ) without rowid;
     "#,
 ];
 
@@ -162,6 +206,15 @@ impl SqliteStore {
 
     fn now(&self) -> Timestamp {
         (self.clock)()
+    }
+
+    /// Runs `f` in a transaction holding the write lock, committed when it succeeds.
+    fn in_transaction<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let mut conn = self.lock();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db_error)?;
+        let out = f(&tx)?;
+        tx.commit().map_err(db_error)?;
+        Ok(out)
     }
 }
 
@@ -252,28 +305,49 @@ fn user_exists(conn: &Connection, user: Uuid) -> Result<()> {
 }
 
 fn get_lead(conn: &Connection, user: Uuid, lead_id: &str) -> Result<Option<StoredLead>> {
+    Ok(get_lead_and_job(conn, user, lead_id)?.map(|(lead, _)| lead))
+}
+
+/// The stored lead of `lead_id` and the job that wrote it last.
+fn get_lead_and_job(
+    conn: &Connection,
+    user: Uuid,
+    lead_id: &str,
+) -> Result<Option<(StoredLead, Option<Uuid>)>> {
     conn.prepare_cached(&format!(
-        r#"select {LEAD_COLUMNS} from "Leads" where user_uuid = ?1 and lead_id = ?2"#
+        r#"select {LEAD_COLUMNS}, import_id from "Leads" where user_uuid = ?1 and lead_id = ?2"#
     ))
-    .and_then(|mut statement| statement.query_row(params![user, lead_id], lead_of).optional())
+    .and_then(|mut statement| {
+        statement.query_row(params![user, lead_id], |r| Ok((lead_of(r)?, r.get(11)?))).optional()
+    })
     .map_err(db_error)
 }
 
-/// Writes `lead`'s fields for `user`: a new row with id `new` (created now) unless its Lead ID
-/// is taken (then `false`), or the row of its Lead ID updated.
-fn write_lead(conn: &Connection, user: Uuid, lead: &Lead, now: Timestamp, new: Option<Uuid>) -> Result<bool> {
+/// A new lead's id and creation time.
+type NewRow = (Uuid, Timestamp);
+
+/// Writes `lead`'s fields for `user`, as written by `job` (or none): a new row `new` unless its
+/// Lead ID is taken (then `false`), or the row of its Lead ID updated.
+fn write_lead(
+    conn: &Connection,
+    user: Uuid,
+    lead: &Lead,
+    now: Timestamp,
+    new: Option<NewRow>,
+    job: Option<Uuid>,
+) -> Result<bool> {
     let sql = match new {
         None => {
             r#"update "Leads" set lead_name = ?1, contact_information = ?2, source = ?3, interest_level = ?4,
                  interest_rank = ?5, status = ?6, salesperson = ?7, updated_at = ?8, source_key = ?12,
-                 status_key = ?13, salesperson_key = ?14
-               where user_uuid = ?9 and lead_id = ?10 and ?11 is null"#
+                 status_key = ?13, salesperson_key = ?14, import_id = ?15
+               where user_uuid = ?9 and lead_id = ?10 and ?11 is null and ?16 is null"#
         }
         Some(_) => {
             r#"insert into "Leads" (lead_name, contact_information, source, interest_level, interest_rank,
                  status, salesperson, updated_at, user_uuid, lead_id, id, created_at, source_key, status_key,
-                 salesperson_key)
-               values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?8, ?12, ?13, ?14)
+                 salesperson_key, import_id)
+               values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?16, ?12, ?13, ?14, ?15)
                on conflict (user_uuid, lead_id) do nothing"#
         }
     };
@@ -290,10 +364,12 @@ fn write_lead(conn: &Connection, user: Uuid, lead: &Lead, now: Timestamp, new: O
                 now.as_micros(),
                 user,
                 lead.lead_id,
-                new,
+                new.map(|(id, _)| id),
                 fold(&lead.source),
                 fold(&lead.status),
                 lead.salesperson.as_deref().map(fold),
+                job,
+                new.map(|(_, created)| created.as_micros()),
             ])
         })
         .map(|n| n > 0)
@@ -311,8 +387,13 @@ fn upsert(
     leads: &[Lead],
     plan: &WritePlan,
     clock: &Clock,
+    job: Option<&JobStart>,
 ) -> Result<UpsertOutcome> {
     user_exists(conn, user)?;
+    if let Some(job) = job {
+        record_job(conn, user, job, clock())?;
+    }
+    let job_id = job.map(|j| j.id);
     let mut outcome = UpsertOutcome::default();
     let mut salespeople: Vec<String> = Vec::new();
     for lead in dedupe_last(leads) {
@@ -320,12 +401,15 @@ fn upsert(
         let inserts = plan.on_new == crate::model::OnNew::Insert;
         // New Lead IDs in one statement; time-ordered ids land at the end of every index that
         // ends in `id`.
-        let written = if inserts && write_lead(conn, user, lead, now, Some(Uuid::now_v7()))? {
+        let written = if inserts && write_lead(conn, user, lead, now, Some((Uuid::now_v7(), now)), job_id)? {
             outcome.inserted += 1;
+            if let Some(job) = job_id {
+                record_item(conn, job, &lead.lead_id, ItemAction::Inserted, None)?;
+            }
             lead.salesperson.clone()
         } else {
-            let stored = get_lead(conn, user, &lead.lead_id)?;
-            match plan.decide(stored.as_ref().map(|s| &s.lead), lead) {
+            let stored = get_lead_and_job(conn, user, &lead.lead_id)?;
+            match plan.decide(stored.as_ref().map(|(s, _)| &s.lead), lead) {
                 Decision::Skip => {
                     outcome.skipped += 1;
                     None
@@ -335,8 +419,11 @@ fn upsert(
                     None
                 }
                 Decision::Update(merged) => {
-                    write_lead(conn, user, &merged, now, None)?;
+                    write_lead(conn, user, &merged, now, None, job_id)?;
                     outcome.updated += 1;
+                    if let (Some(job), Some((before, by))) = (job_id, &stored) {
+                        record_item(conn, job, &lead.lead_id, ItemAction::Updated, Some((before, *by)))?;
+                    }
                     merged.salesperson
                 }
                 Decision::Insert => {
@@ -355,7 +442,262 @@ fn upsert(
             salespeople.push(name);
         }
     }
+    if let Some(job) = job_id {
+        add_counts(conn, job, outcome, 0)?;
+    }
     Ok(outcome)
+}
+
+/// The columns of a job row, in [`job_of`]'s order.
+const JOB_COLUMNS: &str = "id, kind, state, created_at, actor, file_name, bytes, sha256, spec, inserted, updated, unchanged, skipped, deleted, issues, reverted_at";
+
+fn job_of(row: &Row<'_>) -> rusqlite::Result<Job> {
+    let bad = |i: usize, what: String| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, what.into())
+    };
+    let kind: String = row.get(1)?;
+    let state: String = row.get(2)?;
+    let spec: String = row.get(8)?;
+    let issues: String = row.get(14)?;
+    let count = |i: usize| row.get::<_, i64>(i).map(i64::unsigned_abs);
+    Ok(Job {
+        id: row.get(0)?,
+        kind: JobKind::parse(&kind).ok_or_else(|| bad(1, format!("unknown job kind {kind:?}")))?,
+        state: JobState::parse(&state).ok_or_else(|| bad(2, format!("unknown job state {state:?}")))?,
+        created_at: Timestamp::from_micros(row.get(3)?),
+        actor: row.get(4)?,
+        file_name: row.get(5)?,
+        bytes: count(6)?,
+        sha256: row.get(7)?,
+        spec: serde_json::from_str(&spec).map_err(|e| bad(8, e.to_string()))?,
+        counts: JobCounts {
+            inserted: count(9)?,
+            updated: count(10)?,
+            unchanged: count(11)?,
+            skipped: count(12)?,
+            deleted: count(13)?,
+        },
+        issues: serde_json::from_str(&issues).map_err(|e| bad(14, e.to_string()))?,
+        reverted_at: row.get::<_, Option<i64>>(15)?.map(Timestamp::from_micros),
+    })
+}
+
+fn json(value: &impl serde::Serialize) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| ErrorKind::Database { message: e.to_string() }.into())
+}
+
+/// Records `job` (partial, begun `now`) unless it is already.
+fn record_job(conn: &Connection, user: Uuid, job: &JobStart, now: Timestamp) -> Result<()> {
+    let spec = json(&job.spec)?;
+    conn.prepare_cached(
+        r#"insert into "Imports" (id, user_uuid, actor, kind, state, created_at, file_name, spec)
+           values (?1, ?2, ?3, ?4, 'partial', ?5, ?6, ?7) on conflict (id) do nothing"#,
+    )
+    .and_then(|mut statement| {
+        statement.execute(params![
+            job.id,
+            user,
+            job.actor,
+            job.kind.as_str(),
+            now.as_micros(),
+            job.file_name,
+            spec
+        ])
+    })
+    .map(drop)
+    .map_err(db_error)
+}
+
+fn add_counts(conn: &Connection, job: Uuid, outcome: UpsertOutcome, deleted: u64) -> Result<()> {
+    let n = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+    conn.prepare_cached(
+        r#"update "Imports" set inserted = inserted + ?2, updated = updated + ?3, unchanged = unchanged + ?4,
+             skipped = skipped + ?5, deleted = deleted + ?6 where id = ?1"#,
+    )
+    .and_then(|mut statement| {
+        statement.execute(params![
+            job,
+            n(outcome.inserted),
+            n(outcome.updated),
+            n(outcome.unchanged),
+            n(outcome.skipped),
+            n(deleted)
+        ])
+    })
+    .map(drop)
+    .map_err(db_error)
+}
+
+/// Keeps what revert needs of a lead `job` wrote: how, and the lead before (with the job that
+/// had written it last). The first record of a Lead ID in a job wins.
+fn record_item(
+    conn: &Connection,
+    job: Uuid,
+    lead_id: &str,
+    action: ItemAction,
+    before: Option<(&StoredLead, Option<Uuid>)>,
+) -> Result<()> {
+    let b = before.map(|(s, _)| s);
+    conn.prepare_cached(
+        r#"insert into "ImportItems" (import_id, lead_id, action, before_import, id, created_at, updated_at,
+             lead_name, contact_information, source, interest_level, status, salesperson)
+           values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+           on conflict (import_id, lead_id) do nothing"#,
+    )
+    .and_then(|mut statement| {
+        statement.execute(params![
+            job,
+            lead_id,
+            action.as_str(),
+            before.and_then(|(_, by)| by),
+            b.map(|s| s.id),
+            b.map(|s| s.created_at.as_micros()),
+            b.map(|s| s.updated_at.as_micros()),
+            b.map(|s| &s.lead.lead_name),
+            b.map(|s| &s.lead.contact_information),
+            b.map(|s| &s.lead.source),
+            b.map(|s| s.lead.interest_level.as_str()),
+            b.map(|s| &s.lead.status),
+            b.and_then(|s| s.lead.salesperson.as_ref()),
+        ])
+    })
+    .map(drop)
+    .map_err(db_error)
+}
+
+fn find_job(conn: &Connection, user: Uuid, id: Uuid) -> Result<Job> {
+    conn.query_row(
+        &format!(r#"select {JOB_COLUMNS} from "Imports" where user_uuid = ?1 and id = ?2"#),
+        params![user, id],
+        job_of,
+    )
+    .optional()
+    .map_err(db_error)?
+    .ok_or_else(|| not_found("import", id))
+}
+
+/// Marks `job` done with `finish` (recording it first if it wrote nothing).
+fn finish_job(
+    conn: &Connection,
+    user: Uuid,
+    job: &JobStart,
+    finish: &JobFinish,
+    now: Timestamp,
+) -> Result<Job> {
+    record_job(conn, user, job, now)?;
+    conn.execute(
+        r#"update "Imports" set state = 'done', bytes = ?2, sha256 = ?3, issues = ?4 where id = ?1"#,
+        params![
+            job.id,
+            i64::try_from(finish.bytes).unwrap_or(i64::MAX),
+            finish.sha256,
+            json(&finish.issues)?
+        ],
+    )
+    .map_err(db_error)?;
+    find_job(conn, user, job.id)
+}
+
+/// Deletes the leads of `lead_ids` for `user`, as `job`'s.
+fn remove(
+    conn: &Connection,
+    user: Uuid,
+    lead_ids: &[&str],
+    job: Option<&JobStart>,
+    now: Timestamp,
+) -> Result<u64> {
+    if let Some(job) = job {
+        record_job(conn, user, job, now)?;
+    }
+    let mut deleted = 0;
+    for id in lead_ids {
+        let Some((before, by)) = get_lead_and_job(conn, user, id)? else { continue };
+        conn.prepare_cached(r#"delete from "Leads" where user_uuid = ?1 and lead_id = ?2"#)
+            .and_then(|mut statement| statement.execute(params![user, id]))
+            .map_err(db_error)?;
+        deleted += 1;
+        if let Some(job) = job {
+            record_item(conn, job.id, id, ItemAction::Deleted, Some((&before, by)))?;
+        }
+    }
+    if let Some(job) = job {
+        add_counts(conn, job.id, UpsertOutcome::default(), deleted)?;
+    }
+    Ok(deleted)
+}
+
+/// Reverts job `id` of `user` inside the caller's transaction.
+fn revert(conn: &Connection, user: Uuid, id: Uuid, clock: &Clock) -> Result<Reverted> {
+    let job = find_job(conn, user, id)?;
+    let mut done = Reverted { job, deleted: 0, restored: 0, conflicts: Vec::new() };
+    if done.job.state == JobState::Reverted {
+        return Ok(done);
+    }
+    let mut items = conn
+        .prepare(
+            r#"select lead_id, action, before_import, id, created_at, updated_at, lead_name, contact_information,
+                 source, interest_level, status, salesperson
+               from "ImportItems" where import_id = ?1 order by lead_id"#,
+        )
+        .map_err(db_error)?;
+    let mut rows = items.query([id]).map_err(db_error)?;
+    let mut salespeople: Vec<String> = Vec::new();
+    while let Some(row) = rows.next().map_err(db_error)? {
+        let lead_id: String = row.get(0).map_err(db_error)?;
+        let action: String = row.get(1).map_err(db_error)?;
+        let action = ItemAction::parse(&action)
+            .ok_or_else(|| ErrorKind::Database { message: format!("unknown item action {action:?}") })?;
+        let current: Option<Option<Uuid>> = conn
+            .prepare_cached(r#"select import_id from "Leads" where user_uuid = ?1 and lead_id = ?2"#)
+            .and_then(|mut statement| statement.query_row(params![user, lead_id], |r| r.get(0)).optional())
+            .map_err(db_error)?;
+        match crate::store::undo(action, id, current) {
+            Undo::Conflict => done.conflicts.push(lead_id),
+            Undo::Delete => {
+                conn.prepare_cached(r#"delete from "Leads" where user_uuid = ?1 and lead_id = ?2"#)
+                    .and_then(|mut statement| statement.execute(params![user, lead_id]))
+                    .map_err(db_error)?;
+                done.deleted += 1;
+            }
+            Undo::Restore => {
+                let get = |i| -> Result<String> { row.get(i).map_err(db_error) };
+                let level = get(9)?;
+                let before = Lead {
+                    lead_id: lead_id.clone(),
+                    lead_name: get(6)?,
+                    contact_information: get(7)?,
+                    source: get(8)?,
+                    interest_level: InterestLevel::parse(&level, true).unwrap_or(InterestLevel::Low),
+                    status: get(10)?,
+                    salesperson: row.get(11).map_err(db_error)?,
+                };
+                let by: Option<Uuid> = row.get(2).map_err(db_error)?;
+                let now = clock();
+                let new = match action {
+                    ItemAction::Deleted => {
+                        let lead_uuid: Uuid = row.get(3).map_err(db_error)?;
+                        Some((lead_uuid, Timestamp::from_micros(row.get(4).map_err(db_error)?)))
+                    }
+                    _ => None,
+                };
+                write_lead(conn, user, &before, now, new, by)?;
+                if let Some(name) = before.salesperson
+                    && !salespeople.contains(&name)
+                {
+                    add_salesperson_if_new(conn, user, &name, now)?;
+                    salespeople.push(name);
+                }
+                done.restored += 1;
+            }
+        }
+    }
+    conn.execute(
+        r#"update "Imports" set state = 'reverted', reverted_at = ?2 where id = ?1"#,
+        params![id, clock().as_micros()],
+    )
+    .map_err(db_error)?;
+    done.job = find_job(conn, user, id)?;
+    Ok(done)
 }
 
 fn add_salesperson_if_new(conn: &Connection, user: Uuid, name: &str, now: Timestamp) -> Result<()> {
@@ -622,6 +964,7 @@ fn order_by(query: &LeadQuery) -> String {
 pub struct SqliteWrites<'a> {
     store: &'a SqliteStore,
     user: Uuid,
+    job: JobStart,
     how: Writes,
 }
 
@@ -659,14 +1002,14 @@ impl ImportWrites for SqliteWrites<'_> {
 
     async fn write(&mut self, leads: &[Lead], plan: &WritePlan) -> Result<UpsertOutcome> {
         match &mut self.how {
-            Writes::Batched => self.store.write_leads(self.user, leads, plan).await,
+            Writes::Batched => self.store.write_leads(self.user, leads, plan, Some(&self.job)).await,
             Writes::Transaction { conn, began } => {
                 if !*began {
                     // Dropped before its commit, the connection closes and SQLite rolls back.
                     conn.execute_batch("begin immediate").map_err(db_error)?;
                     *began = true;
                 }
-                upsert(conn, self.user, leads, plan, &self.store.clock)
+                upsert(conn, self.user, leads, plan, &self.store.clock, Some(&self.job))
             }
             Writes::Held(held, held_plan) => {
                 held.extend_from_slice(leads);
@@ -676,24 +1019,30 @@ impl ImportWrites for SqliteWrites<'_> {
         }
     }
 
-    async fn commit(self) -> Result<UpsertOutcome> {
+    async fn commit(self, finish: &JobFinish) -> Result<(UpsertOutcome, Option<Job>)> {
+        let (store, user, job) = (self.store, self.user, &self.job);
         match self.how {
-            Writes::Batched => Ok(UpsertOutcome::default()),
+            Writes::Batched => {
+                Ok((UpsertOutcome::default(), Some(store.finish_job(user, job, finish).await?)))
+            }
             Writes::Transaction { conn, began } => {
-                if began {
-                    conn.execute_batch("commit").map_err(db_error)?;
+                if !began {
+                    conn.execute_batch("begin immediate").map_err(db_error)?;
                 }
-                Ok(UpsertOutcome::default())
+                let done = finish_job(&conn, user, job, finish, store.now())?;
+                conn.execute_batch("commit").map_err(db_error)?;
+                Ok((UpsertOutcome::default(), Some(done)))
             }
             Writes::Held(held, plan) => {
                 let mut outcome = UpsertOutcome::default();
-                let mut conn = self.store.lock();
+                let mut conn = store.lock();
                 let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db_error)?;
                 for batch in held.chunks(crate::store::IMPORT_BATCH) {
-                    outcome += upsert(&tx, self.user, batch, &plan, &self.store.clock)?;
+                    outcome += upsert(&tx, user, batch, &plan, &store.clock, Some(job))?;
                 }
+                let done = finish_job(&tx, user, job, finish, store.now())?;
                 tx.commit().map_err(db_error)?;
-                Ok(outcome)
+                Ok((outcome, Some(done)))
             }
         }
     }
@@ -702,14 +1051,14 @@ impl ImportWrites for SqliteWrites<'_> {
 impl Store for SqliteStore {
     type Writes<'a> = SqliteWrites<'a>;
 
-    async fn begin_import(&self, user: Uuid, atomic: bool) -> Result<SqliteWrites<'_>> {
+    async fn begin_import(&self, user: Uuid, atomic: bool, job: JobStart) -> Result<SqliteWrites<'_>> {
         user_exists(&self.lock(), user)?;
         let how = match (&self.path, atomic) {
             (_, false) => Writes::Batched,
             (Some(path), true) => Writes::Transaction { conn: connect(path)?, began: false },
             (None, true) => Writes::Held(Vec::new(), WritePlan::default()),
         };
-        Ok(SqliteWrites { store: self, user, how })
+        Ok(SqliteWrites { store: self, user, job, how })
     }
 
     async fn create_user(&self, uuid: Uuid, username: &str, password: &str) -> Result<User> {
@@ -759,12 +1108,49 @@ impl Store for SqliteStore {
         if n == 0 { Err(not_found("user", user)) } else { Ok(()) }
     }
 
-    async fn write_leads(&self, user: Uuid, leads: &[Lead], plan: &WritePlan) -> Result<UpsertOutcome> {
-        let mut conn = self.lock();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db_error)?;
-        let outcome = upsert(&tx, user, leads, plan, &self.clock)?;
-        tx.commit().map_err(db_error)?;
-        Ok(outcome)
+    async fn write_leads(
+        &self,
+        user: Uuid,
+        leads: &[Lead],
+        plan: &WritePlan,
+        job: Option<&JobStart>,
+    ) -> Result<UpsertOutcome> {
+        self.in_transaction(|tx| upsert(tx, user, leads, plan, &self.clock, job))
+    }
+
+    async fn remove_leads(&self, user: Uuid, lead_ids: &[&str], job: Option<&JobStart>) -> Result<u64> {
+        self.in_transaction(|tx| remove(tx, user, lead_ids, job, self.now()))
+    }
+
+    async fn finish_job(&self, user: Uuid, job: &JobStart, finish: &JobFinish) -> Result<Job> {
+        self.in_transaction(|tx| finish_job(tx, user, job, finish, self.now()))
+    }
+
+    async fn imports(&self, user: Uuid, limit: u32, cursor: Option<&str>) -> Result<JobPage> {
+        let limit = crate::store::check_job_limit(limit)?;
+        let cursor = cursor.map(JobCursor::decode).transpose()?;
+        let (after, id) = cursor.map_or((None, None), |c| (Some(c.created_at.as_micros()), Some(c.id)));
+        let conn = self.lock();
+        let mut statement = conn
+            .prepare_cached(&format!(
+                r#"select {JOB_COLUMNS} from "Imports" where user_uuid = ?1
+                     and (?2 is null or (created_at, id) < (?2, ?3))
+                   order by created_at desc, id desc limit ?4"#
+            ))
+            .map_err(db_error)?;
+        let jobs = statement
+            .query_map(params![user, after, id, i64::from(limit) + 1], job_of)
+            .and_then(Iterator::collect::<rusqlite::Result<Vec<Job>>>)
+            .map_err(db_error)?;
+        Ok(crate::store::job_page(jobs, limit))
+    }
+
+    async fn get_import(&self, user: Uuid, id: Uuid) -> Result<Job> {
+        find_job(&self.lock(), user, id)
+    }
+
+    async fn revert_import(&self, user: Uuid, id: Uuid) -> Result<Reverted> {
+        self.in_transaction(|tx| revert(tx, user, id, &self.clock))
     }
 
     async fn query(&self, user: Uuid, query: &LeadQuery) -> Result<Page> {
@@ -829,7 +1215,7 @@ impl Store for SqliteStore {
         let stored = get_lead(&tx, user, lead_id)?.ok_or_else(|| not_found("lead", lead_id))?;
         let changed = patch.apply(&stored.lead, &ImportOptions::default())?;
         if changed != stored.lead {
-            write_lead(&tx, user, &changed, now, None)?;
+            write_lead(&tx, user, &changed, now, None, None)?;
         }
         if let Some(name) = &changed.salesperson {
             add_salesperson_if_new(&tx, user, name, now)?;
@@ -954,10 +1340,21 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("old.db");
-        // Written at version 1 (today's first migration), with a user and a lead.
-        let store = SqliteStore::open(&path).unwrap();
+        // Written at version 1 (the first release's schema), with a user and a lead.
         let user = Uuid::from_u128(7);
-        pollster::block_on(store.create_user(user, "old", "hash")).unwrap();
+        let conn = connect(&path).unwrap();
+        migrate_with(&conn, &MIGRATIONS[..1]).unwrap();
+        conn.execute_batch(&format!(
+            r#"insert into "Users" values (x'{u}', 'old', 'hash', 0);
+               insert into "Leads" (id, user_uuid, created_at, updated_at, lead_id, lead_name, contact_information,
+                 source, interest_level, status, salesperson, interest_rank, source_key, status_key, salesperson_key)
+               values (x'{l}', x'{u}', 1, 1, 'L-1', 'Ada', 'ada@example.com', 'Web', 'High', 'Open', 'Grace', 3,
+                 'web', 'open', 'grace');"#,
+            u = user.simple(),
+            l = Uuid::from_u128(8).simple()
+        ))
+        .unwrap();
+        drop(conn);
         let lead = Lead {
             lead_id: "L-1".into(),
             lead_name: "Ada".into(),
@@ -967,18 +1364,38 @@ mod tests {
             status: "Open".into(),
             salesperson: Some("Grace".into()),
         };
-        pollster::block_on(store.upsert_leads(user, std::slice::from_ref(&lead))).unwrap();
+        // Today's library upgrades it on open, keeping the data, and the new tables work.
+        let store = SqliteStore::open(&path).unwrap();
+        assert_eq!(pollster::block_on(store.get_lead(user, "L-1")).unwrap().lead, lead);
+        let csv = "Lead ID,Lead Name,Contact Information,Source,Interest Level,Status\nL-1,Ada,ada@example.com,Web,High,Won\n";
+        let done = pollster::block_on(store.import_csv(
+            user,
+            csv.as_bytes(),
+            &ImportOptions::default(),
+            crate::store::ImportMode::Strict,
+        ))
+        .unwrap();
+        let job = done.job.unwrap();
+        assert_eq!(pollster::block_on(store.revert_import(user, job.id)).unwrap().restored, 1);
+        assert_eq!(pollster::block_on(store.get_lead(user, "L-1")).unwrap().lead, lead);
         drop(store);
 
-        let later: &[&str] =
-            &[MIGRATIONS[0], r#"alter table "Leads" add column note text not null default ''"#];
-        let broken: &[&str] =
-            &[MIGRATIONS[0], r#"alter table "Leads" add column note2 text; select * from no_such_table"#];
+        let now = MIGRATIONS.len() as i64;
+        let later: Vec<&str> = MIGRATIONS
+            .iter()
+            .copied()
+            .chain([r#"alter table "Leads" add column note text not null default ''"#])
+            .collect();
+        let broken: Vec<&str> = MIGRATIONS
+            .iter()
+            .copied()
+            .chain([r#"alter table "Leads" add column note2 text; select * from no_such_table"#])
+            .collect();
         let conn = connect(&path).unwrap();
-        assert_eq!(version(&conn), 1);
-        let err = migrate_with(&conn, broken).unwrap_err();
+        assert_eq!(version(&conn), now);
+        let err = migrate_with(&conn, &broken).unwrap_err();
         assert!(err.to_string().contains("no_such_table"), "{err}");
-        assert_eq!(version(&conn), 1, "a failed migration leaves the version");
+        assert_eq!(version(&conn), now, "a failed migration leaves the version");
         let columns: Vec<String> = conn
             .prepare(r#"select name from pragma_table_info('Leads')"#)
             .unwrap()
@@ -988,8 +1405,8 @@ mod tests {
             .unwrap();
         assert!(!columns.contains(&"note2".to_owned()), "and none of its changes");
 
-        migrate_with(&conn, later).unwrap();
-        assert_eq!(version(&conn), 2);
+        migrate_with(&conn, &later).unwrap();
+        assert_eq!(version(&conn), now + 1);
         let note: String = conn.query_row(r#"select note from "Leads""#, [], |r| r.get(0)).unwrap();
         assert_eq!(note, "");
         assert_eq!(
@@ -997,8 +1414,8 @@ mod tests {
             lead,
             "the data survives the upgrade"
         );
-        migrate_with(&conn, later).unwrap();
-        assert_eq!(version(&conn), 2, "applied once");
+        migrate_with(&conn, &later).unwrap();
+        assert_eq!(version(&conn), now + 1, "applied once");
         drop(conn);
 
         // Today's library, one migration behind that file, refuses it.

@@ -12,8 +12,8 @@ use std::ops::ControlFlow;
 use base64::Engine as _;
 
 use leads_core::{
-    ErrorKind, ImportMode, ImportOptions, InterestLevel, Lead, LeadPatch, LeadQuery, PasswordParams, Store,
-    StoredLead, Timestamp, TokenSigner, Uuid,
+    ErrorKind, ImportMode, ImportOptions, InterestLevel, Job, JobCounts, JobKind, JobState, Lead, LeadPatch,
+    LeadQuery, PasswordParams, Store, StoredLead, Timestamp, TokenSigner, Uuid,
 };
 
 pub const SECRET: &str = "store-suite-secret-at-least-32-bytes";
@@ -57,6 +57,189 @@ pub async fn run_named<S: Store>(store: &S, prefix: &str, a: Uuid, b: Uuid) {
         .unwrap();
     reimports(store, d).await;
     dry_runs(store, d).await;
+    let e = leads_core::new_uuid();
+    store
+        .create_user(e, &format!("{prefix}owner_e_{}", &e.to_string()[..8]), "not-a-real-hash")
+        .await
+        .unwrap();
+    history(store, e).await;
+    bulk_edits(store, e).await;
+    partial_jobs(store, e).await;
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn job_ids(jobs: &[Job]) -> Vec<Uuid> {
+    jobs.iter().map(|j| j.id).collect()
+}
+
+/// A lead as a revert puts it back: everything but `updated_at` (a revert is a write).
+fn as_restored(lead: &StoredLead) -> (Uuid, Timestamp, Lead) {
+    (lead.id, lead.created_at, lead.lead.clone())
+}
+
+/// Every import that writes is a job (its file, options, counts and first issues), listed
+/// newest first in pages; revert deletes what a job inserted and restores what it updated,
+/// leaves leads written since as conflicts, and changes nothing the second time.
+async fn history<S: Store>(store: &S, e: Uuid) {
+    let options = ImportOptions { file_name: Some("week-1.csv".into()), ..ImportOptions::default() };
+    let first = format!(
+        "{HEADER6},Assigned Salesperson\nH-1,Ann,ann@example.com,Web,High,Open,Dana Scully\n\
+         H-2,Bob,bob@example.com,Web,Low,Open,\nH-3,Cy,cy@example.com,Fair,Medium,New,\n"
+    );
+    let done = store.import_csv(e, first.as_bytes(), &options, ImportMode::Strict).await.unwrap();
+    let job1 = done.job.clone().expect("an import that writes is recorded");
+    assert_eq!((job1.kind, job1.state, job1.actor), (JobKind::Import, JobState::Done, e));
+    assert_eq!(job1.file_name.as_deref(), Some("week-1.csv"));
+    assert_eq!(job1.bytes, first.len() as u64);
+    assert_eq!(job1.sha256.as_deref(), Some(sha256_hex(first.as_bytes()).as_str()));
+    assert_eq!(job1.counts, JobCounts { inserted: 3, ..JobCounts::default() });
+    assert_eq!((job1.spec.mode, job1.spec.options.as_ref()), (Some(ImportMode::Strict), Some(&options)));
+    assert_eq!(job1.reverted_at, None);
+    assert_eq!(store.get_import(e, job1.id).await.unwrap(), job1);
+    let after_first = everything(store, e).await;
+
+    let second = format!(
+        "{HEADER6},Assigned Salesperson\nH-1,Ann Lee,ann@example.com,Web,High,Contacted,Dana Scully\n\
+         H-2,Bob,bob@example.com,Web,Low,Won,Fox Mulder\nH-4,Di,di@example.com,Web,High,New,\n\
+         H-5,Bad,not an address,Web,Low,New,\n"
+    );
+    // Dry runs and rejected imports are not recorded.
+    let plain = ImportOptions::default();
+    let dry = store.dry_run_csv(e, second.as_bytes(), &plain, ImportMode::SkipInvalid).await.unwrap();
+    assert_eq!(dry.job, None);
+    let rejected = store.import_csv(e, second.as_bytes(), &plain, ImportMode::Strict).await.unwrap_err();
+    assert_eq!(rejected.code(), "import_rejected");
+    let done = store.import_csv(e, second.as_bytes(), &plain, ImportMode::SkipInvalid).await.unwrap();
+    let job2 = done.job.unwrap();
+    assert_eq!(job2.counts, JobCounts { inserted: 1, updated: 2, ..JobCounts::default() });
+    let codes: Vec<&str> = job2.issues.iter().map(|i| i.code.as_str()).collect();
+    assert_eq!((codes, job2.file_name.as_deref()), (vec!["invalid_contact"], None));
+
+    // Newest first, in pages.
+    let page = store.imports(e, 10, None).await.unwrap();
+    assert_eq!((job_ids(&page.items), page.next_cursor), (vec![job2.id, job1.id], None));
+    let one = store.imports(e, 1, None).await.unwrap();
+    assert_eq!(job_ids(&one.items), vec![job2.id]);
+    let next = store.imports(e, 1, one.next_cursor.as_deref()).await.unwrap();
+    assert_eq!((job_ids(&next.items), next.next_cursor), (vec![job1.id], None));
+    assert_eq!(store.imports(e, 0, None).await.unwrap_err().code(), "invalid_query");
+    assert_eq!(store.imports(e, 10, Some("nope")).await.unwrap_err().code(), "invalid_query");
+    assert_eq!(store.get_import(e, leads_core::new_uuid()).await.unwrap_err().code(), "not_found");
+
+    // An edit since job 2: that lead is a conflict, the rest is undone.
+    let qualified = LeadPatch { status: Some("Qualified".into()), ..LeadPatch::default() };
+    store.update_lead(e, "H-1", &qualified).await.unwrap();
+    let edited = store.get_lead(e, "H-1").await.unwrap();
+    let undone = store.revert_import(e, job2.id).await.unwrap();
+    assert_eq!((undone.deleted, undone.restored, undone.conflicts.clone()), (1, 1, vec!["H-1".to_owned()]));
+    assert_eq!((undone.job.id, undone.job.state), (job2.id, JobState::Reverted));
+    assert!(undone.job.reverted_at.is_some());
+    assert_eq!(store.get_lead(e, "H-4").await.unwrap_err().code(), "not_found", "its new lead is gone");
+    let h2 = store.get_lead(e, "H-2").await.unwrap();
+    assert_eq!(as_restored(&h2), as_restored(&after_first[1]), "its update is undone");
+    assert_eq!(store.get_lead(e, "H-1").await.unwrap().lead, edited.lead, "the edited lead is left");
+    let now = everything(store, e).await;
+    let twice = store.revert_import(e, job2.id).await.unwrap();
+    assert_eq!((twice.deleted, twice.restored, twice.conflicts), (0, 0, Vec::<String>::new()));
+    assert_eq!(everything(store, e).await, now, "a second revert changes nothing");
+    assert_eq!(store.get_import(e, job2.id).await.unwrap().state, JobState::Reverted);
+    assert_eq!(store.revert_import(e, leads_core::new_uuid()).await.unwrap_err().code(), "not_found");
+
+    // H-2 is job 1's again; H-1 was edited since.
+    let undone = store.revert_import(e, job1.id).await.unwrap();
+    assert_eq!((undone.deleted, undone.restored, undone.conflicts), (2, 0, vec!["H-1".to_owned()]));
+    let left: Vec<String> = everything(store, e).await.into_iter().map(|l| l.lead.lead_id).collect();
+    assert_eq!(left, vec!["H-1".to_owned()]);
+}
+
+/// Bulk updates and deletes by query: counted, recorded as jobs, reverted like imports; an
+/// empty query needs `all`.
+async fn bulk_edits<S: Store>(store: &S, e: Uuid) {
+    store.delete_lead(e, "H-1").await.unwrap();
+    let file = format!(
+        "{HEADER6},Assigned Salesperson\nB-1,Ann,ann@example.com,Web,High,Open,Dana Scully\n\
+         B-2,Bob,bob@example.com,Fair,Low,Open,\nB-3,Cy,cy@example.com,Fair,Medium,New,Fox Mulder\n\
+         B-4,Di,di@example.com,Web,High,Open,Walter Skinner\n"
+    );
+    store.import_csv(e, file.as_bytes(), &ImportOptions::default(), ImportMode::Strict).await.unwrap();
+    let before = everything(store, e).await;
+    let open: LeadQuery = "status=open".parse().unwrap();
+    let reassign = LeadPatch { salesperson: Some(Some("Walter Skinner".into())), ..LeadPatch::default() };
+    let job = store.update_leads(e, &open, &reassign, false).await.unwrap();
+    assert_eq!((job.kind, job.state), (JobKind::BulkUpdate, JobState::Done));
+    assert_eq!(job.counts, JobCounts { updated: 2, unchanged: 1, ..JobCounts::default() });
+    assert_eq!(job.spec.query.as_deref(), Some("status=open"));
+    assert_eq!(job.spec.patch.as_ref(), Some(&reassign));
+    let walter = |all: &[StoredLead]| -> Vec<String> {
+        all.iter()
+            .filter(|l| l.lead.salesperson.as_deref() == Some("Walter Skinner"))
+            .map(|l| l.lead.lead_id.clone())
+            .collect()
+    };
+    assert_eq!(walter(&everything(store, e).await), ["B-1", "B-2", "B-4"]);
+    assert_eq!(
+        store.get_lead(e, "B-3").await.unwrap(),
+        before.iter().find(|l| l.lead.lead_id == "B-3").unwrap().clone()
+    );
+    assert_eq!(store.imports(e, 1, None).await.unwrap().items, vec![job.clone()]);
+
+    // Refused before anything is written: no filters without `all`, a patch the rules refuse.
+    let everyone = LeadQuery::default();
+    let err = store.update_leads(e, &everyone, &reassign, false).await.unwrap_err();
+    assert_eq!(err.code(), "invalid_query");
+    assert_eq!(store.delete_leads(e, &everyone, false).await.unwrap_err().code(), "invalid_query");
+    let bad = LeadPatch { status: Some("Nope".into()), ..LeadPatch::default() };
+    assert_eq!(store.update_leads(e, &open, &bad, false).await.unwrap_err().code(), "invalid_lead");
+    assert_eq!(store.imports(e, 1, None).await.unwrap().items, vec![job.clone()], "no job for those");
+
+    let undone = store.revert_import(e, job.id).await.unwrap();
+    assert_eq!((undone.deleted, undone.restored, undone.conflicts), (0, 2, Vec::<String>::new()));
+    let back: Vec<_> = everything(store, e).await.iter().map(as_restored).collect();
+    assert_eq!(back, before.iter().map(as_restored).collect::<Vec<_>>());
+
+    // Deletes: the leads go, and revert brings them back as they were (same ids and times).
+    let fair: LeadQuery = "source=fair".parse().unwrap();
+    let job = store.delete_leads(e, &fair, false).await.unwrap();
+    assert_eq!((job.kind, job.counts.deleted), (JobKind::BulkDelete, 2));
+    let left: Vec<String> = everything(store, e).await.into_iter().map(|l| l.lead.lead_id).collect();
+    assert_eq!(left, ["B-1", "B-4"]);
+    let undone = store.revert_import(e, job.id).await.unwrap();
+    assert_eq!((undone.deleted, undone.restored), (0, 2));
+    let back: Vec<_> = everything(store, e).await.iter().map(as_restored).collect();
+    assert_eq!(back, before.iter().map(as_restored).collect::<Vec<_>>());
+
+    // `all` means every lead.
+    let job = store.update_leads(e, &everyone, &reassign, true).await.unwrap();
+    assert_eq!(job.counts.updated + job.counts.unchanged, before.len() as u64);
+    let job = store.delete_leads(e, &everyone, true).await.unwrap();
+    assert_eq!(job.counts.deleted, before.len() as u64);
+    assert!(everything(store, e).await.is_empty());
+    store.revert_import(e, job.id).await.unwrap();
+    assert_eq!(everything(store, e).await.len(), before.len());
+}
+
+/// An import stopped part way is a partial job, with the counts of what it stored; revert
+/// removes exactly that.
+async fn partial_jobs<S: Store>(store: &S, e: Uuid) {
+    let before = everything(store, e).await;
+    let csv = leads_gen::generate(40_000, 6);
+    let err = store
+        .import_csv_with_progress(e, &csv[..], &ImportOptions::default(), ImportMode::SkipInvalid, &mut |p| {
+            if p.stored.inserted > 0 { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+        })
+        .await
+        .unwrap_err();
+    let ErrorKind::Interrupted { stored, .. } = err.kind() else { panic!("{err}") };
+    let job = store.imports(e, 1, None).await.unwrap().items.remove(0);
+    assert_eq!((job.kind, job.state), (JobKind::Import, JobState::Partial));
+    assert_eq!((job.counts.inserted, job.sha256), (stored.inserted, None));
+    let undone = store.revert_import(e, job.id).await.unwrap();
+    assert_eq!((undone.deleted, undone.restored), (stored.inserted, 0));
+    assert_eq!(everything(store, e).await, before);
 }
 
 /// A dry run gives the counts the import then gives, describes each would-be update field by

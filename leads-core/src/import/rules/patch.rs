@@ -48,6 +48,38 @@ impl LeadPatch {
         self.apply_rules(lead, &Rules::new(options)?)
     }
 
+    /// The fields the patch sets.
+    #[must_use]
+    pub fn fields(&self) -> Vec<Field> {
+        let set = [
+            (Field::LeadName, self.lead_name.is_some()),
+            (Field::ContactInformation, self.contact_information.is_some()),
+            (Field::Source, self.source.is_some()),
+            (Field::InterestLevel, self.interest_level.is_some()),
+            (Field::Status, self.status.is_some()),
+            (Field::Salesperson, self.salesperson.is_some()),
+        ];
+        set.into_iter().filter_map(|(f, on)| on.then_some(f)).collect()
+    }
+
+    /// Checks every value of the patch by the row rules of `options`, as [`apply`](Self::apply)
+    /// would (the values do not depend on the lead they are applied to).
+    ///
+    /// # Errors
+    /// As [`apply`](Self::apply).
+    pub fn check(&self, options: &ImportOptions) -> Result<()> {
+        let placeholder = Lead {
+            lead_id: String::new(),
+            lead_name: String::new(),
+            contact_information: String::new(),
+            source: String::new(),
+            interest_level: InterestLevel::Low,
+            status: String::new(),
+            salesperson: None,
+        };
+        self.apply(&placeholder, options).map(drop)
+    }
+
     fn apply_rules(&self, lead: &Lead, rules: &Rules) -> Result<Lead> {
         let mut out = lead.clone();
         let mut issues = Vec::new();

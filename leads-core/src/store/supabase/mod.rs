@@ -25,7 +25,7 @@ pub use params::{query_params, quote};
 pub use transport::{BoxFuture, HttpRequest, HttpResponse, ReqwestTransport, Transport};
 
 use params::equals_ignoring_case;
-use rows::{LeadRow, SalespersonRow, UserRow, backend, content_range_total, scalar};
+use rows::{JobRow, LeadRow, SalespersonRow, UserRow, backend, content_range_total, scalar};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::import::options::ImportOptions;
@@ -33,7 +33,10 @@ use crate::import::rules::patch::{LeadPatch, salesperson_name};
 use crate::model::{Field, Lead, StoredLead, UpsertOutcome, User, UserRecord};
 use crate::query::LeadQuery;
 use crate::query::cursor::Cursor;
-use crate::store::{BatchedWrites, Page, Salesperson, Store, WritePlan, dedupe_last};
+use crate::store::{
+    BatchedWrites, Job, JobFinish, JobPage, JobStart, Page, Reverted, Salesperson, Store, WritePlan,
+    dedupe_last,
+};
 
 /// Where a bulk upsert has got: called after each batch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -290,6 +293,29 @@ fn plan_json(plan: &WritePlan) -> Value {
     json!({"columns": columns, "on_existing": plan.on_existing, "on_new": plan.on_new, "blanks": plan.blanks})
 }
 
+/// A job as the history functions read it (`p_job`).
+fn job_json(job: Option<&JobStart>) -> Value {
+    job.map_or(
+        Value::Null,
+        |j| json!({"id": j.id, "kind": j.kind, "actor": j.actor, "file_name": j.file_name, "spec": j.spec}),
+    )
+}
+
+/// An RPC's jsonb answer as `T`.
+fn rpc_value<T: for<'de> Deserialize<'de>>(value: Value, function: &str) -> Result<T> {
+    serde_json::from_value(scalar(value, function)).map_err(|e| {
+        Error::from(ErrorKind::Http { message: format!("unexpected answer of {function}: {e}") })
+    })
+}
+
+/// `raise ... using errcode = 'P0002'` (a job of another user, or none) as `not_found`.
+fn unknown_job(e: Error, id: Uuid) -> Error {
+    match e.kind() {
+        ErrorKind::Backend { code: Some(code), .. } if code == "P0002" => not_found("import", id),
+        _ => e,
+    }
+}
+
 fn p(name: &str, value: impl Into<String>) -> (String, String) {
     (name.to_owned(), value.into())
 }
@@ -297,8 +323,13 @@ fn p(name: &str, value: impl Into<String>) -> (String, String) {
 impl Store for SupabaseStore {
     type Writes<'a> = BatchedWrites<'a, Self>;
 
-    async fn begin_import(&self, user: Uuid, _atomic: bool) -> Result<BatchedWrites<'_, Self>> {
-        Ok(BatchedWrites::new(self, user))
+    async fn begin_import(
+        &self,
+        user: Uuid,
+        _atomic: bool,
+        job: JobStart,
+    ) -> Result<BatchedWrites<'_, Self>> {
+        Ok(BatchedWrites::new(self, user, job))
     }
 
     async fn create_user(&self, uuid: Uuid, username: &str, password: &str) -> Result<User> {
@@ -328,9 +359,16 @@ impl Store for SupabaseStore {
         if rows.is_empty() { Err(not_found("user", user)) } else { Ok(()) }
     }
 
-    async fn write_leads(&self, user: Uuid, leads: &[Lead], plan: &WritePlan) -> Result<UpsertOutcome> {
+    async fn write_leads(
+        &self,
+        user: Uuid,
+        leads: &[Lead],
+        plan: &WritePlan,
+        job: Option<&JobStart>,
+    ) -> Result<UpsertOutcome> {
         use futures_util::StreamExt as _;
         let plan = plan_json(plan);
+        let job = job_json(job);
         let unique: Vec<&Lead> = dedupe_last(leads);
         let size = self.options.batch_size.max(1);
         // Bodies made first, so each request's future owns what it sends (and stays `Send`).
@@ -338,7 +376,8 @@ impl Store for SupabaseStore {
             .chunks(size)
             .enumerate()
             .map(|(i, batch)| {
-                (i, batch.len(), json!({"p_user": user, "p_leads": batch, "p_plan": plan}).to_string())
+                let body = json!({"p_user": user, "p_leads": batch, "p_plan": plan, "p_job": job});
+                (i, batch.len(), body.to_string())
             })
             .collect();
         let total = bodies.len();
@@ -396,6 +435,65 @@ impl Store for SupabaseStore {
             first_error: first_error.to_string(),
         }
         .into())
+    }
+
+    async fn remove_leads(&self, user: Uuid, lead_ids: &[&str], job: Option<&JobStart>) -> Result<u64> {
+        if lead_ids.is_empty() {
+            return Ok(0);
+        }
+        let body = json!({"p_user": user, "p_ids": lead_ids, "p_job": job_json(job)}).to_string();
+        // Not retried: a retry after a lost answer would count the deleted leads as none.
+        let value: Value = self.json(self.builder("rpc/leads_remove").rpc(body), &[], "", false).await?;
+        rpc_value(value, "leads_remove")
+    }
+
+    async fn finish_job(&self, user: Uuid, job: &JobStart, finish: &JobFinish) -> Result<Job> {
+        let finish = json!({"bytes": finish.bytes, "sha256": finish.sha256, "issues": finish.issues});
+        let body = json!({"p_user": user, "p_job": job_json(Some(job)), "p_finish": finish}).to_string();
+        let value: Value = self
+            .json(self.builder("rpc/leads_finish_job").rpc(body), &[], "", true)
+            .await
+            .map_err(|e| unknown_user(e, user))?;
+        rpc_value::<JobRow>(value, "leads_finish_job").map(Job::from)
+    }
+
+    async fn imports(&self, user: Uuid, limit: u32, cursor: Option<&str>) -> Result<JobPage> {
+        let limit = crate::store::check_job_limit(limit)?;
+        let cursor = cursor.map(crate::store::job::JobCursor::decode).transpose()?;
+        // The cursor's arguments only when there is one (the function's defaults otherwise).
+        let mut body = json!({"p_user": user, "p_limit": limit + 1});
+        if let Some(c) = cursor {
+            body["p_after"] = json!(c.created_at);
+            body["p_after_id"] = json!(c.id);
+        }
+        let value: Value =
+            self.json(self.builder("rpc/leads_imports").rpc(body.to_string()), &[], "", true).await?;
+        let rows: Vec<JobRow> = rpc_value(value, "leads_imports")?;
+        Ok(crate::store::job_page(rows.into_iter().map(Job::from).collect(), limit))
+    }
+
+    async fn get_import(&self, user: Uuid, id: Uuid) -> Result<Job> {
+        let params = [p("select", "*"), p("user_uuid", format!("eq.{user}")), p("id", format!("eq.{id}"))];
+        let rows: Vec<JobRow> = self.json(self.builder("Imports"), &params, "", true).await?;
+        rows.into_iter().next().map(Job::from).ok_or_else(|| not_found("import", id))
+    }
+
+    async fn revert_import(&self, user: Uuid, id: Uuid) -> Result<Reverted> {
+        #[derive(Deserialize)]
+        struct Answer {
+            job: JobRow,
+            deleted: u64,
+            restored: u64,
+            conflicts: Vec<String>,
+        }
+        let body = json!({"p_user": user, "p_id": id}).to_string();
+        // Not retried: a retry after a lost answer would report the revert as doing nothing.
+        let value: Value = self
+            .json(self.builder("rpc/leads_revert").rpc(body), &[], "", false)
+            .await
+            .map_err(|e| unknown_job(e, id))?;
+        let a: Answer = rpc_value(value, "leads_revert")?;
+        Ok(Reverted { job: a.job.into(), deleted: a.deleted, restored: a.restored, conflicts: a.conflicts })
     }
 
     async fn query(&self, user: Uuid, query: &LeadQuery) -> Result<Page> {

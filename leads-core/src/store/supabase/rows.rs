@@ -6,8 +6,8 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::error::{Error, ErrorKind};
-use crate::model::{InterestLevel, Lead, StoredLead, Timestamp, User, UserRecord};
-use crate::store::Salesperson;
+use crate::model::{InterestLevel, Issue, Lead, StoredLead, Timestamp, User, UserRecord};
+use crate::store::{Job, JobCounts, JobKind, JobSpec, JobState, Salesperson};
 
 /// A non-2xx answer as [`ErrorKind::Backend`], with PostgREST's error fields when it sent them.
 pub(crate) fn backend(status: u16, body: &str) -> Error {
@@ -92,6 +92,49 @@ impl UserRow {
     pub(crate) fn into_record(self) -> UserRecord {
         let password = self.password.clone().unwrap_or_default();
         UserRecord { user: self.into_user(), password }
+    }
+}
+
+/// A row of `"Imports"`.
+#[derive(Deserialize)]
+pub(crate) struct JobRow {
+    id: Uuid,
+    kind: JobKind,
+    state: JobState,
+    created_at: Timestamp,
+    actor: Uuid,
+    file_name: Option<String>,
+    bytes: u64,
+    sha256: Option<String>,
+    #[serde(default)]
+    spec: JobSpec,
+    inserted: u64,
+    updated: u64,
+    unchanged: u64,
+    skipped: u64,
+    deleted: u64,
+    #[serde(default)]
+    issues: Vec<Issue>,
+    reverted_at: Option<Timestamp>,
+}
+
+impl From<JobRow> for Job {
+    fn from(r: JobRow) -> Self {
+        let JobRow { inserted, updated, unchanged, skipped, deleted, .. } = r;
+        Job {
+            id: r.id,
+            kind: r.kind,
+            state: r.state,
+            created_at: r.created_at,
+            actor: r.actor,
+            file_name: r.file_name,
+            bytes: r.bytes,
+            sha256: r.sha256,
+            spec: r.spec,
+            counts: JobCounts { inserted, updated, unchanged, skipped, deleted },
+            issues: r.issues,
+            reverted_at: r.reverted_at,
+        }
     }
 }
 
