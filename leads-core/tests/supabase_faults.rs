@@ -140,6 +140,21 @@ fn imports_survive_faults_and_account_for_what_was_stored() {
         assert_eq!(stored_ids(&direct, user).await, expected, "exactly the committed batches are stored");
         assert_eq!(outcome.inserted as usize, expected.len());
 
+        // An import whose batches fail part way is a partial job that reverts what it stored.
+        let other = leads_core::new_uuid();
+        direct.create_user(other, &format!("partial_{}", &other.to_string()[..8]), "x").await.unwrap();
+        let csv = leads_gen::generate(1200, 11);
+        let mode = leads_core::ImportMode::SkipInvalid;
+        let err = flaky.import_csv(other, &csv[..], &ImportOptions::default(), mode).await.unwrap_err();
+        let ErrorKind::PartialUpsert { outcome, .. } = err.kind() else { panic!("{err}") };
+        let stored = stored_ids(&direct, other).await.len() as u64;
+        assert!(stored > 0 && stored == outcome.inserted, "{err}");
+        let job = direct.imports(other, 1, None).await.unwrap().items.remove(0);
+        assert_eq!((job.state, job.counts.inserted), (leads_core::JobState::Partial, stored));
+        let undone = direct.revert_import(other, job.id).await.unwrap();
+        assert_eq!((undone.deleted, undone.conflicts.len()), (stored, 0));
+        assert!(stored_ids(&direct, other).await.is_empty(), "the revert removed what the partial job stored");
+
         // Phase 2: more faults, answers lost after commit too, with retries: it completes, and
         // the file ends up stored once, whole.
         let (proxy_url, connections) =
