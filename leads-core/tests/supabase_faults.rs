@@ -153,7 +153,10 @@ fn imports_survive_faults_and_account_for_what_was_stored() {
         assert_eq!((job.state, job.counts.inserted), (leads_core::JobState::Partial, stored));
         let undone = direct.revert_import(other, job.id).await.unwrap();
         assert_eq!((undone.deleted, undone.conflicts.len()), (stored, 0));
-        assert!(stored_ids(&direct, other).await.is_empty(), "the revert removed what the partial job stored");
+        assert!(
+            stored_ids(&direct, other).await.is_empty(),
+            "the revert removed what the partial job stored"
+        );
 
         // Phase 2: more faults, answers lost after commit too, with retries: it completes, and
         // the file ends up stored once, whole.

@@ -148,8 +148,16 @@ impl ImportResult {
         self.inner.changes.as_ref().map(|c| to_dict(py, c)).transpose()
     }
 
-    /// ``{"report": {...}, "imported": {"inserted", "updated", "unchanged", "skipped"}}`` (the
-    /// REST JSON).
+    /// The import's record in the history (``{"id", "kind", "state", "created_at", "actor",
+    /// "file_name", "bytes", "sha256", "spec", "counts", "issues", "reverted_at"}``); ``None`` on
+    /// a dry run. ``Store.revert_import(user, job["id"])`` undoes it.
+    #[getter]
+    fn job<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        self.inner.job.as_ref().map(|j| to_dict(py, j)).transpose()
+    }
+
+    /// ``{"report": {...}, "imported": {"inserted", "updated", "unchanged", "skipped"}, "job"}``
+    /// (the REST JSON).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         to_dict(py, &self.inner)
     }
@@ -233,9 +241,13 @@ impl Store {
         options: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<ImportResult> {
         let user = uuid("user", user)?;
-        let options = import_options(options)?;
+        let mut options = import_options(options)?;
         let mode: ImportMode = mode.parse().map_err(to_py)?;
         let source = Source::extract(source)?;
+        if let (None, Source::Path(path)) = (&options.file_name, &source) {
+            // The history names a file by its name, not where it was read from.
+            options.file_name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        }
         let input = source.open().map_err(to_py)?;
         let total = input.len();
         let failure = Mutex::new(None);
@@ -320,6 +332,74 @@ impl Store {
         let mut sink = Sink::open(dest, &failure)?;
         with_store!(self, py, |s| leads_core::export_csv(s, user, &query, &mut sink))
             .map_err(|e| failure_or(&failure, e))
+    }
+
+    /// The user's imports and bulk edits, newest first: ``{"items": [job, ...], "next_cursor"}``
+    /// (pass ``next_cursor`` back as ``cursor`` for the next page); ``limit`` defaults to 50.
+    #[pyo3(signature = (user, limit=None, cursor=None))]
+    fn imports<'py>(
+        &self,
+        py: Python<'py>,
+        user: &str,
+        limit: Option<u32>,
+        cursor: Option<&str>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let user = uuid("user", user)?;
+        let limit = limit.unwrap_or(leads_core::DEFAULT_JOB_LIMIT);
+        to_dict(py, &with_store!(self, py, |s| s.imports(user, limit, cursor)).map_err(to_py)?)
+    }
+
+    /// One job of the history by its id (``NotFoundError`` if the user has none such).
+    fn get_import<'py>(&self, py: Python<'py>, user: &str, import_id: &str) -> PyResult<Bound<'py, PyAny>> {
+        let (user, id) = (uuid("user", user)?, uuid("import_id", import_id)?);
+        to_dict(py, &with_store!(self, py, |s| s.get_import(user, id)).map_err(to_py)?)
+    }
+
+    /// Undoes an import or bulk edit: ``{"job", "deleted", "restored", "conflicts"}``; leads
+    /// changed since are left and listed in ``conflicts``. Reverting again changes nothing.
+    fn revert_import<'py>(
+        &self,
+        py: Python<'py>,
+        user: &str,
+        import_id: &str,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (user, id) = (uuid("user", user)?, uuid("import_id", import_id)?);
+        to_dict(py, &with_store!(self, py, |s| s.revert_import(user, id)).map_err(to_py)?)
+    }
+
+    /// Applies ``patch`` to every lead matching ``query`` (its filters); returns the job
+    /// (``job["counts"]["updated"]``), which ``revert_import`` undoes. A query without filters
+    /// needs ``all=True``.
+    #[pyo3(signature = (user, query, patch, *, all=false))]
+    fn update_leads<'py>(
+        &self,
+        py: Python<'py>,
+        user: &str,
+        query: Option<&Bound<'_, PyAny>>,
+        patch: &Bound<'_, PyDict>,
+        all: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let user = uuid("user", user)?;
+        let query = lead_query(query)?;
+        let patch: LeadPatch =
+            pythonize::depythonize(patch.as_any()).map_err(|e| invalid_option("patch", e.to_string()))?;
+        to_dict(py, &with_store!(self, py, |s| s.update_leads(user, &query, &patch, all)).map_err(to_py)?)
+    }
+
+    /// Deletes every lead matching ``query`` (its filters); returns the job
+    /// (``job["counts"]["deleted"]``), which ``revert_import`` undoes. A query without filters
+    /// needs ``all=True``.
+    #[pyo3(signature = (user, query, *, all=false))]
+    fn delete_leads<'py>(
+        &self,
+        py: Python<'py>,
+        user: &str,
+        query: Option<&Bound<'_, PyAny>>,
+        all: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let user = uuid("user", user)?;
+        let query = lead_query(query)?;
+        to_dict(py, &with_store!(self, py, |s| s.delete_leads(user, &query, all)).map_err(to_py)?)
     }
 
     /// One lead by its Lead ID (``NotFoundError`` if there is none).

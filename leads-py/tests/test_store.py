@@ -262,3 +262,57 @@ def test_exports_to_paths_and_files_reimport_unchanged(make, tmp_path: Path) -> 
 
     with pytest.raises(OSError, match="disk full"):
         store.export_csv(uid, Full())
+
+
+@pytest.mark.parametrize("make", stores())
+def test_import_history_reverts_imports_and_bulk_edits(make, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import hashlib
+
+    store: leads.Store = make()
+    uid = store.register(f"hist_{uuid.uuid4().hex[:8]}", "correct horse")["uuid"]
+    path = tmp_path / "week-1.csv"
+    path.write_bytes(CSV)
+    first = store.import_csv(uid, path, mode="skip_invalid")
+    job = first.job
+    assert job is not None and first.to_dict()["job"] == job
+    assert (job["kind"], job["state"], job["file_name"]) == ("import", "done", "week-1.csv")
+    assert (job["bytes"], job["sha256"]) == (len(CSV), hashlib.sha256(CSV).hexdigest())
+    assert job["counts"]["inserted"] == 2 and [i["code"] for i in job["issues"]] == ["invalid_contact"]
+    assert store.import_csv(uid, CSV, mode="skip_invalid", dry_run=True).job is None
+
+    changed = CSV.replace(b"Ada,ada@example.com,Website,Hot,Open", b"Ada,ada@example.com,Website,Hot,Won")
+    second = store.import_csv(uid, changed + b"L-4,Barbara,barbara@example.com,Website,Low,New,\n", mode="skip_invalid")
+    assert second.job is not None and second.job["file_name"] is None
+    page = store.imports(uid, limit=1)
+    assert [j["id"] for j in page["items"]] == [second.job["id"]]
+    rest = store.imports(uid, cursor=page["next_cursor"])
+    assert [j["id"] for j in rest["items"]] == [job["id"]] and rest["next_cursor"] is None
+    assert store.get_import(uid, job["id"]) == job
+
+    undone = store.revert_import(uid, second.job["id"])
+    assert (undone["deleted"], undone["restored"], undone["conflicts"]) == (1, 1, [])
+    assert undone["job"]["state"] == "reverted"
+    assert store.get_lead(uid, "L-1").status == "Open"
+    with pytest.raises(leads.NotFoundError):
+        store.get_lead(uid, "L-4")
+    again = store.revert_import(uid, second.job["id"])
+    assert (again["deleted"], again["restored"], again["conflicts"]) == (0, 0, [])
+
+    # Bulk edits by query, undone the same way; no filters needs all=True.
+    bulk = store.update_leads(uid, "source=website", {"salesperson": "Hedy"})
+    assert (bulk["kind"], bulk["counts"]["updated"]) == ("bulk_update", 2)
+    assert {lead.salesperson for lead in store.query(uid).items} == {"Hedy"}
+    with pytest.raises(leads.InvalidQueryError):
+        store.update_leads(uid, None, {"salesperson": "Hedy"})
+    with pytest.raises(leads.InvalidInputError):
+        store.update_leads(uid, "source=website", {"status": "Nope"})
+    store.revert_import(uid, bulk["id"])
+    assert store.get_lead(uid, "L-1").salesperson == "Grace"
+    gone = store.delete_leads(uid, None, all=True)
+    assert gone["counts"]["deleted"] == 2 and len(store.query(uid)) == 0
+    assert store.revert_import(uid, gone["id"])["restored"] == 2
+    assert len(store.query(uid)) == 2
+    with pytest.raises(leads.NotFoundError):
+        store.revert_import(uid, str(uuid.uuid4()))
+    with pytest.raises(leads.InvalidQueryError):
+        store.imports(uid, limit=0)
