@@ -36,6 +36,8 @@ export interface ImportOptions {
   on_new?: "insert" | "skip";
   /** Storing: a blank optional cell keeps the stored value (default) or clears it. */
   blanks?: "keep" | "clear";
+  /** Storing: the file's name, recorded in the import's job. */
+  file_name?: string | null;
 }
 
 export interface Column {

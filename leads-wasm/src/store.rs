@@ -11,7 +11,7 @@ use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-use crate::convert::{input_bytes, optional_bool, optional_string, options, string, to_js};
+use crate::convert::{index, input_bytes, optional_bool, optional_string, options, string, to_js};
 use crate::error::{invalid_option, js};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -66,6 +66,42 @@ export interface ImportResult {
   imported: UpsertOutcome;
   /** On a dry run: the first 100 would-be updates. */
   changes?: LeadChange[];
+  /** The import's record in the history; `null` on a dry run. */
+  job: Job | null;
+}
+
+/** An import or bulk edit, as the history lists it. */
+export interface Job {
+  id: string;
+  kind: "import" | "bulk_update" | "bulk_delete";
+  /** `partial`: stopped part way (what it stored can be reverted). */
+  state: "done" | "partial" | "reverted";
+  created_at: string;
+  actor: string;
+  file_name: string | null;
+  bytes: number;
+  /** SHA-256 of the file, lower-case hex. */
+  sha256: string | null;
+  /** An import's mode and options, a bulk edit's query and patch. */
+  spec: { mode?: ImportMode; options?: ImportOptions; query?: string; patch?: LeadPatch };
+  counts: { inserted: number; updated: number; unchanged: number; skipped: number; deleted: number };
+  /** The import report's first 100 issues. */
+  issues: Issue[];
+  reverted_at: string | null;
+}
+
+/** A page of the history, newest first. */
+export interface JobPage {
+  items: Job[];
+  next_cursor: string | null;
+}
+
+/** What a revert did; `conflicts` are Lead IDs changed since, left as they are. */
+export interface Reverted {
+  job: Job;
+  deleted: number;
+  restored: number;
+  conflicts: string[];
 }
 
 /** A would-be update of a dry run: each field it changes, by field key. */
@@ -449,6 +485,99 @@ macro_rules! store_methods {
                     let (user, lead_id) = prepared?;
                     s.delete_lead(user, &lead_id).await.map_err(js)?;
                     Ok(JsValue::UNDEFINED)
+                })
+            }
+
+            /// The user's imports and bulk edits, newest first (`limit` 1–1000, default 50;
+            /// `cursor` a page's `next_cursor`).
+            #[wasm_bindgen(unchecked_return_type = "Promise<JobPage>")]
+            pub fn imports(
+                &self,
+                #[wasm_bindgen(unchecked_param_type = "string")] user: JsValue,
+                #[wasm_bindgen(unchecked_optional_param_type = "number | null")] limit: JsValue,
+                #[wasm_bindgen(unchecked_optional_param_type = "string | null")] cursor: JsValue,
+            ) -> js_sys::Promise {
+                let prepared = (|| -> Result<_, JsValue> {
+                    let limit = if limit.is_undefined() || limit.is_null() {
+                        leads_core::DEFAULT_JOB_LIMIT
+                    } else {
+                        index("limit", &limit)?
+                    };
+                    Ok((user_id(&user)?, limit, optional_string("cursor", &cursor)?))
+                })();
+                promise(&self.inner, prepared, move |s, (user, limit, cursor)| async move {
+                    s.imports(user, limit, cursor.as_deref()).await
+                })
+            }
+
+            /// One job of the history (`not_found`).
+            #[wasm_bindgen(js_name = getImport, unchecked_return_type = "Promise<Job>")]
+            pub fn get_import(
+                &self,
+                #[wasm_bindgen(unchecked_param_type = "string")] user: JsValue,
+                #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+            ) -> js_sys::Promise {
+                let prepared = user_id(&user).and_then(|u| Ok((u, uuid("id", &string("id", &id)?)?)));
+                promise(
+                    &self.inner,
+                    prepared,
+                    move |s, (user, id)| async move { s.get_import(user, id).await },
+                )
+            }
+
+            /// Undoes an import or bulk edit; leads changed since are left and listed in
+            /// `conflicts`. Reverting again changes nothing.
+            #[wasm_bindgen(js_name = revertImport, unchecked_return_type = "Promise<Reverted>")]
+            pub fn revert_import(
+                &self,
+                #[wasm_bindgen(unchecked_param_type = "string")] user: JsValue,
+                #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+            ) -> js_sys::Promise {
+                let prepared = user_id(&user).and_then(|u| Ok((u, uuid("id", &string("id", &id)?)?)));
+                promise(
+                    &self.inner,
+                    prepared,
+                    move |s, (user, id)| async move { s.revert_import(user, id).await },
+                )
+            }
+
+            /// Applies `patch` to every lead matching `query`'s filters, recorded as a job
+            /// (`revertImport` undoes it). A query without filters needs `all = true`.
+            #[wasm_bindgen(js_name = updateLeads, unchecked_return_type = "Promise<Job>")]
+            pub fn update_leads(
+                &self,
+                #[wasm_bindgen(unchecked_param_type = "string")] user: JsValue,
+                #[wasm_bindgen(unchecked_param_type = "LeadQuery | string | null")] query: JsValue,
+                #[wasm_bindgen(unchecked_param_type = "LeadPatch")] patch: JsValue,
+                #[wasm_bindgen(unchecked_optional_param_type = "boolean")] all: JsValue,
+            ) -> js_sys::Promise {
+                let prepared = (|| -> Result<_, JsValue> {
+                    Ok((
+                        user_id(&user)?,
+                        query_of(&query)?,
+                        from_js::<LeadPatch>("patch", patch)?,
+                        optional_bool("all", &all)?.unwrap_or(false),
+                    ))
+                })();
+                promise(&self.inner, prepared, move |s, (user, query, patch, all)| async move {
+                    s.update_leads(user, &query, &patch, all).await
+                })
+            }
+
+            /// Deletes every lead matching `query`'s filters, recorded as a job (`revertImport`
+            /// brings them back). A query without filters needs `all = true`.
+            #[wasm_bindgen(js_name = deleteLeads, unchecked_return_type = "Promise<Job>")]
+            pub fn delete_leads(
+                &self,
+                #[wasm_bindgen(unchecked_param_type = "string")] user: JsValue,
+                #[wasm_bindgen(unchecked_param_type = "LeadQuery | string | null")] query: JsValue,
+                #[wasm_bindgen(unchecked_optional_param_type = "boolean")] all: JsValue,
+            ) -> js_sys::Promise {
+                let prepared = (|| -> Result<_, JsValue> {
+                    Ok((user_id(&user)?, query_of(&query)?, optional_bool("all", &all)?.unwrap_or(false)))
+                })();
+                promise(&self.inner, prepared, move |s, (user, query, all)| async move {
+                    s.delete_leads(user, &query, all).await
                 })
             }
 

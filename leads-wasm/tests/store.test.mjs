@@ -120,6 +120,43 @@ test("re-imports: a file without the salesperson column keeps assignments; dryRu
   assert.deepEqual([l1.status, l1.salesperson], ["Won", "Grace"], "the assignment stays");
 });
 
+test("import history: every import and bulk edit is a job; revertImport undoes one, conflicts left, twice changes nothing", async () => {
+  const store = new leads.MemoryStore(true);
+  const user = (await store.register("ann", "correct horse")).uuid;
+  const first = await store.importCsv(user, CSV, { file_name: "week-1.csv" }, "skip_invalid");
+  assert.deepEqual([first.job.kind, first.job.state, first.job.file_name, first.job.bytes], ["import", "done", "week-1.csv", CSV.length]);
+  assert.equal(first.job.counts.inserted, 30);
+  assert.deepEqual(first.job.issues.map((i) => i.code), ["invalid_contact"]);
+  assert.equal((await store.dryRunCsv(user, CSV, null, "skip_invalid")).job, null);
+  const second = await store.importCsv(user, "Lead ID,Lead Name,Contact Information,Source,Interest Level,Status\nL-01,Lead 1,l1@example.com,Referral,Hot,Won\nL-02,Lead 2,l2@example.com,Website,Hot,Won\nL-50,New,n@example.com,Web,Low,New\n");
+  const page = await store.imports(user, 1);
+  assert.deepEqual(page.items.map((j) => j.id), [second.job.id]);
+  const rest = await store.imports(user, null, page.next_cursor);
+  assert.deepEqual([rest.items.map((j) => j.id), rest.next_cursor], [[first.job.id], null]);
+  assert.deepEqual(await store.getImport(user, first.job.id), first.job);
+  await assert.rejects(store.imports(user, 0), (e) => e.code === "invalid_query");
+  await assert.rejects(store.imports(user, 1.5), (e) => e.code === "invalid_option" && e.data === "limit");
+  await assert.rejects(store.getImport(user, "not-a-uuid"), (e) => e.code === "invalid_option");
+
+  await store.updateLead(user, "L-02", { status: "Lost" });
+  const undone = await store.revertImport(user, second.job.id);
+  assert.deepEqual([undone.deleted, undone.restored, undone.conflicts, undone.job.state], [1, 1, ["L-02"], "reverted"]);
+  assert.equal((await store.getLead(user, "L-01")).status, "Open");
+  assert.equal((await store.getLead(user, "L-02")).status, "Lost", "the lead edited since is left");
+  const twice = await store.revertImport(user, second.job.id);
+  assert.deepEqual([twice.deleted, twice.restored, twice.conflicts], [0, 0, []]);
+
+  const bulk = await store.updateLeads(user, "source=website", { salesperson: "Hedy" });
+  assert.deepEqual([bulk.kind, bulk.counts.updated], ["bulk_update", 15]);
+  await assert.rejects(store.updateLeads(user, null, { salesperson: "Hedy" }), (e) => e.code === "invalid_query" && e.data === "all");
+  await assert.rejects(store.updateLeads(user, "source=website", { status: "Nope" }), (e) => e.code === "invalid_lead");
+  assert.equal((await store.revertImport(user, bulk.id)).restored, 15);
+  const gone = await store.deleteLeads(user, null, true);
+  assert.equal(gone.counts.deleted, 30);
+  assert.equal((await store.revertImport(user, gone.id)).restored, 30);
+  assert.equal((await store.query(user, "total=true&limit=1")).total, 30);
+});
+
 test("exportCsv streams every matching lead as an import-format CSV that re-imports unchanged", async () => {
   const store = new leads.MemoryStore(true);
   const user = (await store.register("ann", "correct horse")).uuid;

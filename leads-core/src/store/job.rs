@@ -43,6 +43,7 @@ impl JobKind {
         }
     }
 
+    #[cfg_attr(target_arch = "wasm32", allow(dead_code))] // SqliteStore's
     pub(crate) fn parse(text: &str) -> Option<Self> {
         [JobKind::Import, JobKind::BulkUpdate, JobKind::BulkDelete].into_iter().find(|k| k.as_str() == text)
     }
@@ -72,6 +73,7 @@ impl JobState {
         }
     }
 
+    #[cfg_attr(target_arch = "wasm32", allow(dead_code))] // SqliteStore's
     pub(crate) fn parse(text: &str) -> Option<Self> {
         [JobState::Done, JobState::Partial, JobState::Reverted].into_iter().find(|s| s.as_str() == text)
     }
@@ -232,6 +234,7 @@ pub(crate) enum ItemAction {
     Deleted,
 }
 
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))] // SqliteStore's
 impl ItemAction {
     /// The snake_case name stored.
     #[must_use]
@@ -243,6 +246,7 @@ impl ItemAction {
         }
     }
 
+    #[cfg_attr(target_arch = "wasm32", allow(dead_code))] // SqliteStore's
     pub(crate) fn parse(text: &str) -> Option<Self> {
         [ItemAction::Inserted, ItemAction::Updated, ItemAction::Deleted]
             .into_iter()

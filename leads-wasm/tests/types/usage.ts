@@ -11,6 +11,9 @@ import {
   type InterruptedData,
   SupabaseStore,
   type ImportResult,
+  type Job,
+  type JobPage,
+  type Reverted,
   type LeadsError,
   type Page,
   type Salesperson,
@@ -72,6 +75,15 @@ async function stores(): Promise<void> {
   const lead: StoredLead = await store.updateLead(user.uuid, "L-1", { status: "Won", salesperson: null });
   const people: Salesperson[] = await store.salespeople(user.uuid);
   await store.deleteLead(user.uuid, lead.lead_id);
+  const job: Job | null = (await store.importCsv(user.uuid, "Lead ID\n", { file_name: "week.csv" })).job;
+  const history: JobPage = await store.imports(user.uuid, 10, null);
+  const first: Job = await store.getImport(user.uuid, history.items[0].id);
+  const undone: Reverted = await store.revertImport(user.uuid, first.id);
+  const conflicts: string[] = undone.conflicts;
+  const bulk: Job = await store.updateLeads(user.uuid, "status=Open", { salesperson: "Grace" });
+  const everyone: Job = await store.deleteLeads(user.uuid, null, true);
+  const deleted: number = everyone.counts.deleted + bulk.counts.updated;
+  void job; void conflicts; void deleted;
   const remote = new SupabaseStore("https://example.supabase.co", "publishable-key", "user-token");
   const theirs: Page = await remote.query(user.uuid, undefined);
   try {
