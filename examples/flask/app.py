@@ -213,13 +213,13 @@ def import_leads(uid: str) -> Tuple[Response, int]:
     mode = cast(Mode, param("mode") or "strict")
     # The write policies go to leads as options (it refuses unknown values with invalid_option).
     policies: Dict[str, Any] = {name: param(name) for name in ("on_existing", "on_new", "blanks") if param(name)}
-    dry_run = (param("dry_run") or "false").lower()
-    if dry_run not in ("true", "false", "1", "0"):
-        fail(400, "invalid_option", f"dry_run must be true or false, not {dry_run!r}")
+    dry_run = flag("dry_run", param("dry_run"), "invalid_option")
     upload = request.files.get("file")
     source: Union[Path, IO[bytes]]
     if upload is not None:
         source = upload.stream
+        if upload.filename:
+            policies["file_name"] = Path(upload.filename).name
     else:
         path = text(json_body(), "path", required=False)
         folder = current_app.config.get("IMPORT_DIR")
@@ -231,8 +231,78 @@ def import_leads(uid: str) -> Tuple[Response, int]:
         source = (base / path).resolve()
         if base not in source.parents or not source.is_file():
             fail(404, "not_found", f"{path!r} is not a file inside the import folder")
-    done = store().import_csv(uid, source, mode=mode, dry_run=dry_run in ("true", "1"), **policies)
+    done = store().import_csv(uid, source, mode=mode, dry_run=dry_run, **policies)
     return jsonify(done.to_dict()), 200
+
+
+def flag(name: str, value: Optional[str], code: str) -> bool:
+    """A true/false parameter (absent: false); anything else is a 400 with `code`."""
+    text = (value or "false").lower()
+    if text not in ("true", "false", "1", "0"):
+        fail(400, code, f"{name} must be true or false, not {value!r}", name)
+    return text in ("true", "1")
+
+
+def bulk_query() -> Tuple[str, bool]:
+    """The request's lead query string without `all`, and `all` (a bulk edit of every lead)."""
+    parts = [p for p in request.query_string.decode().split("&") if p]
+    flags = [p.partition("=")[2] for p in parts if p.partition("=")[0] == "all"]
+    if len(flags) > 1:
+        fail(400, "invalid_query", "`all` is given twice", "all")
+    rest = "&".join(p for p in parts if p.partition("=")[0] != "all")
+    return rest, flag("all", flags[0] if flags else None, "invalid_query")
+
+
+def lead_patch() -> Dict[str, Any]:
+    """The JSON body as a lead patch: string values (`salesperson` may be null)."""
+    patch = json_body()
+    for name, value in patch.items():
+        if not (isinstance(value, str) or (name == "salesperson" and value is None)):
+            fail(400, "invalid_request", f"`{name}` must be a string, not {type(value).__name__}", name)
+    return patch
+
+
+@bp.patch("/<username>/leads")
+@authenticated
+def update_leads(uid: str) -> Response:
+    query, every = bulk_query()
+    job = store().update_leads(uid, query, lead_patch(), all=every)
+    return jsonify({"updated": job["counts"]["updated"], "job": job})
+
+
+@bp.delete("/<username>/leads")
+@authenticated
+def delete_leads(uid: str) -> Response:
+    query, every = bulk_query()
+    job = store().delete_leads(uid, query, all=every)
+    return jsonify({"deleted": job["counts"]["deleted"], "job": job})
+
+
+@bp.get("/<username>/imports")
+@authenticated
+def imports(uid: str) -> Response:
+    known = {"limit", "cursor"}
+    unknown = sorted(set(request.args) - known)
+    if unknown:
+        fail(
+            400, "invalid_query", f"`{unknown[0]}` is not a parameter of the import history (limit, cursor)", unknown[0]
+        )
+    limit = request.args.get("limit")
+    if limit is not None and not limit.isdigit():
+        fail(400, "invalid_query", f"limit must be a number, not {limit!r}", "limit")
+    return jsonify(store().imports(uid, int(limit) if limit else None, request.args.get("cursor")))
+
+
+@bp.get("/<username>/imports/<import_id>")
+@authenticated
+def get_import(uid: str, import_id: str) -> Response:
+    return jsonify(store().get_import(uid, import_id))
+
+
+@bp.post("/<username>/imports/<import_id>/revert")
+@authenticated
+def revert_import(uid: str, import_id: str) -> Response:
+    return jsonify(store().revert_import(uid, import_id))
 
 
 @bp.get("/<username>")
@@ -306,11 +376,7 @@ def export_leads(uid: str) -> Response:
 @bp.patch("/<username>/leads/<path:lead_id>")
 @authenticated
 def update_lead(uid: str, lead_id: str) -> Response:
-    patch = json_body()
-    for name, value in patch.items():
-        if not (isinstance(value, str) or (name == "salesperson" and value is None)):
-            fail(400, "invalid_request", f"`{name}` must be a string, not {type(value).__name__}", name)
-    return jsonify(store().update_lead(uid, lead_id, patch).to_dict())
+    return jsonify(store().update_lead(uid, lead_id, lead_patch()).to_dict())
 
 
 @bp.delete("/<username>/leads/<path:lead_id>")

@@ -328,3 +328,59 @@ def test_rejected_rows_come_back_as_csv(client: FlaskClient) -> None:
     assert client.get("/ann?total=true", headers=h).get_json()["total"] == 0, "nothing stored"
     assert client.post("/ann/rejected", headers=h, json={}).status_code == 400
     assert client.post("/ann/rejected", data={"file": (io.BytesIO(CSV), "x.csv")}).status_code == 401
+
+
+def test_import_history_revert_and_bulk_edits(client: FlaskClient) -> None:
+    h = auth(client, "ann")
+    r = client.post("/ann?mode=skip_invalid", headers=h, data={"file": (io.BytesIO(CSV), "week-1.csv")})
+    job = r.get_json()["job"]
+    assert (job["kind"], job["state"], job["file_name"], job["counts"]["inserted"]) == (
+        "import",
+        "done",
+        "week-1.csv",
+        2,
+    )
+    dry = client.post("/ann?dry_run=true&mode=skip_invalid", headers=h, data={"file": (io.BytesIO(CSV), "x.csv")})
+    assert dry.get_json()["job"] is None
+    week2 = (
+        b"Lead ID,Lead Name,Contact Information,Source,Interest Level,Status\nL-1,Ada,ada@example.com,Website,Hot,Won\n"
+    )
+    second = client.post("/ann", headers=h, data={"file": (io.BytesIO(week2), "week-2.csv")}).get_json()["job"]
+
+    r = client.get("/ann/imports?limit=1", headers=h)
+    assert r.status_code == 200 and [j["id"] for j in r.get_json()["items"]] == [second["id"]]
+    rest = client.get(f"/ann/imports?cursor={r.get_json()['next_cursor']}", headers=h).get_json()
+    assert [j["id"] for j in rest["items"]] == [job["id"]] and rest["next_cursor"] is None
+    assert client.get(f"/ann/imports/{job['id']}", headers=h).get_json() == job
+    assert client.get(f"/ann/imports/{uuid.uuid4()}", headers=h).status_code == 404
+    for bad in ("limit=x", "limit=0", "colour=red", "cursor=nope"):
+        r = client.get(f"/ann/imports?{bad}", headers=h)
+        assert r.status_code == 400 and r.get_json()["error"]["code"] == "invalid_query", bad
+
+    r = client.post(f"/ann/imports/{second['id']}/revert", headers=h)
+    assert r.status_code == 200 and (r.get_json()["restored"], r.get_json()["job"]["state"]) == (1, "reverted")
+    assert client.get("/ann?status=won&total=true", headers=h).get_json()["total"] == 1, "L-3 alone, as before"
+    again = client.post(f"/ann/imports/{second['id']}/revert", headers=h).get_json()
+    assert (again["deleted"], again["restored"], again["conflicts"]) == (0, 0, [])
+    assert client.post(f"/ann/imports/{uuid.uuid4()}/revert", headers=h).status_code == 404
+
+    # Bulk edits by query: counted, recorded, reverted; every lead needs all=true.
+    r = client.patch("/ann/leads?source=website", headers=h, json={"salesperson": "Hedy"})
+    assert r.status_code == 200 and r.get_json()["updated"] == 2 and r.get_json()["job"]["kind"] == "bulk_update"
+    bulk = r.get_json()["job"]
+    r = client.patch("/ann/leads", headers=h, json={"salesperson": "Hedy"})
+    assert r.status_code == 400 and r.get_json()["error"]["code"] == "invalid_query"
+    r = client.patch("/ann/leads?all=maybe", headers=h, json={"salesperson": "Hedy"})
+    assert r.status_code == 400 and r.get_json()["error"]["code"] == "invalid_query"
+    r = client.patch("/ann/leads?source=website", headers=h, json={"status": 3})
+    assert r.status_code == 400 and r.get_json()["error"]["code"] == "invalid_request"
+    assert client.post(f"/ann/imports/{bulk['id']}/revert", headers=h).get_json()["restored"] == 2
+    r = client.delete("/ann/leads?all=true", headers=h)
+    assert r.status_code == 200 and r.get_json()["deleted"] == 2
+    assert client.get("/ann?total=true", headers=h).get_json()["total"] == 0
+    client.post(f"/ann/imports/{r.get_json()['job']['id']}/revert", headers=h)
+    assert client.get("/ann?total=true", headers=h).get_json()["total"] == 2
+    # Another user's history is not reachable with this token.
+    other = auth(client, "bob")
+    assert client.get("/ann/imports", headers=other).status_code == 403
+    assert client.get("/bob/imports", headers=other).get_json() == {"items": [], "next_cursor": None}

@@ -172,3 +172,35 @@ def test_reimport_dry_run_and_export_over_http(server: str) -> None:
     assert page["total"] == 30
     status, fix = call("POST", f"{server}/bob/rejected", token=token, file=CSV)
     assert status == 200 and fix.split("\r\n")[1].startswith("L-99,Broken,not a contact,")
+
+
+def test_history_revert_and_bulk_edits_over_http(tmp_path: Path) -> None:
+    with running(tmp_path) as server:
+        call("POST", f"{server}/user", {"username": "cyd", "password": "correct horse"})
+        token = call("POST", f"{server}/login", {"username": "cyd", "password": "correct horse"})[1]["token"]
+        status, body = call("POST", f"{server}/cyd?mode=skip_invalid", token=token, file=CSV)
+        first = body["job"]
+        assert status == 200 and (first["file_name"], first["counts"]["inserted"]) == ("leads.csv", 30)
+        status, body = call("PATCH", f"{server}/cyd/leads?source=website", {"salesperson": "Hedy"}, token=token)
+        assert status == 200 and body["updated"] == 15
+        bulk = body["job"]
+        status, body = call("DELETE", f"{server}/cyd/leads?source=referral", token=token)
+        assert status == 200 and body["deleted"] == 15
+        gone = body["job"]
+        assert call("DELETE", f"{server}/cyd/leads", token=token)[0] == 400
+        status, page = call("GET", f"{server}/cyd/imports", token=token)
+        assert status == 200 and [j["id"] for j in page["items"]] == [gone["id"], bulk["id"], first["id"]]
+        assert call("GET", f"{server}/cyd/imports/{bulk['id']}", token=token)[1]["kind"] == "bulk_update"
+
+    # The history and its revert survive a restart (the SQLite file).
+    with running(tmp_path) as server:
+        token = call("POST", f"{server}/login", {"username": "cyd", "password": "correct horse"})[1]["token"]
+        status, body = call("POST", f"{server}/cyd/imports/{gone['id']}/revert", token=token)
+        assert status == 200 and (body["restored"], body["conflicts"]) == (15, [])
+        status, body = call("POST", f"{server}/cyd/imports/{bulk['id']}/revert", token=token)
+        assert status == 200 and body["restored"] == 15
+        status, page = call("GET", f"{server}/cyd?salesperson=Grace&total=true&limit=1", token=token)
+        assert page["total"] == 30, "every lead is back, with its salesperson"
+        status, body = call("POST", f"{server}/cyd/imports/{first['id']}/revert", token=token)
+        assert status == 200 and body["deleted"] == 30
+        assert call("GET", f"{server}/cyd?total=true", token=token)[1]["total"] == 0
