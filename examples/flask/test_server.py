@@ -204,3 +204,56 @@ def test_history_revert_and_bulk_edits_over_http(tmp_path: Path) -> None:
         status, body = call("POST", f"{server}/cyd/imports/{first['id']}/revert", token=token)
         assert status == 200 and body["deleted"] == 30
         assert call("GET", f"{server}/cyd?total=true", token=token)[1]["total"] == 0
+
+
+def test_the_readme_rest_workflow_runs_as_written(tmp_path: Path) -> None:
+    """The README's curl lines of the re-import workflow, run in order against a real server
+    (parsed, not shelled out: the machine need not have curl)."""
+    import re
+    import shlex
+
+    readme = (HERE.parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Re-importing") :]
+    block = re.search(r"```sh\n(.*?)```", section, flags=re.S)
+    assert block is not None
+    lines = [line.split("  #")[0] for line in block.group(1).splitlines() if line.startswith("curl ")]
+    assert len(lines) >= 4
+    week1 = b"Lead ID,Lead Name,Contact Information,Source,Interest Level,Status,Assigned Salesperson\nL-1,Ann,ann@example.com,Web,Hot,Open,Grace\n"
+    (tmp_path / "week2.csv").write_bytes(
+        b"Lead ID,Lead Name,Contact Information,Source,Interest Level,Status\n"
+        b"L-1,Ann,ann@example.com,Web,Hot,Won\nL-2,Bo,bo@example.com,Web,Low,New\n"
+    )
+    with running(tmp_path) as server:
+        call("POST", f"{server}/user", {"username": "ann", "password": "correct horse"})
+        token = call("POST", f"{server}/login", {"username": "ann", "password": "correct horse"})[1]["token"]
+        call("POST", f"{server}/ann", token=token, file=week1)
+        answers = []
+        job = ""
+        for line in lines:
+            args = shlex.split(line.replace("$TOKEN", token).replace("$JOB", job))[1:]
+            method, body, upload, url = "GET", None, None, ""
+            while args:
+                arg = args.pop(0)
+                if arg == "-X":
+                    method = args.pop(0)
+                elif arg == "-H":
+                    args.pop(0)  # the token (call sends it) or the JSON content type
+                elif arg == "-d":
+                    body = json.loads(args.pop(0))
+                elif arg == "-F":
+                    upload = (tmp_path / args.pop(0).split("@", 1)[1]).read_bytes()
+                    method = "POST"
+                else:
+                    url = arg.replace("http://127.0.0.1:5000", server)
+            status, answer = call(method, url, body, token=token, file=upload)
+            assert status == 200, (line, answer)
+            answers.append(answer)
+            if isinstance(answer, dict) and answer.get("job") and not job:
+                job = answer["job"]["id"]
+        assert answers[0]["job"] is None and answers[0]["changes"], "the dry run"
+        assert answers[1]["imported"]["inserted"] == 1 and job, "the import"
+        assert answers[2]["items"][0]["id"] == job, "the history"
+        assert (answers[3]["deleted"], answers[3]["restored"]) == (1, 1), "the revert"
+        assert answers[4]["updated"] == 1, "the bulk edit"
+        status, page = call("GET", f"{server}/ann?total=true", token=token)
+        assert page["total"] == 1 and (page["items"][0]["status"], page["items"][0]["salesperson"]) == ("Open", "Hedy")
