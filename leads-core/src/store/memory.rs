@@ -485,6 +485,8 @@ impl Store for MemoryStore {
             {
                 stored.lead.salesperson = Some(name.clone());
                 stored.updated_at = now;
+                // Changed since the job that wrote it: reverting that job leaves it.
+                data.written_by.remove(&stored.lead.lead_id);
             }
         }
         Ok(data.describe(index))

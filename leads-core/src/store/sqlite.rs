@@ -1285,7 +1285,7 @@ impl Store for SqliteStore {
         )
         .map_err(db_error)?;
         tx.execute(
-            r#"update "Leads" set salesperson = ?1, salesperson_key = ?5, updated_at = ?2
+            r#"update "Leads" set salesperson = ?1, salesperson_key = ?5, updated_at = ?2, import_id = null
                where user_uuid = ?3 and salesperson_key = ?4 and salesperson <> ?1"#,
             params![name, now.as_micros(), user, old, fold(&name)],
         )

@@ -212,6 +212,21 @@ async fn bulk_edits<S: Store>(store: &S, e: Uuid) {
     let back: Vec<_> = everything(store, e).await.iter().map(as_restored).collect();
     assert_eq!(back, before.iter().map(as_restored).collect::<Vec<_>>());
 
+    // A rename changes the leads it reaches: reverting the job that wrote them leaves them.
+    let job = store.update_leads(e, &fair, &reassign, false).await.unwrap();
+    assert_eq!(job.counts.updated, 2);
+    let walter =
+        store.salespeople(e).await.unwrap().into_iter().find(|s| s.name == "Walter Skinner").unwrap();
+    store.rename_salesperson(e, walter.id, "Walt Skinner").await.unwrap();
+    let undone = store.revert_import(e, job.id).await.unwrap();
+    assert_eq!((undone.restored, undone.conflicts), (0, vec!["B-2".to_owned(), "B-3".to_owned()]));
+    store.rename_salesperson(e, walter.id, "Walter Skinner").await.unwrap();
+    for id in ["B-2", "B-3"] {
+        let before = before.iter().find(|l| l.lead.lead_id == id).unwrap();
+        let patch = LeadPatch { salesperson: Some(before.lead.salesperson.clone()), ..LeadPatch::default() };
+        store.update_lead(e, id, &patch).await.unwrap();
+    }
+
     // `all` means every lead.
     let job = store.update_leads(e, &everyone, &reassign, true).await.unwrap();
     assert_eq!(job.counts.updated + job.counts.unchanged, before.len() as u64);
