@@ -69,7 +69,7 @@ fn parallel_table(bytes: &[u8]) -> usize {
 }
 
 fn main() {
-    let rows = common::rows();
+    let rows = common::rows_or(1_000_000);
     let bytes = leads_gen::generate(rows, 42);
     let mut c = common::criterion(15);
 

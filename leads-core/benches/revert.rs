@@ -30,7 +30,7 @@ fn revert<S: Store>(store: &S, job: &Job, expect: (u64, u64)) {
 }
 
 fn main() {
-    let rows = std::env::var("LEADS_BENCH_ROWS").ok().and_then(|s| s.parse().ok()).unwrap_or(100_000u64);
+    let rows = common::rows_or(100_000);
     let file = leads_gen::generate(rows, 7);
     // The file's valid leads, every one renamed, for the updating job.
     let valid = leads_core::validate(&file, &ImportOptions::default()).unwrap().leads;

@@ -30,7 +30,7 @@ fn fresh_sqlite(path: &std::path::Path, user: Uuid) -> SqliteStore {
 }
 
 fn main() {
-    let rows = common::rows();
+    let rows = common::rows_or(1_000_000);
     let file = leads_gen::generate(rows, 42);
     let leads: Vec<Lead> = validate(&file, &ImportOptions::default()).unwrap().leads;
     let user = Uuid::from_u128(1);

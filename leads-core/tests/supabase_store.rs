@@ -24,26 +24,36 @@ fn supabase_store_passes_the_suite() {
     threads.block_on(store_suite::spawned_work(shared, ""));
 }
 
+/// Registers `names` (with `prefix` and a random tag) through the service key and logs them in.
+async fn two_users(url: &str, secret: &str, prefix: &str, names: [&str; 2]) -> Vec<leads_core::Session> {
+    let signer = TokenSigner::new(secret).unwrap();
+    let service =
+        SupabaseStore::new(url, &signer.issue_service_key(Timestamp::now()), SupabaseOptions::default())
+            .unwrap();
+    let params = leads_core::PasswordParams::insecure_for_tests();
+    let tag = &leads_core::new_uuid().simple().to_string()[..8];
+    let mut sessions = Vec::new();
+    for who in names {
+        let name = format!("{prefix}_{who}_{tag}");
+        leads_core::register(&service, &name, "password-123", params).await.unwrap();
+        sessions.push(
+            leads_core::login(&service, &signer, &name, "password-123", params, Timestamp::now())
+                .await
+                .unwrap(),
+        );
+    }
+    sessions
+}
+
 /// Tokens issued by our login are accepted by the server, `auth.uid()` sees the user, and Row
 /// Level Security keeps each user to their own leads.
 #[test]
 fn login_tokens_act_as_the_user_under_row_level_security() {
     let Some((url, secret)) = test_server::test_server() else { return };
-    use leads_core::{ImportMode, ImportOptions, LeadQuery, PasswordParams, Store};
-    let signer = TokenSigner::new(secret).unwrap();
-    let service =
-        SupabaseStore::new(&url, &signer.issue_service_key(Timestamp::now()), SupabaseOptions::default())
-            .unwrap();
+    use leads_core::{ImportMode, ImportOptions, LeadQuery, Store};
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     runtime.block_on(async {
-        let params = PasswordParams::insecure_for_tests();
-        let tag = &leads_core::new_uuid().simple().to_string()[..8];
-        let mut sessions = Vec::new();
-        for who in ["amy", "ben"] {
-            let name = format!("rls_{who}_{tag}");
-            leads_core::register(&service, &name, "password-123", params).await.unwrap();
-            sessions.push(leads_core::login(&service, &signer, &name, "password-123", params, Timestamp::now()).await.unwrap());
-        }
+        let sessions = two_users(&url, &secret, "rls", ["amy", "ben"]).await;
         // A publishable-style key for the API plus the user's token, as a browser would hold.
         let anon_key = "not-a-service-key";
         let as_user = |token: &str| SupabaseStore::new(&url, anon_key, SupabaseOptions::default()).unwrap().with_access_token(token);
@@ -72,22 +82,11 @@ fn login_tokens_act_as_the_user_under_row_level_security() {
 #[test]
 fn import_history_is_private_and_dry_runs_write_nothing_over_raw_http() {
     let Some((url, secret)) = test_server::test_server() else { return };
-    use leads_core::{ImportMode, ImportOptions, PasswordParams, Store};
+    use leads_core::{ImportMode, ImportOptions, Store};
     use serde_json::{Value, json};
-    let signer = TokenSigner::new(secret).unwrap();
-    let service =
-        SupabaseStore::new(&url, &signer.issue_service_key(Timestamp::now()), SupabaseOptions::default())
-            .unwrap();
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     runtime.block_on(async {
-        let params = PasswordParams::insecure_for_tests();
-        let tag = &leads_core::new_uuid().simple().to_string()[..8];
-        let mut sessions = Vec::new();
-        for who in ["cat", "dan"] {
-            let name = format!("hist_{who}_{tag}");
-            leads_core::register(&service, &name, "password-123", params).await.unwrap();
-            sessions.push(leads_core::login(&service, &signer, &name, "password-123", params, Timestamp::now()).await.unwrap());
-        }
+        let sessions = two_users(&url, &secret, "hist", ["cat", "dan"]).await;
         let (cat, dan) = (&sessions[0], &sessions[1]);
         let as_cat = SupabaseStore::new(&url, "not-a-service-key", SupabaseOptions::default()).unwrap().with_access_token(&cat.token);
         let csv = "Lead ID,Lead Name,Contact Information,Source,Interest Level,Status\nC-1,Cat's,c@example.com,Web,High,New\n";

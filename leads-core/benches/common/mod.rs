@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use criterion::Criterion;
 
-/// Rows to generate: `LEADS_BENCH_ROWS`, default 1,000,000.
-pub fn rows() -> u64 {
-    std::env::var("LEADS_BENCH_ROWS").ok().and_then(|s| s.parse().ok()).unwrap_or(1_000_000)
+/// Rows to generate: `LEADS_BENCH_ROWS`, default `default`.
+pub fn rows_or(default: u64) -> u64 {
+    std::env::var("LEADS_BENCH_ROWS").ok().and_then(|s| s.parse().ok()).unwrap_or(default)
 }
 
 /// Where criterion writes (the workspace's target directory).

@@ -68,16 +68,7 @@ impl LeadPatch {
     /// # Errors
     /// As [`apply`](Self::apply).
     pub fn check(&self, options: &ImportOptions) -> Result<()> {
-        let placeholder = Lead {
-            lead_id: String::new(),
-            lead_name: String::new(),
-            contact_information: String::new(),
-            source: String::new(),
-            interest_level: InterestLevel::Low,
-            status: String::new(),
-            salesperson: None,
-        };
-        self.apply(&placeholder, options).map(drop)
+        self.apply(&blank(), options).map(drop)
     }
 
     fn apply_rules(&self, lead: &Lead, rules: &Rules) -> Result<Lead> {
@@ -152,9 +143,9 @@ pub fn check_lead(lead: &Lead, options: &ImportOptions) -> Result<Lead> {
 }
 
 /// A salesperson name checked by the row rules (trimmed, 1 to 128 characters).
-pub(crate) fn salesperson_name(name: &str) -> Result<String> {
-    let patch = LeadPatch { salesperson: Some(Some(name.to_owned())), ..LeadPatch::default() };
-    let probe = Lead {
+/// A lead with every field empty: what a patch's values are checked against.
+fn blank() -> Lead {
+    Lead {
         lead_id: String::new(),
         lead_name: String::new(),
         contact_information: String::new(),
@@ -162,8 +153,12 @@ pub(crate) fn salesperson_name(name: &str) -> Result<String> {
         interest_level: InterestLevel::Low,
         status: String::new(),
         salesperson: None,
-    };
-    match patch.apply(&probe, &ImportOptions::default())?.salesperson {
+    }
+}
+
+pub(crate) fn salesperson_name(name: &str) -> Result<String> {
+    let patch = LeadPatch { salesperson: Some(Some(name.to_owned())), ..LeadPatch::default() };
+    match patch.apply(&blank(), &ImportOptions::default())?.salesperson {
         Some(name) => Ok(name),
         None => Err(ErrorKind::InvalidOption {
             option: "name".into(),
