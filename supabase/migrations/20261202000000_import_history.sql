@@ -48,7 +48,9 @@ create table if not exists public."ImportItems" (
 );
 
 -- A lead changed by anything but a job's own write (an edit through PostgREST, a rename)
--- belongs to no job any more: reverting the job that wrote it before leaves it alone.
+-- belongs to no job any more: reverting the job that wrote it before leaves it alone. (Named to
+-- fire after leads_touch_updated_at: before triggers fire in name order, and a row a trigger
+-- function has returned no longer compares equal to the old one in that trigger's WHEN.)
 create or replace function public.leads_forget_import() returns trigger
 language plpgsql as $$
 begin
@@ -62,8 +64,8 @@ begin
   return new;
 end $$;
 
-drop trigger if exists leads_forget_import on public."Leads";
-create trigger leads_forget_import before update on public."Leads"
+drop trigger if exists leads_untie_import on public."Leads";
+create trigger leads_untie_import before update on public."Leads"
   for each row execute function public.leads_forget_import();
 
 alter table public."Imports" enable row level security;
