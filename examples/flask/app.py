@@ -59,6 +59,8 @@ STATUS = {
     "http": 502,
     "partial_upsert": 502,
     "interrupted": 500,
+    "forbidden": 403,
+    "already_exists": 409,
 }
 
 #: The code of Flask's and werkzeug's own error answers, by status.

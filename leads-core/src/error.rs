@@ -144,6 +144,23 @@ pub enum ErrorKind {
         /// The validation report.
         report: Box<crate::model::Report>,
     },
+    /// The actor's role in the workspace does not allow this (DESIGN §6's role table).
+    #[error("forbidden: {role} may not {permission}")]
+    Forbidden {
+        /// The permission the operation needs (`import`, `manage_members`, ...), or `member`
+        /// for someone who is not a member of the workspace.
+        permission: String,
+        /// The actor's role there (`none` for a non-member).
+        role: String,
+    },
+    /// A member or team that the workspace already has (names compared case-insensitively).
+    #[error("{what} {name:?} already exists")]
+    AlreadyExists {
+        /// `"member"` or `"team"`.
+        what: &'static str,
+        /// Its name.
+        name: String,
+    },
 }
 
 impl Error {
@@ -167,7 +184,7 @@ impl Error {
 
     /// Every [`code`](Self::code), in the order of [`ErrorKind`]'s variants: the list bindings
     /// map to their own errors (a test fails when one of theirs differs).
-    pub const CODES: [&'static str; 18] = [
+    pub const CODES: [&'static str; 20] = [
         "invalid_option",
         "io",
         "finished",
@@ -186,6 +203,8 @@ impl Error {
         "partial_upsert",
         "interrupted",
         "import_rejected",
+        "forbidden",
+        "already_exists",
     ];
 
     /// A stable snake_case name of the kind, for bindings and logs (`"invalid_option"`).
@@ -210,6 +229,8 @@ impl Error {
             ErrorKind::Database { .. } => "database",
             ErrorKind::Http { .. } => "http",
             ErrorKind::Interrupted { .. } => "interrupted",
+            ErrorKind::Forbidden { .. } => "forbidden",
+            ErrorKind::AlreadyExists { .. } => "already_exists",
         }
     }
 }
@@ -291,6 +312,8 @@ mod tests {
                     issues_truncated: false,
                 }),
             },
+            ErrorKind::Forbidden { permission: text(), role: text() },
+            ErrorKind::AlreadyExists { what: "team", name: text() },
         ];
         for kind in &all {
             match kind {
@@ -311,7 +334,9 @@ mod tests {
                 | ErrorKind::Http { .. }
                 | ErrorKind::PartialUpsert { .. }
                 | ErrorKind::Interrupted { .. }
-                | ErrorKind::ImportRejected { .. } => {}
+                | ErrorKind::ImportRejected { .. }
+                | ErrorKind::Forbidden { .. }
+                | ErrorKind::AlreadyExists { .. } => {}
             }
         }
         all

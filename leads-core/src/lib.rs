@@ -43,8 +43,8 @@ mod query;
 mod store;
 
 pub use auth::{
-    Claims, DEFAULT_TOKEN_TTL_SECS, PasswordMatch, PasswordParams, RESERVED_USERNAMES, TokenSigner,
-    check_password, check_username, hash_password, new_uuid, verify_password,
+    Access, Claims, DEFAULT_TOKEN_TTL_SECS, PasswordMatch, PasswordParams, Permission, RESERVED_USERNAMES,
+    Role, Scope, TokenSigner, check_password, check_username, hash_password, new_uuid, verify_password,
 };
 pub use error::{Error, ErrorKind, Result};
 pub use import::{
@@ -64,11 +64,11 @@ pub use model::{
 };
 pub use query::{DEFAULT_LIMIT, LeadQuery, MAX_LIMIT, MAX_OFFSET, Sort, SortKey, compare, matches};
 pub use store::{
-    BatchedWrites, DEFAULT_JOB_LIMIT, Decision, EXPORT_PAGE, FieldChange, IMPORT_BATCH, ImportMode,
+    Acting, BatchedWrites, DEFAULT_JOB_LIMIT, Decision, EXPORT_PAGE, FieldChange, IMPORT_BATCH, ImportMode,
     ImportProgress, ImportWrites, Imported, Job, JobCounts, JobFinish, JobKind, JobPage, JobSpec, JobStart,
-    JobState, LeadChange, MAX_DRY_RUN_CHANGES, MAX_JOB_ISSUES, MAX_JOB_LIMIT, MaybeSend, MaybeSync,
-    MemoryStore, Page, ProgressCallback, Reverted, Salesperson, Store, WritePlan, dedupe_last, export_csv,
-    login, register,
+    JobState, LeadChange, MAX_DRY_RUN_CHANGES, MAX_JOB_ISSUES, MAX_JOB_LIMIT, MaybeSend, MaybeSync, Member,
+    MemberChange, MemoryStore, Page, ProgressCallback, Reverted, Salesperson, Store, Team, WritePlan,
+    dedupe_last, export_csv, login, register,
 };
 #[cfg(feature = "supabase")]
 pub use store::{

@@ -31,6 +31,14 @@ fn build(py: Python<'_>, e: &leads_core::Error) -> PyResult<PyErr> {
         }
         ErrorKind::UsernameTaken { username } => fields.set_item("username", username)?,
         ErrorKind::SalespersonExists { name } => fields.set_item("name", name)?,
+        ErrorKind::AlreadyExists { what, name } => {
+            fields.set_item("what", *what)?;
+            fields.set_item("name", name)?;
+        }
+        ErrorKind::Forbidden { permission, role } => {
+            fields.set_item("permission", permission)?;
+            fields.set_item("role", role)?;
+        }
         ErrorKind::Backend { status, code, details, hint, .. } => {
             fields.set_item("status", status)?;
             fields.set_item("postgrest_code", code)?;

@@ -14,6 +14,8 @@ enum Data<'a> {
     Issues(&'a [leads_core::Issue]),
     NotFound { what: &'a str, id: &'a str },
     Interrupted { batches: usize, inserted: u64, updated: u64, unchanged: u64, skipped: u64 },
+    Forbidden { permission: &'a str, role: &'a str },
+    Exists { what: &'a str, name: &'a str },
 }
 
 /// A JS `Error` with `code` and, where the core error carries details, `data`.
@@ -28,6 +30,8 @@ pub fn to_js_error(e: &leads_core::Error) -> JsValue {
         K::UsernameTaken { username } => Some(Data::Name(username)),
         K::SalespersonExists { name } => Some(Data::Name(name)),
         K::NotFound { what, id } => Some(Data::NotFound { what, id }),
+        K::Forbidden { permission, role } => Some(Data::Forbidden { permission, role }),
+        K::AlreadyExists { what, name } => Some(Data::Exists { what, name }),
         K::Backend { status, code, details, hint, .. } => Some(Data::Backend {
             status: *status,
             postgrest_code: code.as_deref(),

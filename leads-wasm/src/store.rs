@@ -129,6 +129,8 @@ export interface Salesperson {
   name: string;
   active: boolean;
   lead_count: number;
+  /** The team they are in. */
+  team_id: string | null;
 }
 "#;
 

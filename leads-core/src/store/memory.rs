@@ -14,7 +14,9 @@ use crate::query::LeadQuery;
 use crate::query::cursor::{Cursor, compare};
 use crate::query::filter::{eq_ci, matches};
 use crate::store::job::{ItemAction, Job, JobCursor, JobFinish, JobPage, JobStart, JobState, Reverted, Undo};
-use crate::store::{BatchedWrites, Decision, Page, Salesperson, Store, WritePlan, dedupe_last};
+use crate::store::{
+    BatchedWrites, Decision, Member, Page, Salesperson, Store, Team, WritePlan, dedupe_last, team_name,
+};
 
 /// The embedded store. Cheap to create; everything is lost when it is dropped.
 ///
@@ -47,10 +49,26 @@ struct Inner {
 #[derive(Default)]
 struct UserData {
     leads: BTreeMap<String, StoredLead>,
-    salespeople: Vec<(Uuid, String, bool)>,
+    salespeople: Vec<Person>,
+    teams: Vec<Team>,
+    members: Vec<Member>,
     /// Lead ID → the job that wrote the lead last (absent: written by no job since).
     written_by: HashMap<String, Uuid>,
     jobs: Vec<JobRecord>,
+}
+
+/// A salesperson as kept.
+struct Person {
+    id: Uuid,
+    name: String,
+    active: bool,
+    team: Option<Uuid>,
+}
+
+impl Person {
+    fn new(name: String) -> Self {
+        Person { id: new_uuid(), name, active: true, team: None }
+    }
 }
 
 /// A job and what revert needs of each lead it wrote.
@@ -116,8 +134,8 @@ impl Inner {
 
 impl UserData {
     fn add_salesperson_if_new(&mut self, name: &str) {
-        if !self.salespeople.iter().any(|(_, n, _)| eq_ci(n, name)) {
-            self.salespeople.push((new_uuid(), name.to_owned(), true));
+        if !self.salespeople.iter().any(|p| eq_ci(&p.name, name)) {
+            self.salespeople.push(Person::new(name.to_owned()));
         }
     }
 
@@ -160,17 +178,23 @@ impl UserData {
     }
 
     fn salesperson(&self, id: Uuid) -> Result<usize> {
-        self.salespeople.iter().position(|(i, _, _)| *i == id).ok_or_else(|| not_found("salesperson", id))
+        self.salespeople.iter().position(|p| p.id == id).ok_or_else(|| not_found("salesperson", id))
     }
 
     fn describe(&self, index: usize) -> Salesperson {
-        let (id, name, active) = &self.salespeople[index];
+        let Person { id, name, active, team } = &self.salespeople[index];
         let lead_count = self
             .leads
             .values()
             .filter(|l| l.lead.salesperson.as_deref().is_some_and(|s| eq_ci(s, name)))
             .count();
-        Salesperson { id: *id, name: name.clone(), active: *active, lead_count: lead_count as u64 }
+        Salesperson {
+            id: *id,
+            name: name.clone(),
+            active: *active,
+            lead_count: lead_count as u64,
+            team_id: *team,
+        }
     }
 }
 
@@ -462,10 +486,10 @@ impl Store for MemoryStore {
         let name = salesperson_name(name)?;
         let mut inner = self.lock();
         let data = inner.user_data(user)?;
-        if data.salespeople.iter().any(|(_, n, _)| eq_ci(n, &name)) {
+        if data.salespeople.iter().any(|p| eq_ci(&p.name, &name)) {
             return Err(ErrorKind::SalespersonExists { name }.into());
         }
-        data.salespeople.push((new_uuid(), name, true));
+        data.salespeople.push(Person::new(name));
         Ok(data.describe(data.salespeople.len() - 1))
     }
 
@@ -475,10 +499,10 @@ impl Store for MemoryStore {
         let mut inner = self.lock();
         let data = inner.data.get_mut(&user).ok_or_else(|| not_found("salesperson", id))?;
         let index = data.salesperson(id)?;
-        if data.salespeople.iter().any(|(i, n, _)| *i != id && eq_ci(n, &name)) {
+        if data.salespeople.iter().any(|p| p.id != id && eq_ci(&p.name, &name)) {
             return Err(ErrorKind::SalespersonExists { name }.into());
         }
-        let old = std::mem::replace(&mut data.salespeople[index].1, name.clone());
+        let old = std::mem::replace(&mut data.salespeople[index].name, name.clone());
         for stored in data.leads.values_mut() {
             if stored.lead.salesperson.as_deref().is_some_and(|s| eq_ci(s, &old))
                 && stored.lead.salesperson.as_deref() != Some(&name)
@@ -496,7 +520,7 @@ impl Store for MemoryStore {
         let mut inner = self.lock();
         let data = inner.data.get_mut(&user).ok_or_else(|| not_found("salesperson", id))?;
         let index = data.salesperson(id)?;
-        data.salespeople[index].2 = false;
+        data.salespeople[index].active = false;
         Ok(data.describe(index))
     }
 
@@ -506,5 +530,76 @@ impl Store for MemoryStore {
         let mut out: Vec<Salesperson> = (0..data.salespeople.len()).map(|i| data.describe(i)).collect();
         out.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()).then(a.id.cmp(&b.id)));
         Ok(out)
+    }
+
+    async fn set_salesperson_team(
+        &self,
+        workspace: Uuid,
+        salesperson: Uuid,
+        team: Option<Uuid>,
+    ) -> Result<Salesperson> {
+        let mut inner = self.lock();
+        let data = inner.user_data(workspace)?;
+        let index = data.salesperson(salesperson)?;
+        if let Some(team) = team
+            && !data.teams.iter().any(|t| t.id == team)
+        {
+            return Err(not_found("team", team));
+        }
+        data.salespeople[index].team = team;
+        Ok(data.describe(index))
+    }
+
+    async fn add_team(&self, workspace: Uuid, name: &str) -> Result<Team> {
+        let name = team_name(name)?;
+        let mut inner = self.lock();
+        let data = inner.user_data(workspace)?;
+        if data.teams.iter().any(|t| eq_ci(&t.name, &name)) {
+            return Err(ErrorKind::AlreadyExists { what: "team", name }.into());
+        }
+        let team = Team { id: new_uuid(), name };
+        data.teams.push(team.clone());
+        Ok(team)
+    }
+
+    async fn teams(&self, workspace: Uuid) -> Result<Vec<Team>> {
+        let inner = self.lock();
+        let mut teams = inner.data.get(&workspace).map(|d| d.teams.clone()).unwrap_or_default();
+        teams.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()).then(a.id.cmp(&b.id)));
+        Ok(teams)
+    }
+
+    async fn put_member(&self, workspace: Uuid, member: &Member, new: bool) -> Result<Member> {
+        let mut inner = self.lock();
+        let data = inner.user_data(workspace)?;
+        match (data.members.iter_mut().find(|m| m.user_uuid == member.user_uuid), new) {
+            (Some(_), true) => {
+                Err(ErrorKind::AlreadyExists { what: "member", name: member.username.clone() }.into())
+            }
+            (None, false) => Err(not_found("member", member.user_uuid)),
+            (Some(kept), false) => {
+                kept.clone_from(member);
+                Ok(member.clone())
+            }
+            (None, true) => {
+                data.members.push(member.clone());
+                Ok(member.clone())
+            }
+        }
+    }
+
+    async fn remove_member(&self, workspace: Uuid, user: Uuid) -> Result<()> {
+        let mut inner = self.lock();
+        let data = inner.data.get_mut(&workspace).ok_or_else(|| not_found("member", user))?;
+        let before = data.members.len();
+        data.members.retain(|m| m.user_uuid != user);
+        if data.members.len() == before { Err(not_found("member", user)) } else { Ok(()) }
+    }
+
+    async fn members(&self, workspace: Uuid) -> Result<Vec<Member>> {
+        let inner = self.lock();
+        let mut members = inner.data.get(&workspace).map(|d| d.members.clone()).unwrap_or_default();
+        members.sort_by_key(|m| m.username.to_lowercase());
+        Ok(members)
     }
 }

@@ -4,8 +4,10 @@
 //! native targets and on wasm32. Their futures are not required to be `Send`.
 
 pub(crate) mod accounts;
+pub(crate) mod acting;
 pub(crate) mod export;
 pub(crate) mod job;
+pub(crate) mod members;
 pub(crate) mod memory;
 pub(crate) mod merge;
 #[cfg(not(target_arch = "wasm32"))]
@@ -14,12 +16,15 @@ pub(crate) mod sqlite;
 pub(crate) mod supabase;
 
 pub use accounts::{login, register};
+pub use acting::Acting;
 pub use export::{EXPORT_PAGE, export_csv};
 pub use job::{
     DEFAULT_JOB_LIMIT, Job, JobCounts, JobFinish, JobKind, JobPage, JobSpec, JobStart, JobState,
     MAX_JOB_ISSUES, MAX_JOB_LIMIT, Reverted,
 };
 pub(crate) use job::{check_job_limit, job_page, undo};
+pub use members::{Member, MemberChange, Team};
+pub(crate) use members::{check_member, team_name};
 pub use memory::MemoryStore;
 pub use merge::{Decision, FieldChange, LeadChange, MAX_DRY_RUN_CHANGES, WritePlan};
 #[cfg(not(target_arch = "wasm32"))]
@@ -132,6 +137,13 @@ pub struct Salesperson {
     pub active: bool,
     /// Leads assigned to this name.
     pub lead_count: u64,
+    /// The team they are in.
+    #[serde(default)]
+    pub team_id: Option<Uuid>,
+}
+
+fn not_found(what: &'static str, id: impl ToString) -> Error {
+    ErrorKind::NotFound { what, id: id.to_string() }.into()
 }
 
 /// Keeps the last copy of each Lead ID, in the order of first appearance.
@@ -290,22 +302,7 @@ pub trait Store: MaybeSync {
     ) -> impl Future<Output = Result<Job>> + MaybeSend {
         async move {
             job::check_bulk(query, all)?;
-            let options = ImportOptions::default();
-            patch.check(&options)?;
-            let spec = JobSpec {
-                query: Some(query.filters_only()),
-                patch: Some(patch.clone()),
-                ..JobSpec::default()
-            };
-            let start = JobStart::new(JobKind::BulkUpdate, user, spec);
-            let plan = WritePlan::of_patch(patch);
-            let mut walk = BulkWalk::new(query);
-            while let Some(page) = walk.next(self, user).await? {
-                let leads =
-                    page.iter().map(|s| patch.apply(&s.lead, &options)).collect::<Result<Vec<_>>>()?;
-                self.write_leads(user, &leads, &plan, Some(&start)).await?;
-            }
-            self.finish_job(user, &start, &JobFinish::default()).await
+            bulk_update(self, user, user, query, patch).await
         }
     }
 
@@ -322,14 +319,7 @@ pub trait Store: MaybeSync {
     ) -> impl Future<Output = Result<Job>> + MaybeSend {
         async move {
             job::check_bulk(query, all)?;
-            let spec = JobSpec { query: Some(query.filters_only()), ..JobSpec::default() };
-            let start = JobStart::new(JobKind::BulkDelete, user, spec);
-            let mut walk = BulkWalk::new(query);
-            while let Some(page) = walk.next(self, user).await? {
-                let ids: Vec<&str> = page.iter().map(|s| s.lead.lead_id.as_str()).collect();
-                self.remove_leads(user, &ids, Some(&start)).await?;
-            }
-            self.finish_job(user, &start, &JobFinish::default()).await
+            bulk_delete(self, user, user, query).await
         }
     }
 
@@ -396,6 +386,150 @@ pub trait Store: MaybeSync {
     /// The user's salespeople with their lead counts, by name.
     fn salespeople(&self, user: Uuid) -> impl Future<Output = Result<Vec<Salesperson>>> + MaybeSend;
 
+    /// Puts a salesperson in a team, or in none.
+    ///
+    /// # Errors
+    /// [`ErrorKind::NotFound`] for a salesperson or team the workspace does not have.
+    fn set_salesperson_team(
+        &self,
+        workspace: Uuid,
+        salesperson: Uuid,
+        team: Option<Uuid>,
+    ) -> impl Future<Output = Result<Salesperson>> + MaybeSend;
+
+    /// Adds a team.
+    ///
+    /// # Errors
+    /// [`ErrorKind::AlreadyExists`] for a name the workspace has (in any letter case);
+    /// [`ErrorKind::InvalidOption`] for an unusable name.
+    fn add_team(&self, workspace: Uuid, name: &str) -> impl Future<Output = Result<Team>> + MaybeSend;
+
+    /// The workspace's teams, by name.
+    fn teams(&self, workspace: Uuid) -> impl Future<Output = Result<Vec<Team>>> + MaybeSend;
+
+    /// Keeps a member checked by [`check_member`]: a new one (`new`), or a change to one.
+    ///
+    /// # Errors
+    /// [`ErrorKind::AlreadyExists`] for a new member who is one; [`ErrorKind::NotFound`] for a
+    /// change to someone who is not.
+    fn put_member(
+        &self,
+        workspace: Uuid,
+        member: &Member,
+        new: bool,
+    ) -> impl Future<Output = Result<Member>> + MaybeSend;
+
+    /// Removes a member (their access ends with it).
+    ///
+    /// # Errors
+    /// [`ErrorKind::NotFound`] for someone who is not a member.
+    fn remove_member(&self, workspace: Uuid, user: Uuid) -> impl Future<Output = Result<()>> + MaybeSend;
+
+    /// The workspace's members, by username.
+    fn members(&self, workspace: Uuid) -> impl Future<Output = Result<Vec<Member>>> + MaybeSend;
+
+    /// Makes the user `username` a member of `workspace` with `role`, linked to a salesperson
+    /// and leading teams.
+    ///
+    /// # Errors
+    /// [`ErrorKind::NotFound`] for an unknown user, salesperson or team;
+    /// [`ErrorKind::InvalidOption`] for the owner themself or the role `owner`;
+    /// [`ErrorKind::AlreadyExists`] for a member.
+    fn add_member(
+        &self,
+        workspace: Uuid,
+        username: &str,
+        role: crate::auth::Role,
+        salesperson_id: Option<Uuid>,
+        team_ids: &[Uuid],
+    ) -> impl Future<Output = Result<Member>> + MaybeSend {
+        async move {
+            let user = self.find_user(username).await?.ok_or_else(|| not_found("user", username))?.user;
+            if user.uuid == workspace {
+                return Err(ErrorKind::InvalidOption {
+                    option: "username".into(),
+                    message: format!("{username:?} owns this workspace; the owner is not one of its members"),
+                }
+                .into());
+            }
+            let member = Member {
+                user_uuid: user.uuid,
+                username: user.username,
+                role,
+                salesperson_id,
+                team_ids: team_ids.to_vec(),
+            };
+            check_member(&member, &self.salespeople(workspace).await?, &self.teams(workspace).await?)?;
+            self.put_member(workspace, &member, true).await
+        }
+    }
+
+    /// Changes a member's role, salesperson or teams.
+    ///
+    /// # Errors
+    /// [`ErrorKind::NotFound`] for someone who is not a member (the owner included), or an
+    /// unknown salesperson or team; [`ErrorKind::InvalidOption`] for the role `owner`.
+    fn change_member(
+        &self,
+        workspace: Uuid,
+        user: Uuid,
+        change: &MemberChange,
+    ) -> impl Future<Output = Result<Member>> + MaybeSend {
+        async move {
+            let member = self.member(workspace, user).await?.ok_or_else(|| not_found("member", user))?;
+            let changed =
+                change.apply(&member, &self.salespeople(workspace).await?, &self.teams(workspace).await?)?;
+            self.put_member(workspace, &changed, false).await
+        }
+    }
+
+    /// One member of the workspace, if `user` is one.
+    fn member(
+        &self,
+        workspace: Uuid,
+        user: Uuid,
+    ) -> impl Future<Output = Result<Option<Member>>> + MaybeSend {
+        async move { Ok(self.members(workspace).await?.into_iter().find(|m| m.user_uuid == user)) }
+    }
+
+    /// What `actor` may do in `workspace`, looked up now (a removed member or a changed role
+    /// takes effect on the next call): the owner's access for the workspace's own user, the
+    /// member's role and scope otherwise.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Forbidden`] (permission `member`) for someone who is neither.
+    fn access(
+        &self,
+        workspace: Uuid,
+        actor: Uuid,
+    ) -> impl Future<Output = Result<crate::auth::Access>> + MaybeSend {
+        async move {
+            if actor == workspace {
+                return Ok(crate::auth::Access::owner());
+            }
+            let member = self.member(workspace, actor).await?.ok_or_else(|| {
+                Error::from(ErrorKind::Forbidden { permission: "member".into(), role: "none".into() })
+            })?;
+            let people = if member.salesperson_id.is_some() || !member.team_ids.is_empty() {
+                self.salespeople(workspace).await?
+            } else {
+                Vec::new()
+            };
+            let own = member
+                .salesperson_id
+                .and_then(|id| people.iter().find(|s| s.id == id))
+                .map(|s| s.name.clone());
+            let teams = (!member.team_ids.is_empty()).then(|| {
+                people
+                    .iter()
+                    .filter(|s| s.team_id.is_some_and(|t| member.team_ids.contains(&t)))
+                    .map(|s| s.name.clone())
+                    .collect()
+            });
+            Ok(crate::auth::Access::of(member.role, own, teams))
+        }
+    }
+
     /// Where one import's leads are written, batch by batch: see [`ImportWrites`].
     type Writes<'a>: ImportWrites
     where
@@ -447,9 +581,7 @@ pub trait Store: MaybeSync {
         progress: &mut ProgressCallback<'_>,
     ) -> impl Future<Output = Result<Imported>> + MaybeSend {
         async move {
-            let spec = JobSpec { mode: Some(mode), options: Some(options.clone()), ..JobSpec::default() };
-            let mut job = JobStart::new(JobKind::Import, user, spec);
-            job.file_name.clone_from(&options.file_name);
+            let job = import_job(user, options, mode);
             let writes = self.begin_import(user, mode == ImportMode::Strict, job).await?;
             import_with_progress(writes, input, options, mode, progress).await
         }
@@ -567,6 +699,53 @@ impl<S: Store + ?Sized> ImportWrites for BatchedWrites<'_, S> {
     }
 }
 
+/// A bulk update of the leads matching `query`'s filters in `workspace`, run by `actor`.
+pub(crate) async fn bulk_update<S: Store + ?Sized>(
+    store: &S,
+    workspace: Uuid,
+    actor: Uuid,
+    query: &LeadQuery,
+    patch: &LeadPatch,
+) -> Result<Job> {
+    let options = ImportOptions::default();
+    patch.check(&options)?;
+    let spec =
+        JobSpec { query: Some(query.filters_only()), patch: Some(patch.clone()), ..JobSpec::default() };
+    let start = JobStart::new(JobKind::BulkUpdate, actor, spec);
+    let plan = WritePlan::of_patch(patch);
+    let mut walk = BulkWalk::new(query);
+    while let Some(page) = walk.next(store, workspace).await? {
+        let leads = page.iter().map(|s| patch.apply(&s.lead, &options)).collect::<Result<Vec<_>>>()?;
+        store.write_leads(workspace, &leads, &plan, Some(&start)).await?;
+    }
+    store.finish_job(workspace, &start, &JobFinish::default()).await
+}
+
+/// A bulk delete of the leads matching `query`'s filters in `workspace`, run by `actor`.
+pub(crate) async fn bulk_delete<S: Store + ?Sized>(
+    store: &S,
+    workspace: Uuid,
+    actor: Uuid,
+    query: &LeadQuery,
+) -> Result<Job> {
+    let spec = JobSpec { query: Some(query.filters_only()), ..JobSpec::default() };
+    let start = JobStart::new(JobKind::BulkDelete, actor, spec);
+    let mut walk = BulkWalk::new(query);
+    while let Some(page) = walk.next(store, workspace).await? {
+        let ids: Vec<&str> = page.iter().map(|s| s.lead.lead_id.as_str()).collect();
+        store.remove_leads(workspace, &ids, Some(&start)).await?;
+    }
+    store.finish_job(workspace, &start, &JobFinish::default()).await
+}
+
+/// The job of an import of `options` in `mode` run by `actor`.
+pub(crate) fn import_job(actor: Uuid, options: &ImportOptions, mode: ImportMode) -> JobStart {
+    let spec = JobSpec { mode: Some(mode), options: Some(options.clone()), ..JobSpec::default() };
+    let mut job = JobStart::new(JobKind::Import, actor, spec);
+    job.file_name.clone_from(&options.file_name);
+    job
+}
+
 /// The walk of a bulk edit: the leads matching a query's filters, a page of [`IMPORT_BATCH`]
 /// at a time by keyset, oldest first. Each page is edited before the next is read; the keyset
 /// (creation time and id, which no edit changes) carries on past edited and deleted leads.
@@ -598,10 +777,10 @@ impl BulkWalk {
 
 /// A dry run's writes: each batch is compared with the stored leads of its Lead IDs, and
 /// nothing is written.
-struct DryRunWrites<'a, S: ?Sized> {
-    store: &'a S,
-    user: Uuid,
-    changes: &'a mut Vec<LeadChange>,
+pub(crate) struct DryRunWrites<'a, S: ?Sized> {
+    pub(crate) store: &'a S,
+    pub(crate) user: Uuid,
+    pub(crate) changes: &'a mut Vec<LeadChange>,
 }
 
 impl<S: Store + ?Sized> ImportWrites for DryRunWrites<'_, S> {
@@ -649,7 +828,7 @@ impl<S: Store + ?Sized> ImportWrites for DryRunWrites<'_, S> {
 /// A skip_invalid import stores whole batches as the file is read. A strict one streams into
 /// atomic writes when the store has them, committed once the whole file has checked out;
 /// otherwise its leads wait until then.
-async fn import_with_progress<W: ImportWrites, R: Read>(
+pub(crate) async fn import_with_progress<W: ImportWrites, R: Read>(
     mut writes: W,
     mut input: R,
     options: &ImportOptions,

@@ -30,7 +30,9 @@ use crate::query::{LeadQuery, SortKey};
 use crate::store::job::{
     ItemAction, Job, JobCounts, JobCursor, JobFinish, JobKind, JobPage, JobStart, JobState, Reverted, Undo,
 };
-use crate::store::{Decision, ImportWrites, Page, Salesperson, Store, WritePlan, dedupe_last};
+use crate::store::{
+    Decision, ImportWrites, Member, Page, Salesperson, Store, Team, WritePlan, dedupe_last, team_name,
+};
 
 /// The schema, one migration per entry; `PRAGMA user_version` is how many have run.
 const MIGRATIONS: &[&str] = &[
@@ -121,6 +123,28 @@ const MIGRATIONS: &[&str] = &[
       status text,
       salesperson text,
       primary key (import_id, lead_id)
+    ) without rowid;
+    "#,
+    // 3: members and teams (supabase/migrations 20261202000100): a workspace is a user; its
+    // members are other users with a role, a linked salesperson and the teams they lead.
+    r#"
+    create table "Teams" (
+      id blob primary key,
+      user_uuid blob not null references "Users" (uuid) on delete cascade,
+      name text not null,
+      name_key text not null,
+      created_at integer not null,
+      unique (user_uuid, name_key)
+    );
+    alter table "Salespeople" add column team_id blob references "Teams" (id) on delete set null;
+    create table "Members" (
+      workspace blob not null references "Users" (uuid) on delete cascade,
+      user_uuid blob not null references "Users" (uuid) on delete cascade,
+      role text not null,
+      salesperson_id blob references "Salespeople" (id) on delete set null,
+      team_ids text not null default '[]',
+      created_at integer not null,
+      primary key (workspace, user_uuid)
     ) without rowid;
     "#,
 ];
@@ -721,7 +745,8 @@ fn add_salesperson_if_new(conn: &Connection, user: Uuid, name: &str, now: Timest
 fn salesperson_of(conn: &Connection, user: Uuid, id: Uuid) -> Result<Salesperson> {
     conn.query_row(
         r#"select s.id, s.name, s.active,
-             (select count(*) from "Leads" l where l.user_uuid = s.user_uuid and l.salesperson_key = s.name_key)
+             (select count(*) from "Leads" l where l.user_uuid = s.user_uuid and l.salesperson_key = s.name_key),
+             s.team_id
            from "Salespeople" s where s.user_uuid = ?1 and s.id = ?2"#,
         params![user, id],
         |r| {
@@ -730,6 +755,7 @@ fn salesperson_of(conn: &Connection, user: Uuid, id: Uuid) -> Result<Salesperson
                 name: r.get(1)?,
                 active: r.get(2)?,
                 lead_count: r.get::<_, i64>(3)?.unsigned_abs(),
+                team_id: r.get(4)?,
             })
         },
     )
@@ -1321,6 +1347,149 @@ impl Store for SqliteStore {
         let mut out = ids.iter().map(|id| salesperson_of(&conn, user, *id)).collect::<Result<Vec<_>>>()?;
         out.sort_by(|a, b| fold(&a.name).cmp(&fold(&b.name)).then(a.id.cmp(&b.id)));
         Ok(out)
+    }
+
+    async fn set_salesperson_team(
+        &self,
+        workspace: Uuid,
+        salesperson: Uuid,
+        team: Option<Uuid>,
+    ) -> Result<Salesperson> {
+        self.in_transaction(|tx| {
+            if let Some(team) = team {
+                let known = tx
+                    .prepare_cached(r#"select 1 from "Teams" where user_uuid = ?1 and id = ?2"#)
+                    .and_then(|mut statement| statement.exists(params![workspace, team]))
+                    .map_err(db_error)?;
+                if !known {
+                    return Err(not_found("team", team));
+                }
+            }
+            let n = tx
+                .execute(
+                    r#"update "Salespeople" set team_id = ?3 where user_uuid = ?1 and id = ?2"#,
+                    params![workspace, salesperson, team],
+                )
+                .map_err(db_error)?;
+            if n == 0 {
+                return Err(not_found("salesperson", salesperson));
+            }
+            salesperson_of(tx, workspace, salesperson)
+        })
+    }
+
+    async fn add_team(&self, workspace: Uuid, name: &str) -> Result<Team> {
+        let name = team_name(name)?;
+        let team = Team { id: new_uuid(), name };
+        let conn = self.lock();
+        user_exists(&conn, workspace)?;
+        let inserted = conn.execute(
+            r#"insert into "Teams" (id, user_uuid, name, name_key, created_at) values (?1, ?2, ?3, ?4, ?5)"#,
+            params![team.id, workspace, team.name, fold(&team.name), self.now().as_micros()],
+        );
+        match inserted {
+            Ok(_) => Ok(team),
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::ConstraintViolation =>
+            {
+                Err(ErrorKind::AlreadyExists { what: "team", name: team.name }.into())
+            }
+            Err(e) => Err(db_error(e)),
+        }
+    }
+
+    async fn teams(&self, workspace: Uuid) -> Result<Vec<Team>> {
+        let conn = self.lock();
+        let mut statement = conn
+            .prepare_cached(r#"select id, name from "Teams" where user_uuid = ?1 order by name_key, id"#)
+            .map_err(db_error)?;
+        statement
+            .query_map([workspace], |r| Ok(Team { id: r.get(0)?, name: r.get(1)? }))
+            .and_then(Iterator::collect::<rusqlite::Result<Vec<Team>>>)
+            .map_err(db_error)
+    }
+
+    async fn put_member(&self, workspace: Uuid, member: &Member, new: bool) -> Result<Member> {
+        let teams = json(&member.team_ids)?;
+        let conn = self.lock();
+        let written = if new {
+            conn.execute(
+                r#"insert into "Members" (workspace, user_uuid, role, salesperson_id, team_ids, created_at)
+                   values (?1, ?2, ?3, ?4, ?5, ?6)"#,
+                params![
+                    workspace,
+                    member.user_uuid,
+                    member.role.as_str(),
+                    member.salesperson_id,
+                    teams,
+                    self.now().as_micros()
+                ],
+            )
+        } else {
+            conn.execute(
+                r#"update "Members" set role = ?3, salesperson_id = ?4, team_ids = ?5
+                   where workspace = ?1 and user_uuid = ?2"#,
+                params![workspace, member.user_uuid, member.role.as_str(), member.salesperson_id, teams],
+            )
+        };
+        match written {
+            Ok(0) => Err(not_found("member", member.user_uuid)),
+            Ok(_) => Ok(member.clone()),
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::ConstraintViolation =>
+            {
+                Err(ErrorKind::AlreadyExists { what: "member", name: member.username.clone() }.into())
+            }
+            Err(e) => Err(db_error(e)),
+        }
+    }
+
+    async fn remove_member(&self, workspace: Uuid, user: Uuid) -> Result<()> {
+        let n = self
+            .lock()
+            .execute(
+                r#"delete from "Members" where workspace = ?1 and user_uuid = ?2"#,
+                params![workspace, user],
+            )
+            .map_err(db_error)?;
+        if n == 0 { Err(not_found("member", user)) } else { Ok(()) }
+    }
+
+    async fn members(&self, workspace: Uuid) -> Result<Vec<Member>> {
+        let conn = self.lock();
+        let mut statement = conn
+            .prepare_cached(
+                r#"select m.user_uuid, u."userName", m.role, m.salesperson_id, m.team_ids
+                   from "Members" m join "Users" u on u.uuid = m.user_uuid
+                   where m.workspace = ?1 order by lower(u."userName")"#,
+            )
+            .map_err(db_error)?;
+        let rows = statement
+            .query_map([workspace], |r| {
+                Ok((
+                    r.get::<_, Uuid>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get(3)?,
+                    r.get::<_, String>(4)?,
+                ))
+            })
+            .and_then(
+                Iterator::collect::<rusqlite::Result<Vec<(Uuid, String, String, Option<Uuid>, String)>>>,
+            )
+            .map_err(db_error)?;
+        rows.into_iter()
+            .map(|(user_uuid, username, role, salesperson_id, teams)| {
+                Ok(Member {
+                    user_uuid,
+                    username,
+                    role: crate::auth::Role::parse(&role)?,
+                    salesperson_id,
+                    team_ids: serde_json::from_str(&teams)
+                        .map_err(|e| Error::from(ErrorKind::Database { message: e.to_string() }))?,
+                })
+            })
+            .collect()
     }
 }
 

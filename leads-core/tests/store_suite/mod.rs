@@ -65,6 +65,232 @@ pub async fn run_named<S: Store>(store: &S, prefix: &str, a: Uuid, b: Uuid) {
     history(store, e).await;
     bulk_edits(store, e).await;
     partial_jobs(store, e).await;
+    teams_and_roles(store, prefix).await;
+}
+
+fn code<T>(result: leads_core::Result<T>) -> &'static str {
+    match result {
+        Ok(_) => "ok",
+        Err(e) => e.code(),
+    }
+}
+
+/// DESIGN §6's role table, operation by operation, for an owner and one member of each role
+/// (a manager of one team, a manager without teams), and someone who is not a member; then the
+/// edge cases: a renamed salesperson, a team losing a salesperson, a removed member, a changed
+/// role, an admin against the owner.
+async fn teams_and_roles<S: Store>(store: &S, prefix: &str) {
+    use leads_core::{Acting, MemberChange, Role};
+    let tag = leads_core::new_uuid().simple().to_string()[..8].to_owned();
+    let name = |who: &str| format!("{prefix}{who}_{tag}");
+    let mut ids = Vec::new();
+    for who in ["boss", "adm", "mgr", "mga", "rep", "vie", "out"] {
+        ids.push(leads_core::register(store, &name(who), "password-123", params()).await.unwrap().uuid);
+    }
+    let ws = ids[0];
+    let file = format!(
+        "{HEADER6},Assigned Salesperson\nD-1,Ann,ann@example.com,Web,High,Open,Dana Scully\n\
+         D-2,Bob,bob@example.com,Web,Low,Open,Dana Scully\nF-1,Cy,cy@example.com,Fair,Medium,New,Fox Mulder\n\
+         U-1,Di,di@example.com,Web,High,New,\n"
+    );
+    store.import_csv(ws, file.as_bytes(), &ImportOptions::default(), ImportMode::Strict).await.unwrap();
+    let people = store.salespeople(ws).await.unwrap();
+    let dana = people.iter().find(|s| s.name == "Dana Scully").unwrap().id;
+    let team = store.add_team(ws, "East").await.unwrap();
+    assert_eq!(store.add_team(ws, "EAST").await.unwrap_err().code(), "already_exists");
+    assert_eq!(store.set_salesperson_team(ws, dana, Some(team.id)).await.unwrap().team_id, Some(team.id));
+    store.add_member(ws, &name("adm"), Role::Admin, None, &[]).await.unwrap();
+    store.add_member(ws, &name("mgr"), Role::Manager, None, &[team.id]).await.unwrap();
+    store.add_member(ws, &name("mga"), Role::Manager, None, &[]).await.unwrap();
+    store.add_member(ws, &name("rep"), Role::Rep, Some(dana), &[]).await.unwrap();
+    let viewer = store.add_member(ws, &name("vie"), Role::Viewer, None, &[]).await.unwrap();
+    assert_eq!((viewer.role, viewer.username.clone()), (Role::Viewer, name("vie")));
+    let again = store.add_member(ws, &name("vie"), Role::Rep, None, &[]).await;
+    assert_eq!(code(again), "already_exists");
+    assert_eq!(code(store.add_member(ws, &name("boss"), Role::Admin, None, &[]).await), "invalid_option");
+    assert_eq!(code(store.add_member(ws, &name("out"), Role::Owner, None, &[]).await), "invalid_option");
+    assert_eq!(code(store.add_member(ws, "nobody_at_all", Role::Viewer, None, &[]).await), "not_found");
+    let bad_team = store.add_member(ws, &name("out"), Role::Manager, None, &[leads_core::new_uuid()]).await;
+    assert_eq!(code(bad_team), "not_found");
+    let listed: Vec<String> = store.members(ws).await.unwrap().into_iter().map(|m| m.username).collect();
+    assert_eq!(listed, ["adm", "mga", "mgr", "rep", "vie"].map(&name));
+
+    let acting: Vec<Acting<'_, S>> = ids.iter().map(|a| Acting::new(store, *a, ws)).collect();
+    //                      owner  admin  mgr(team) mgr(all) rep  viewer outsider
+    const F: &str = "forbidden";
+    const N: &str = "not_found";
+    let total = LeadQuery { total: true, ..LeadQuery::default() };
+    let mut seen = Vec::new();
+    for a in &acting {
+        seen.push(
+            a.query(&total)
+                .await
+                .map(|p| p.total.unwrap_or(0).to_string())
+                .unwrap_or_else(|e| e.code().into()),
+        );
+    }
+    assert_eq!(seen, ["4", "4", "2", "4", "2", "4", F], "read");
+    let mut got = Vec::new();
+    for a in &acting {
+        got.push((code(a.get_lead("D-1").await), code(a.get_lead("F-1").await)));
+    }
+    assert_eq!(
+        got,
+        [("ok", "ok"), ("ok", "ok"), ("ok", N), ("ok", "ok"), ("ok", N), ("ok", "ok"), (F, F)],
+        "get in and out of scope"
+    );
+    let contacted = LeadPatch { status: Some("Contacted".into()), ..LeadPatch::default() };
+    let mut got = Vec::new();
+    for a in &acting {
+        got.push((
+            code(a.update_lead("D-1", &contacted).await),
+            code(a.update_lead("F-1", &contacted).await),
+        ));
+    }
+    assert_eq!(
+        got,
+        [("ok", "ok"), ("ok", "ok"), ("ok", N), ("ok", "ok"), ("ok", N), (F, F), (F, F)],
+        "edit in and out of scope"
+    );
+    let to_fox = LeadPatch { salesperson: Some(Some("Fox Mulder".into())), ..LeadPatch::default() };
+    let to_dana = LeadPatch { salesperson: Some(Some("Dana Scully".into())), ..LeadPatch::default() };
+    let mut got = Vec::new();
+    for a in &acting {
+        let done = a.update_lead("D-2", &to_fox).await;
+        if done.is_ok() {
+            store.update_lead(ws, "D-2", &to_dana).await.unwrap();
+        }
+        got.push(code(done));
+    }
+    assert_eq!(got, ["ok", "ok", F, "ok", F, F, F], "reassign (out of a team's scope for its manager)");
+    let d1 = store.get_lead(ws, "D-1").await.unwrap().lead;
+    let mut got = Vec::new();
+    for a in &acting {
+        let done = a.delete_lead("D-1").await;
+        if done.is_ok() {
+            store.upsert_leads(ws, std::slice::from_ref(&d1)).await.unwrap();
+        }
+        got.push(code(done));
+    }
+    assert_eq!(got, ["ok", "ok", "ok", "ok", F, F, F], "delete");
+    let bulk = LeadPatch { source: Some("Bulk".into()), ..LeadPatch::default() };
+    let mut got = Vec::new();
+    for a in &acting {
+        got.push(match a.update_leads(&LeadQuery::default(), &bulk, true).await {
+            Ok(job) => {
+                store.revert_import(ws, job.id).await.unwrap();
+                assert_eq!(job.actor, a.actor, "the job is the actor's");
+                job.counts.updated.to_string()
+            }
+            Err(e) => e.code().into(),
+        });
+    }
+    assert_eq!(got, ["4", "4", "2", "4", F, F, F], "bulk update (within scope)");
+    let mut got = Vec::new();
+    for a in &acting {
+        got.push(match a.delete_leads(&"source=fair".parse().unwrap(), false).await {
+            Ok(job) => {
+                store.revert_import(ws, job.id).await.unwrap();
+                job.counts.deleted.to_string()
+            }
+            Err(e) => e.code().into(),
+        });
+    }
+    assert_eq!(got, ["1", "1", "0", "1", F, F, F], "bulk delete (within scope)");
+    let dana_lead =
+        format!("{HEADER6},Assigned Salesperson\nN-1,New,new@example.com,Web,Low,New,Dana Scully\n");
+    let fox_lead =
+        format!("{HEADER6},Assigned Salesperson\nN-2,New,new@example.com,Web,Low,New,Fox Mulder\n");
+    let mut got = Vec::new();
+    for a in &acting {
+        let mut one = Vec::new();
+        for csv in [&dana_lead, &fox_lead] {
+            let done = a.import_csv(csv.as_bytes(), &ImportOptions::default(), ImportMode::Strict).await;
+            if let Ok(done) = &done {
+                store.revert_import(ws, done.job.as_ref().unwrap().id).await.unwrap();
+            }
+            one.push(code(done));
+        }
+        let dry = a.dry_run_csv(fox_lead.as_bytes(), &ImportOptions::default(), ImportMode::Strict).await;
+        got.push((one[0], one[1], code(dry), code(a.imports(10, None).await)));
+    }
+    assert_eq!(
+        got,
+        [
+            ("ok", "ok", "ok", "ok"),
+            ("ok", "ok", "ok", "ok"),
+            ("ok", F, F, "ok"),
+            ("ok", "ok", "ok", "ok"),
+            (F, F, F, F),
+            (F, F, F, F),
+            (F, F, F, F)
+        ],
+        "import (a team's manager: only leads of the team), dry run, history"
+    );
+    let mut got = Vec::new();
+    for a in &acting {
+        let mut out = Vec::new();
+        got.push(match a.export_csv(&LeadQuery::default(), &mut out).await {
+            Ok(n) => n.to_string(),
+            Err(e) => e.code().into(),
+        });
+    }
+    assert_eq!(got, ["4", "4", "2", "4", "2", "4", F], "export");
+    let mut got = Vec::new();
+    for (i, a) in acting.iter().enumerate() {
+        let person = a.add_salesperson(&format!("Person {i}")).await;
+        let team = a.add_team(&format!("Team {i}")).await;
+        got.push((code(person), code(team), code(a.salespeople().await), code(a.teams().await)));
+    }
+    assert_eq!(
+        got,
+        [
+            ("ok", "ok", "ok", "ok"),
+            ("ok", "ok", "ok", "ok"),
+            ("ok", "ok", "ok", "ok"),
+            ("ok", "ok", "ok", "ok"),
+            (F, F, "ok", "ok"),
+            (F, F, "ok", "ok"),
+            (F, F, F, F)
+        ],
+        "salespeople and teams"
+    );
+    let outsider = ids[6];
+    let mut got = Vec::new();
+    for a in &acting {
+        let added = a.add_member(&name("out"), Role::Viewer, None, &[]).await;
+        if added.is_ok() {
+            store.remove_member(ws, outsider).await.unwrap();
+        }
+        got.push((code(added), code(a.members().await)));
+    }
+    assert_eq!(
+        got,
+        [("ok", "ok"), ("ok", "ok"), (F, "ok"), (F, "ok"), (F, "ok"), (F, "ok"), (F, F)],
+        "members"
+    );
+    let admin = &acting[1];
+    assert_eq!(code(admin.remove_member(ws).await), F, "an admin cannot remove the owner");
+    let promote = MemberChange { role: Some(Role::Admin), ..MemberChange::default() };
+    assert_eq!(code(admin.change_member(ws, &promote).await), F, "nor change them");
+
+    // A rep keeps their leads when their salesperson is renamed (the link is the salesperson).
+    let rep = &acting[4];
+    store.rename_salesperson(ws, dana, "Dana K. Scully").await.unwrap();
+    assert_eq!(rep.query(&total).await.unwrap().total, Some(2));
+    // A manager's team losing its salesperson loses its leads.
+    let manager = &acting[2];
+    store.set_salesperson_team(ws, dana, None).await.unwrap();
+    assert_eq!(manager.query(&total).await.unwrap().total, Some(0));
+    assert_eq!(code(manager.get_lead("D-1").await), N);
+    // A changed role and a removed member take effect on the next call.
+    let to_viewer = MemberChange { role: Some(Role::Viewer), ..MemberChange::default() };
+    admin.change_member(ids[4], &to_viewer).await.unwrap();
+    assert_eq!(rep.query(&total).await.unwrap().total, Some(4), "a viewer sees every lead");
+    assert_eq!(code(rep.update_lead("D-1", &contacted).await), F);
+    admin.remove_member(ids[4]).await.unwrap();
+    assert_eq!(code(rep.query(&total).await), F, "a removed member sees nothing");
+    assert_eq!(code(admin.remove_member(ids[4]).await), N);
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {

@@ -58,10 +58,20 @@ class AuthError(LeadsError, PermissionError):
 
 
 class ConflictError(LeadsError, ValueError):
-    """A username (``username``) or salesperson name (``name``) that is already taken."""
+    """A username (``username``), salesperson, team or member (``name``; ``what`` for the last
+    two) that is already taken."""
 
     username: Optional[str] = None
     name: Optional[str] = None
+    what: Optional[str] = None
+
+
+class ForbiddenError(LeadsError, PermissionError):
+    """The actor's role in the workspace does not allow this: ``permission`` (the one the
+    operation needs, or ``"member"`` for someone who is not a member) and their ``role``."""
+
+    permission: Optional[str] = None
+    role: Optional[str] = None
 
 
 class LeadsIOError(LeadsError, OSError):
@@ -126,6 +136,8 @@ _BY_CODE: Dict[str, Type[LeadsError]] = {
     "partial_upsert": BackendError,
     "import_rejected": ImportRejectedError,
     "interrupted": ImportInterruptedError,
+    "forbidden": ForbiddenError,
+    "already_exists": ConflictError,
 }
 
 

@@ -34,8 +34,8 @@ use crate::model::{Field, Lead, StoredLead, UpsertOutcome, User, UserRecord};
 use crate::query::LeadQuery;
 use crate::query::cursor::Cursor;
 use crate::store::{
-    BatchedWrites, Job, JobFinish, JobPage, JobStart, Page, Reverted, Salesperson, Store, WritePlan,
-    dedupe_last,
+    BatchedWrites, Job, JobFinish, JobPage, JobStart, Member, Page, Reverted, Salesperson, Store, Team,
+    WritePlan, dedupe_last,
 };
 
 /// Where a bulk upsert has got: called after each batch.
@@ -618,6 +618,115 @@ impl Store for SupabaseStore {
         let rows: Vec<SalespersonRow> =
             self.json(self.builder("rpc/salespeople_with_counts").rpc(body), &[], "", true).await?;
         Ok(rows.into_iter().map(Salesperson::from).collect())
+    }
+
+    async fn set_salesperson_team(
+        &self,
+        workspace: Uuid,
+        salesperson: Uuid,
+        team: Option<Uuid>,
+    ) -> Result<Salesperson> {
+        let params = [
+            p("user_uuid", format!("eq.{workspace}")),
+            p("id", format!("eq.{salesperson}")),
+            p("select", "id"),
+        ];
+        let body = json!({ "team_id": team }).to_string();
+        let rows: Vec<Value> = self
+            .json(self.builder("Salespeople").update(body), &params, "return=representation", true)
+            .await
+            .map_err(|e| match (e.kind(), team) {
+                (ErrorKind::Backend { code: Some(code), .. }, Some(team)) if code == "23503" => {
+                    not_found("team", team)
+                }
+                _ => e,
+            })?;
+        if rows.is_empty() {
+            return Err(not_found("salesperson", salesperson));
+        }
+        self.salesperson_with_count(workspace, salesperson).await
+    }
+
+    async fn add_team(&self, workspace: Uuid, name: &str) -> Result<Team> {
+        let name = crate::store::team_name(name)?;
+        let body = json!([{"user_uuid": workspace, "name": name}]).to_string();
+        let rows: Vec<Team> = self
+            .json(
+                self.builder("Teams").insert(body),
+                &[p("select", "id,name")],
+                "return=representation",
+                false,
+            )
+            .await
+            .map_err(|e| {
+                on_conflict(unknown_user(e, workspace), || ErrorKind::AlreadyExists {
+                    what: "team",
+                    name: name.clone(),
+                })
+            })?;
+        rows.into_iter().next().ok_or_else(|| not_found("team", &name))
+    }
+
+    async fn teams(&self, workspace: Uuid) -> Result<Vec<Team>> {
+        let params = [p("user_uuid", format!("eq.{workspace}")), p("select", "id,name")];
+        let mut teams: Vec<Team> = self.json(self.builder("Teams"), &params, "", true).await?;
+        teams.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()).then(a.id.cmp(&b.id)));
+        Ok(teams)
+    }
+
+    async fn put_member(&self, workspace: Uuid, member: &Member, new: bool) -> Result<Member> {
+        let fields = json!({
+            "role": member.role,
+            "salesperson_id": member.salesperson_id,
+            "team_ids": member.team_ids,
+        });
+        let rows: Vec<Value> = if new {
+            let mut row = fields;
+            row["workspace"] = json!(workspace);
+            row["user_uuid"] = json!(member.user_uuid);
+            let body = json!([row]).to_string();
+            self.json(
+                self.builder("Members").insert(body),
+                &[p("select", "user_uuid")],
+                "return=representation",
+                false,
+            )
+            .await
+            .map_err(|e| {
+                on_conflict(e, || ErrorKind::AlreadyExists { what: "member", name: member.username.clone() })
+            })?
+        } else {
+            let params = [
+                p("workspace", format!("eq.{workspace}")),
+                p("user_uuid", format!("eq.{}", member.user_uuid)),
+                p("select", "user_uuid"),
+            ];
+            self.json(
+                self.builder("Members").update(fields.to_string()),
+                &params,
+                "return=representation",
+                true,
+            )
+            .await?
+        };
+        if rows.is_empty() { Err(not_found("member", member.user_uuid)) } else { Ok(member.clone()) }
+    }
+
+    async fn remove_member(&self, workspace: Uuid, user: Uuid) -> Result<()> {
+        let params = [
+            p("workspace", format!("eq.{workspace}")),
+            p("user_uuid", format!("eq.{user}")),
+            p("select", "user_uuid"),
+        ];
+        let rows: Vec<Value> =
+            self.json(self.builder("Members").delete(), &params, "return=representation", true).await?;
+        if rows.is_empty() { Err(not_found("member", user)) } else { Ok(()) }
+    }
+
+    async fn members(&self, workspace: Uuid) -> Result<Vec<Member>> {
+        let body = json!({ "p_workspace": workspace }).to_string();
+        let value: Value = self.json(self.builder("rpc/leads_members").rpc(body), &[], "", true).await?;
+        rpc_value(value, "leads_members")
     }
 }
 

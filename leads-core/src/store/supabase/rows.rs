@@ -144,11 +144,13 @@ pub(crate) struct SalespersonRow {
     name: String,
     active: bool,
     lead_count: u64,
+    #[serde(default)]
+    team_id: Option<Uuid>,
 }
 
 impl From<SalespersonRow> for Salesperson {
     fn from(r: SalespersonRow) -> Self {
-        Salesperson { id: r.id, name: r.name, active: r.active, lead_count: r.lead_count }
+        Salesperson { id: r.id, name: r.name, active: r.active, lead_count: r.lead_count, team_id: r.team_id }
     }
 }
 
