@@ -148,8 +148,10 @@ View = TypeVar("View", bound=Callable[..., Any])
 
 
 def authenticated(view: View) -> View:
-    """The route's `<username>` must be the owner of the Bearer token: 401 without a valid token,
-    403 for another user's. The view gets the owner's uuid as `uid` instead of `username`."""
+    """The route's `<username>` names a workspace; the Bearer token's user acts in it: 401 without
+    a valid token. The view gets the workspace's uuid as `uid` (instead of `username`) and the
+    token's user as `actor`; leads decides, per the actor's role there, what they may do (403
+    `forbidden` naming the permission, for non-members too)."""
 
     @functools.wraps(view)
     def wrapper(username: str, **kwargs: Any) -> Any:
@@ -158,9 +160,9 @@ def authenticated(view: View) -> View:
             fail(401, "unauthorized", "a Bearer token is required")
         claims = leads.verify_token(header[len("Bearer ") :], current_app.config["JWT_SECRET"])
         user = store().find_user(username)
-        if user is None or user["uuid"] != claims["sub"]:
-            fail(403, "forbidden", f"this token is not {username}'s")
-        return view(uid=str(user["uuid"]), **kwargs)
+        if user is None:
+            fail(403, "forbidden", f"this token has no access to {username}")
+        return view(uid=str(user["uuid"]), actor=str(claims["sub"]), **kwargs)
 
     return cast(View, wrapper)
 
@@ -208,7 +210,7 @@ def login() -> Response:
 
 @bp.post("/<username>")
 @authenticated
-def import_leads(uid: str) -> Tuple[Response, int]:
+def import_leads(uid: str, actor: str) -> Tuple[Response, int]:
     def param(name: str) -> Optional[str]:
         return request.args.get(name) or request.form.get(name) or None
 
@@ -233,7 +235,7 @@ def import_leads(uid: str) -> Tuple[Response, int]:
         source = (base / path).resolve()
         if base not in source.parents or not source.is_file():
             fail(404, "not_found", f"{path!r} is not a file inside the import folder")
-    done = store().import_csv(uid, source, mode=mode, dry_run=dry_run, **policies)
+    done = store().import_csv(uid, source, mode=mode, dry_run=dry_run, actor=actor, **policies)
     return jsonify(done.to_dict()), 200
 
 
@@ -266,23 +268,23 @@ def lead_patch() -> Dict[str, Any]:
 
 @bp.patch("/<username>/leads")
 @authenticated
-def update_leads(uid: str) -> Response:
+def update_leads(uid: str, actor: str) -> Response:
     query, every = bulk_query()
-    job = store().update_leads(uid, query, lead_patch(), all=every)
+    job = store().update_leads(uid, query, lead_patch(), all=every, actor=actor)
     return jsonify({"updated": job["counts"]["updated"], "job": job})
 
 
 @bp.delete("/<username>/leads")
 @authenticated
-def delete_leads(uid: str) -> Response:
+def delete_leads(uid: str, actor: str) -> Response:
     query, every = bulk_query()
-    job = store().delete_leads(uid, query, all=every)
+    job = store().delete_leads(uid, query, all=every, actor=actor)
     return jsonify({"deleted": job["counts"]["deleted"], "job": job})
 
 
 @bp.get("/<username>/imports")
 @authenticated
-def imports(uid: str) -> Response:
+def imports(uid: str, actor: str) -> Response:
     known = {"limit", "cursor"}
     unknown = sorted(set(request.args) - known)
     if unknown:
@@ -292,30 +294,30 @@ def imports(uid: str) -> Response:
     limit = request.args.get("limit")
     if limit is not None and not limit.isdigit():
         fail(400, "invalid_query", f"limit must be a number, not {limit!r}", "limit")
-    return jsonify(store().imports(uid, int(limit) if limit else None, request.args.get("cursor")))
+    return jsonify(store().imports(uid, int(limit) if limit else None, request.args.get("cursor"), actor=actor))
 
 
 @bp.get("/<username>/imports/<import_id>")
 @authenticated
-def get_import(uid: str, import_id: str) -> Response:
-    return jsonify(store().get_import(uid, import_id))
+def get_import(uid: str, actor: str, import_id: str) -> Response:
+    return jsonify(store().get_import(uid, import_id, actor=actor))
 
 
 @bp.post("/<username>/imports/<import_id>/revert")
 @authenticated
-def revert_import(uid: str, import_id: str) -> Response:
-    return jsonify(store().revert_import(uid, import_id))
+def revert_import(uid: str, actor: str, import_id: str) -> Response:
+    return jsonify(store().revert_import(uid, import_id, actor=actor))
 
 
 @bp.get("/<username>")
 @authenticated
-def list_leads(uid: str) -> Response:
-    return jsonify(store().query(uid, request.query_string.decode()).to_dict())
+def list_leads(uid: str, actor: str) -> Response:
+    return jsonify(store().query(uid, request.query_string.decode(), actor=actor).to_dict())
 
 
 @bp.post("/<username>/rejected")
 @authenticated
-def rejected_rows(uid: str) -> Response:
+def rejected_rows(uid: str, actor: str) -> Response:
     """The rows to fix of an uploaded file (multipart `file`), as CSV: its header plus an
     `errors` column, formula-safe, for a spreadsheet. Nothing is stored."""
     upload = request.files.get("file")
@@ -342,16 +344,17 @@ class _Chunks:
 
 @bp.get("/<username>/export.csv")
 @authenticated
-def export_leads(uid: str) -> Response:
+def export_leads(uid: str, actor: str) -> Response:
     """Every lead matching the query string, as CSV in the import format, streamed as it is read
     (pages of 1000 from the store, at most 16 chunks waiting): memory stays bounded however many
     leads match. A bad query is a 400 before anything is sent."""
     query = leads.LeadQuery.parse(request.query_string.decode())
     target, chunks, log = store(), _Chunks(), current_app.logger
+    target.query(uid, "limit=1", actor=actor)  # a refusal is an error answer, before streaming
 
     def run() -> None:
         try:
-            target.export_csv(uid, chunks, query)
+            target.export_csv(uid, chunks, query, actor=actor)
         except Exception:  # the response is under way: it ends short, and the log says why
             log.exception("export of %s stopped", uid)
         finally:
@@ -377,45 +380,119 @@ def export_leads(uid: str) -> Response:
 
 @bp.patch("/<username>/leads/<path:lead_id>")
 @authenticated
-def update_lead(uid: str, lead_id: str) -> Response:
-    return jsonify(store().update_lead(uid, lead_id, lead_patch()).to_dict())
+def update_lead(uid: str, actor: str, lead_id: str) -> Response:
+    return jsonify(store().update_lead(uid, lead_id, lead_patch(), actor=actor).to_dict())
 
 
 @bp.delete("/<username>/leads/<path:lead_id>")
 @authenticated
-def delete_lead(uid: str, lead_id: str) -> Tuple[str, int]:
-    store().delete_lead(uid, lead_id)
+def delete_lead(uid: str, actor: str, lead_id: str) -> Tuple[str, int]:
+    store().delete_lead(uid, lead_id, actor=actor)
     return "", 204
 
 
 @bp.get("/<username>/salespeople")
 @authenticated
-def salespeople(uid: str) -> Response:
-    return jsonify(store().salespeople(uid))
+def salespeople(uid: str, actor: str) -> Response:
+    return jsonify(store().salespeople(uid, actor=actor))
 
 
 @bp.post("/<username>/salespeople")
 @authenticated
-def add_salesperson(uid: str) -> Tuple[Response, int]:
-    return jsonify(store().add_salesperson(uid, cast(str, text(json_body(), "name")))), 201
+def add_salesperson(uid: str, actor: str) -> Tuple[Response, int]:
+    return jsonify(store().add_salesperson(uid, cast(str, text(json_body(), "name")), actor=actor)), 201
 
 
 @bp.patch("/<username>/salespeople/<salesperson_id>")
 @authenticated
-def change_salesperson(uid: str, salesperson_id: str) -> Response:
+def change_salesperson(uid: str, actor: str, salesperson_id: str) -> Response:
     data = json_body()
     name = text(data, "name", required=False)
     active = data.get("active", True)
     if not isinstance(active, bool):
         fail(400, "invalid_request", f"`active` must be a boolean, not {type(active).__name__}", "active")
-    if name is None and active:
-        fail(400, "invalid_request", 'send {"name": ...} and/or {"active": false}')
+    team = data.get("team_id", ...)
+    if team is not ... and team is not None and not isinstance(team, str):
+        fail(400, "invalid_request", f"`team_id` must be a string or null, not {type(team).__name__}", "team_id")
+    if name is None and active and team is ...:
+        fail(400, "invalid_request", 'send {"name": ...}, {"active": false} and/or {"team_id": ...}')
     person: Dict[str, Any] = {}
     if name is not None:
-        person = store().rename_salesperson(uid, salesperson_id, name)
+        person = store().rename_salesperson(uid, salesperson_id, name, actor=actor)
     if not active:
-        person = store().deactivate_salesperson(uid, salesperson_id)
+        person = store().deactivate_salesperson(uid, salesperson_id, actor=actor)
+    if team is not ...:
+        person = store().set_salesperson_team(uid, salesperson_id, team, actor=actor)
     return jsonify(person)
+
+
+@bp.get("/<username>/teams")
+@authenticated
+def teams(uid: str, actor: str) -> Response:
+    return jsonify({"items": store().teams(uid, actor=actor)})
+
+
+@bp.post("/<username>/teams")
+@authenticated
+def add_team(uid: str, actor: str) -> Tuple[Response, int]:
+    return jsonify(store().add_team(uid, cast(str, text(json_body(), "name")), actor=actor)), 201
+
+
+def member_fields(data: Mapping[str, Any]) -> Dict[str, Any]:
+    """`salesperson_id` (a string or null) and `team_ids` (a list of strings), checked for type."""
+    out: Dict[str, Any] = {}
+    if "salesperson_id" in data:
+        value = data["salesperson_id"]
+        if value is not None and not isinstance(value, str):
+            fail(400, "invalid_request", "`salesperson_id` must be a string or null", "salesperson_id")
+        out["salesperson_id"] = value
+    if "team_ids" in data:
+        ids = data["team_ids"]
+        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+            fail(400, "invalid_request", "`team_ids` must be a list of strings", "team_ids")
+        out["team_ids"] = ids
+    return out
+
+
+def member_uuid(username: str) -> str:
+    user = store().find_user(username)
+    if user is None:
+        fail(404, "not_found", f"no user named {username!r}")
+    return str(user["uuid"])
+
+
+@bp.get("/<username>/members")
+@authenticated
+def members(uid: str, actor: str) -> Response:
+    return jsonify({"items": store().members(uid, actor=actor)})
+
+
+@bp.post("/<username>/members")
+@authenticated
+def add_member(uid: str, actor: str) -> Tuple[Response, int]:
+    data = json_body()
+    name, role = cast(str, text(data, "username")), cast(str, text(data, "role"))
+    fields = member_fields(data)
+    member = store().add_member(uid, name, cast(Any, role), actor=actor, **fields)
+    return jsonify(member), 201
+
+
+@bp.patch("/<username>/members/<member>")
+@authenticated
+def change_member(uid: str, actor: str, member: str) -> Response:
+    data = json_body()
+    change = member_fields(data)
+    role = text(data, "role", required=False)
+    if role is not None:
+        change["role"] = role
+    return jsonify(store().change_member(uid, member_uuid(member), change, actor=actor))
+
+
+@bp.delete("/<username>/members/<member>")
+@authenticated
+def remove_member(uid: str, actor: str, member: str) -> Tuple[str, int]:
+    store().remove_member(uid, member_uuid(member), actor=actor)
+    return "", 204
 
 
 def create_app(config: Optional[Mapping[str, Any]] = None) -> Flask:

@@ -384,3 +384,46 @@ def test_import_history_revert_and_bulk_edits(client: FlaskClient) -> None:
     other = auth(client, "bob")
     assert client.get("/ann/imports", headers=other).status_code == 403
     assert client.get("/bob/imports", headers=other).get_json() == {"items": [], "next_cursor": None}
+
+
+def test_members_teams_and_roles_over_rest(client: FlaskClient) -> None:
+    owner, rep = auth(client, "olga"), auth(client, "ravi")
+    client.post("/olga?mode=skip_invalid", headers=owner, data={"file": (io.BytesIO(CSV), "leads.csv")})
+    grace = next(s for s in client.get("/olga/salespeople", headers=owner).get_json() if s["name"] == "Grace")
+    # Not a member yet: every route of the workspace is 403.
+    r = client.get("/olga", headers=rep)
+    assert r.status_code == 403 and r.get_json()["error"]["code"] == "forbidden"
+    r = client.post(
+        "/olga/members", headers=owner, json={"username": "ravi", "role": "rep", "salesperson_id": grace["id"]}
+    )
+    assert r.status_code == 201 and (r.get_json()["username"], r.get_json()["role"]) == ("ravi", "rep")
+    assert client.post("/olga/members", headers=owner, json={"username": "ravi", "role": "rep"}).status_code == 409
+    r = client.post("/olga/members", headers=owner, json={"username": "nobody", "role": "rep"})
+    assert r.status_code == 404
+    r = client.post("/olga/members", headers=owner, json={"username": "ravi", "role": "rep", "team_ids": "x"})
+    assert r.status_code == 400 and r.get_json()["error"]["field"] == "team_ids"
+    assert [m["username"] for m in client.get("/olga/members", headers=owner).get_json()["items"]] == ["ravi"]
+
+    # The rep lists their leads (Grace's), edits one, and may not delete, import or manage members.
+    page = client.get("/olga?total=true", headers=rep).get_json()
+    assert page["total"] == 2 and {lead["salesperson"] for lead in page["items"]} == {"Grace"}
+    assert client.patch("/olga/leads/L-1", headers=rep, json={"status": "Won"}).status_code == 200
+    r = client.delete("/olga/leads/L-1", headers=rep)
+    assert r.status_code == 403 and "delete_leads" in r.get_json()["error"]["message"]
+    assert client.post("/olga", headers=rep, data={"file": (io.BytesIO(CSV), "leads.csv")}).status_code == 403
+    assert client.post("/olga/members", headers=rep, json={"username": "olga", "role": "admin"}).status_code == 403
+    assert client.get("/olga/export.csv", headers=rep).get_data(as_text=True).count("\r\n") == 3
+
+    # Teams; a role change and a removal take effect on the next request.
+    r = client.post("/olga/teams", headers=owner, json={"name": "East"})
+    assert r.status_code == 201
+    team = r.get_json()
+    assert client.get("/olga/teams", headers=owner).get_json() == {"items": [team]}
+    r = client.patch(f"/olga/salespeople/{grace['id']}", headers=owner, json={"team_id": team["id"]})
+    assert r.status_code == 200 and r.get_json()["team_id"] == team["id"]
+    r = client.patch("/olga/members/ravi", headers=owner, json={"role": "manager", "team_ids": [team["id"]]})
+    assert r.status_code == 200 and r.get_json()["role"] == "manager"
+    assert client.delete("/olga/leads/L-3", headers=rep).status_code == 204
+    assert client.delete("/olga/members/ravi", headers=owner).status_code == 204
+    assert client.get("/olga", headers=rep).status_code == 403
+    assert client.delete("/olga/members/ravi", headers=owner).status_code == 404

@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use leads_core::{
-    ImportMode, LeadPatch, MemoryStore as CoreMemory, PasswordParams, Store as _, SupabaseOptions,
+    Acting, ImportMode, LeadPatch, MemoryStore as CoreMemory, PasswordParams, Store as _, SupabaseOptions,
     SupabaseStore as CoreSupabase, Timestamp, TokenSigner, Uuid,
 };
 use pyo3::prelude::*;
@@ -34,6 +34,12 @@ enum Backend {
 pub(crate) struct Store {
     backend: Backend,
     params: PasswordParams,
+}
+
+/// The workspace `user` and who acts in it: `actor`, or the workspace's own user (its owner).
+fn acting(user: &str, actor: Option<&str>) -> PyResult<(Uuid, Uuid)> {
+    let workspace = uuid("user", user)?;
+    Ok((workspace, actor.map(|a| uuid("actor", a)).transpose()?.unwrap_or(workspace)))
 }
 
 fn uuid(name: &str, text: &str) -> PyResult<Uuid> {
@@ -227,8 +233,9 @@ impl Store {
     /// carrying the report) or ``"skip_invalid"``. ``progress(p: Progress)`` is called after every
     /// chunk read and every stored batch. With ``dry_run=True`` it compares with the stored leads
     /// and writes nothing: the would-be counts, and ``changes``. Options are keyword arguments
-    /// (the write policies ``on_existing``, ``on_new``, ``blanks`` too).
-    #[pyo3(signature = (user, source, *, mode="strict", progress=None, dry_run=false, **options))]
+    /// (the write policies ``on_existing``, ``on_new``, ``blanks`` too). ``actor`` (a user uuid)
+    /// acts as that member of ``user``'s workspace, per their role; without it, as its owner.
+    #[pyo3(signature = (user, source, *, mode="strict", progress=None, dry_run=false, actor=None, **options))]
     #[allow(clippy::too_many_arguments)]
     fn import_csv(
         &self,
@@ -238,9 +245,10 @@ impl Store {
         mode: &str,
         progress: Option<Py<PyAny>>,
         dry_run: bool,
+        actor: Option<&str>,
         options: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<ImportResult> {
-        let user = uuid("user", user)?;
+        let (user, actor) = acting(user, actor)?;
         let mut options = import_options(options)?;
         let mode: ImportMode = mode.parse().map_err(to_py)?;
         let source = Source::extract(source)?;
@@ -266,10 +274,11 @@ impl Store {
         let done = with_store!(self, py, |s| {
             let reader = Reader { input, failure: &failure };
             async {
+                let a = Acting::new(s, actor, user);
                 if dry_run {
-                    s.dry_run_csv_with_progress(user, reader, &options, mode, &mut on_progress).await
+                    a.dry_run_csv_with_progress(reader, &options, mode, &mut on_progress).await
                 } else {
-                    s.import_csv_with_progress(user, reader, &options, mode, &mut on_progress).await
+                    a.import_csv_with_progress(reader, &options, mode, &mut on_progress).await
                 }
             }
         });
@@ -307,70 +316,93 @@ impl Store {
     }
 
     /// One page of the user's leads for a query (a ``LeadQuery`` or its query string).
-    #[pyo3(signature = (user, query=None))]
-    fn query(&self, py: Python<'_>, user: &str, query: Option<&Bound<'_, PyAny>>) -> PyResult<Page> {
-        let user = uuid("user", user)?;
+    #[pyo3(signature = (user, query=None, *, actor=None))]
+    fn query(
+        &self,
+        py: Python<'_>,
+        user: &str,
+        query: Option<&Bound<'_, PyAny>>,
+        actor: Option<&str>,
+    ) -> PyResult<Page> {
+        let (user, actor) = acting(user, actor)?;
         let query = lead_query(query)?;
-        with_store!(self, py, |s| s.query(user, &query)).map(Page).map_err(to_py)
+        with_store!(self, py, |s| async { Acting::new(s, actor, user).query(&query).await })
+            .map(Page)
+            .map_err(to_py)
     }
 
     /// Writes every lead matching ``query`` (its filters and order; limit and page are not
     /// used) as CSV in the import format (the seven seed headers, UTF-8 with BOM, formula-safe)
     /// to ``dest``: a path, created or truncated, or a binary file object. Streams in pages of
     /// 1000; returns how many leads it wrote.
-    #[pyo3(signature = (user, dest, query=None))]
+    #[pyo3(signature = (user, dest, query=None, *, actor=None))]
     fn export_csv(
         &self,
         py: Python<'_>,
         user: &str,
         dest: &Bound<'_, PyAny>,
         query: Option<&Bound<'_, PyAny>>,
+        actor: Option<&str>,
     ) -> PyResult<u64> {
-        let user = uuid("user", user)?;
+        let (user, actor) = acting(user, actor)?;
         let query = lead_query(query)?;
         let failure = Mutex::new(None);
         let mut sink = Sink::open(dest, &failure)?;
-        with_store!(self, py, |s| leads_core::export_csv(s, user, &query, &mut sink))
+        with_store!(self, py, |s| async { Acting::new(s, actor, user).export_csv(&query, &mut sink).await })
             .map_err(|e| failure_or(&failure, e))
     }
 
     /// The user's imports and bulk edits, newest first: ``{"items": [job, ...], "next_cursor"}``
     /// (pass ``next_cursor`` back as ``cursor`` for the next page); ``limit`` defaults to 50.
-    #[pyo3(signature = (user, limit=None, cursor=None))]
+    #[pyo3(signature = (user, limit=None, cursor=None, *, actor=None))]
     fn imports<'py>(
         &self,
         py: Python<'py>,
         user: &str,
         limit: Option<u32>,
         cursor: Option<&str>,
+        actor: Option<&str>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let user = uuid("user", user)?;
+        let (user, actor) = acting(user, actor)?;
         let limit = limit.unwrap_or(leads_core::DEFAULT_JOB_LIMIT);
-        to_dict(py, &with_store!(self, py, |s| s.imports(user, limit, cursor)).map_err(to_py)?)
+        let page =
+            with_store!(self, py, |s| async { Acting::new(s, actor, user).imports(limit, cursor).await });
+        to_dict(py, &page.map_err(to_py)?)
     }
 
     /// One job of the history by its id (``NotFoundError`` if the user has none such).
-    fn get_import<'py>(&self, py: Python<'py>, user: &str, import_id: &str) -> PyResult<Bound<'py, PyAny>> {
-        let (user, id) = (uuid("user", user)?, uuid("import_id", import_id)?);
-        to_dict(py, &with_store!(self, py, |s| s.get_import(user, id)).map_err(to_py)?)
+    #[pyo3(signature = (user, import_id, *, actor=None))]
+    fn get_import<'py>(
+        &self,
+        py: Python<'py>,
+        user: &str,
+        import_id: &str,
+        actor: Option<&str>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let ((user, actor), id) = (acting(user, actor)?, uuid("import_id", import_id)?);
+        let job = with_store!(self, py, |s| async { Acting::new(s, actor, user).get_import(id).await });
+        to_dict(py, &job.map_err(to_py)?)
     }
 
     /// Undoes an import or bulk edit: ``{"job", "deleted", "restored", "conflicts"}``; leads
     /// changed since are left and listed in ``conflicts``. Reverting again changes nothing.
+    #[pyo3(signature = (user, import_id, *, actor=None))]
     fn revert_import<'py>(
         &self,
         py: Python<'py>,
         user: &str,
         import_id: &str,
+        actor: Option<&str>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let (user, id) = (uuid("user", user)?, uuid("import_id", import_id)?);
-        to_dict(py, &with_store!(self, py, |s| s.revert_import(user, id)).map_err(to_py)?)
+        let ((user, actor), id) = (acting(user, actor)?, uuid("import_id", import_id)?);
+        let done = with_store!(self, py, |s| async { Acting::new(s, actor, user).revert_import(id).await });
+        to_dict(py, &done.map_err(to_py)?)
     }
 
     /// Applies ``patch`` to every lead matching ``query`` (its filters); returns the job
     /// (``job["counts"]["updated"]``), which ``revert_import`` undoes. A query without filters
     /// needs ``all=True``.
-    #[pyo3(signature = (user, query, patch, *, all=false))]
+    #[pyo3(signature = (user, query, patch, *, all=false, actor=None))]
     fn update_leads<'py>(
         &self,
         py: Python<'py>,
@@ -378,91 +410,248 @@ impl Store {
         query: Option<&Bound<'_, PyAny>>,
         patch: &Bound<'_, PyDict>,
         all: bool,
+        actor: Option<&str>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let user = uuid("user", user)?;
+        let (user, actor) = acting(user, actor)?;
         let query = lead_query(query)?;
-        let patch: LeadPatch =
-            pythonize::depythonize(patch.as_any()).map_err(|e| invalid_option("patch", e.to_string()))?;
-        to_dict(py, &with_store!(self, py, |s| s.update_leads(user, &query, &patch, all)).map_err(to_py)?)
+        let patch = lead_patch(patch)?;
+        let job = with_store!(self, py, |s| async {
+            Acting::new(s, actor, user).update_leads(&query, &patch, all).await
+        });
+        to_dict(py, &job.map_err(to_py)?)
     }
 
     /// Deletes every lead matching ``query`` (its filters); returns the job
     /// (``job["counts"]["deleted"]``), which ``revert_import`` undoes. A query without filters
     /// needs ``all=True``.
-    #[pyo3(signature = (user, query, *, all=false))]
+    #[pyo3(signature = (user, query, *, all=false, actor=None))]
     fn delete_leads<'py>(
         &self,
         py: Python<'py>,
         user: &str,
         query: Option<&Bound<'_, PyAny>>,
         all: bool,
+        actor: Option<&str>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let user = uuid("user", user)?;
+        let (user, actor) = acting(user, actor)?;
         let query = lead_query(query)?;
-        to_dict(py, &with_store!(self, py, |s| s.delete_leads(user, &query, all)).map_err(to_py)?)
+        let job =
+            with_store!(self, py, |s| async { Acting::new(s, actor, user).delete_leads(&query, all).await });
+        to_dict(py, &job.map_err(to_py)?)
     }
 
-    /// One lead by its Lead ID (``NotFoundError`` if there is none).
-    fn get_lead(&self, py: Python<'_>, user: &str, lead_id: &str) -> PyResult<Lead> {
-        let user = uuid("user", user)?;
-        with_store!(self, py, |s| s.get_lead(user, lead_id)).map(Lead::from).map_err(to_py)
+    /// One lead by its Lead ID (``NotFoundError`` if there is none, or it is outside the actor's
+    /// scope).
+    #[pyo3(signature = (user, lead_id, *, actor=None))]
+    fn get_lead(&self, py: Python<'_>, user: &str, lead_id: &str, actor: Option<&str>) -> PyResult<Lead> {
+        let (user, actor) = acting(user, actor)?;
+        with_store!(self, py, |s| async { Acting::new(s, actor, user).get_lead(lead_id).await })
+            .map(Lead::from)
+            .map_err(to_py)
     }
 
     /// Changes fields of one lead (``{"status": "Won", "salesperson": None, ...}``), checked by
     /// the import rules: ``InvalidInputError`` carrying ``issues``.
+    #[pyo3(signature = (user, lead_id, patch, *, actor=None))]
     fn update_lead(
         &self,
         py: Python<'_>,
         user: &str,
         lead_id: &str,
         patch: &Bound<'_, PyDict>,
+        actor: Option<&str>,
     ) -> PyResult<Lead> {
-        let user = uuid("user", user)?;
-        let patch: LeadPatch =
-            pythonize::depythonize(patch.as_any()).map_err(|e| invalid_option("patch", e.to_string()))?;
-        with_store!(self, py, |s| s.update_lead(user, lead_id, &patch)).map(Lead::from).map_err(to_py)
+        let (user, actor) = acting(user, actor)?;
+        let patch = lead_patch(patch)?;
+        with_store!(self, py, |s| async { Acting::new(s, actor, user).update_lead(lead_id, &patch).await })
+            .map(Lead::from)
+            .map_err(to_py)
     }
 
     /// Deletes one lead (``NotFoundError`` if there is none).
-    fn delete_lead(&self, py: Python<'_>, user: &str, lead_id: &str) -> PyResult<()> {
-        let user = uuid("user", user)?;
-        with_store!(self, py, |s| s.delete_lead(user, lead_id)).map_err(to_py)
+    #[pyo3(signature = (user, lead_id, *, actor=None))]
+    fn delete_lead(&self, py: Python<'_>, user: &str, lead_id: &str, actor: Option<&str>) -> PyResult<()> {
+        let (user, actor) = acting(user, actor)?;
+        with_store!(self, py, |s| async { Acting::new(s, actor, user).delete_lead(lead_id).await })
+            .map_err(to_py)
     }
 
-    /// The user's salespeople with their lead counts: ``[{"id", "name", "active", "lead_count"}]``.
-    fn salespeople<'py>(&self, py: Python<'py>, user: &str) -> PyResult<Bound<'py, PyAny>> {
-        let user = uuid("user", user)?;
-        to_dict(py, &with_store!(self, py, |s| s.salespeople(user)).map_err(to_py)?)
+    /// The workspace's salespeople with their lead counts:
+    /// ``[{"id", "name", "active", "lead_count", "team_id"}]``.
+    #[pyo3(signature = (user, *, actor=None))]
+    fn salespeople<'py>(
+        &self,
+        py: Python<'py>,
+        user: &str,
+        actor: Option<&str>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (user, actor) = acting(user, actor)?;
+        to_dict(
+            py,
+            &with_store!(self, py, |s| async { Acting::new(s, actor, user).salespeople().await })
+                .map_err(to_py)?,
+        )
     }
 
     /// Adds a salesperson (``ConflictError`` if the name exists, in any letter case).
-    fn add_salesperson<'py>(&self, py: Python<'py>, user: &str, name: &str) -> PyResult<Bound<'py, PyAny>> {
-        let user = uuid("user", user)?;
-        to_dict(py, &with_store!(self, py, |s| s.add_salesperson(user, name)).map_err(to_py)?)
+    #[pyo3(signature = (user, name, *, actor=None))]
+    fn add_salesperson<'py>(
+        &self,
+        py: Python<'py>,
+        user: &str,
+        name: &str,
+        actor: Option<&str>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (user, actor) = acting(user, actor)?;
+        let added =
+            with_store!(self, py, |s| async { Acting::new(s, actor, user).add_salesperson(name).await });
+        to_dict(py, &added.map_err(to_py)?)
     }
 
     /// Renames a salesperson; their leads follow.
+    #[pyo3(signature = (user, salesperson_id, name, *, actor=None))]
     fn rename_salesperson<'py>(
         &self,
         py: Python<'py>,
         user: &str,
         salesperson_id: &str,
         name: &str,
+        actor: Option<&str>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let (user, id) = (uuid("user", user)?, uuid("salesperson_id", salesperson_id)?);
-        to_dict(py, &with_store!(self, py, |s| s.rename_salesperson(user, id, name)).map_err(to_py)?)
+        let ((user, actor), id) = (acting(user, actor)?, uuid("salesperson_id", salesperson_id)?);
+        let renamed = with_store!(self, py, |s| async {
+            Acting::new(s, actor, user).rename_salesperson(id, name).await
+        });
+        to_dict(py, &renamed.map_err(to_py)?)
     }
 
     /// Marks a salesperson inactive (their leads keep them).
+    #[pyo3(signature = (user, salesperson_id, *, actor=None))]
     fn deactivate_salesperson<'py>(
         &self,
         py: Python<'py>,
         user: &str,
         salesperson_id: &str,
+        actor: Option<&str>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let (user, id) = (uuid("user", user)?, uuid("salesperson_id", salesperson_id)?);
-        to_dict(py, &with_store!(self, py, |s| s.deactivate_salesperson(user, id)).map_err(to_py)?)
+        let ((user, actor), id) = (acting(user, actor)?, uuid("salesperson_id", salesperson_id)?);
+        let done =
+            with_store!(self, py, |s| async { Acting::new(s, actor, user).deactivate_salesperson(id).await });
+        to_dict(py, &done.map_err(to_py)?)
     }
+
+    /// Puts a salesperson in a team (``team_id=None``: in none).
+    #[pyo3(signature = (user, salesperson_id, team_id, *, actor=None))]
+    fn set_salesperson_team<'py>(
+        &self,
+        py: Python<'py>,
+        user: &str,
+        salesperson_id: &str,
+        team_id: Option<&str>,
+        actor: Option<&str>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let ((user, actor), id) = (acting(user, actor)?, uuid("salesperson_id", salesperson_id)?);
+        let team = team_id.map(|t| uuid("team_id", t)).transpose()?;
+        let done = with_store!(self, py, |s| async {
+            Acting::new(s, actor, user).set_salesperson_team(id, team).await
+        });
+        to_dict(py, &done.map_err(to_py)?)
+    }
+
+    /// Adds a team: ``{"id", "name"}`` (``ConflictError`` if the name exists).
+    #[pyo3(signature = (user, name, *, actor=None))]
+    fn add_team<'py>(
+        &self,
+        py: Python<'py>,
+        user: &str,
+        name: &str,
+        actor: Option<&str>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (user, actor) = acting(user, actor)?;
+        to_dict(
+            py,
+            &with_store!(self, py, |s| async { Acting::new(s, actor, user).add_team(name).await })
+                .map_err(to_py)?,
+        )
+    }
+
+    /// The workspace's teams, by name.
+    #[pyo3(signature = (user, *, actor=None))]
+    fn teams<'py>(&self, py: Python<'py>, user: &str, actor: Option<&str>) -> PyResult<Bound<'py, PyAny>> {
+        let (user, actor) = acting(user, actor)?;
+        to_dict(
+            py,
+            &with_store!(self, py, |s| async { Acting::new(s, actor, user).teams().await }).map_err(to_py)?,
+        )
+    }
+
+    /// The workspace's members: ``[{"user_uuid", "username", "role", "salesperson_id",
+    /// "team_ids"}]``, by username.
+    #[pyo3(signature = (user, *, actor=None))]
+    fn members<'py>(&self, py: Python<'py>, user: &str, actor: Option<&str>) -> PyResult<Bound<'py, PyAny>> {
+        let (user, actor) = acting(user, actor)?;
+        to_dict(
+            py,
+            &with_store!(self, py, |s| async { Acting::new(s, actor, user).members().await })
+                .map_err(to_py)?,
+        )
+    }
+
+    /// Makes the user ``username`` a member of the workspace with ``role`` (``"admin"``,
+    /// ``"manager"``, ``"rep"``, ``"viewer"``), linked to a salesperson and leading teams.
+    #[pyo3(signature = (user, username, role, *, salesperson_id=None, team_ids=None, actor=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn add_member<'py>(
+        &self,
+        py: Python<'py>,
+        user: &str,
+        username: &str,
+        role: &str,
+        salesperson_id: Option<&str>,
+        team_ids: Option<Vec<String>>,
+        actor: Option<&str>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (user, actor) = acting(user, actor)?;
+        let role = leads_core::Role::parse(role).map_err(to_py)?;
+        let salesperson = salesperson_id.map(|id| uuid("salesperson_id", id)).transpose()?;
+        let teams =
+            team_ids.unwrap_or_default().iter().map(|t| uuid("team_ids", t)).collect::<PyResult<Vec<_>>>()?;
+        let added = with_store!(self, py, |s| async {
+            Acting::new(s, actor, user).add_member(username, role, salesperson, &teams).await
+        });
+        to_dict(py, &added.map_err(to_py)?)
+    }
+
+    /// Changes a member: ``change`` is ``{"role"?, "salesperson_id"?, "team_ids"?}``.
+    #[pyo3(signature = (user, member, change, *, actor=None))]
+    fn change_member<'py>(
+        &self,
+        py: Python<'py>,
+        user: &str,
+        member: &str,
+        change: &Bound<'_, PyDict>,
+        actor: Option<&str>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let ((user, actor), member) = (acting(user, actor)?, uuid("member", member)?);
+        let change: leads_core::MemberChange =
+            pythonize::depythonize(change.as_any()).map_err(|e| invalid_option("change", e.to_string()))?;
+        let done = with_store!(self, py, |s| async {
+            Acting::new(s, actor, user).change_member(member, &change).await
+        });
+        to_dict(py, &done.map_err(to_py)?)
+    }
+
+    /// Removes a member (``NotFoundError`` if they are not one).
+    #[pyo3(signature = (user, member, *, actor=None))]
+    fn remove_member(&self, py: Python<'_>, user: &str, member: &str, actor: Option<&str>) -> PyResult<()> {
+        let ((user, actor), member) = (acting(user, actor)?, uuid("member", member)?);
+        with_store!(self, py, |s| async { Acting::new(s, actor, user).remove_member(member).await })
+            .map_err(to_py)
+    }
+}
+
+fn lead_patch(patch: &Bound<'_, PyDict>) -> PyResult<LeadPatch> {
+    pythonize::depythonize(patch.as_any()).map_err(|e| invalid_option("patch", e.to_string()))
 }
 
 /// The embedded store, in memory. ``fast_passwords=True`` uses the cheapest Argon2 parameters:

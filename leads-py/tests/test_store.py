@@ -316,3 +316,49 @@ def test_import_history_reverts_imports_and_bulk_edits(make, tmp_path: Path) -> 
         store.revert_import(uid, str(uuid.uuid4()))
     with pytest.raises(leads.InvalidQueryError):
         store.imports(uid, limit=0)
+
+
+@pytest.mark.parametrize("make", stores())
+def test_members_act_per_their_role(make) -> None:  # type: ignore[no-untyped-def]
+    store: leads.Store = make()
+    tag = uuid.uuid4().hex[:8]
+    owner = store.register(f"own_{tag}", "correct horse")["uuid"]
+    rep = store.register(f"rep_{tag}", "correct horse")["uuid"]
+    store.import_csv(owner, CSV, mode="skip_invalid")
+    grace = next(s for s in store.salespeople(owner) if s["name"] == "Grace")
+    member = store.add_member(owner, f"rep_{tag}", "rep", salesperson_id=grace["id"])
+    assert (member["role"], member["salesperson_id"], member["team_ids"]) == ("rep", grace["id"], [])
+    assert [m["username"] for m in store.members(owner)] == [f"rep_{tag}"]
+    with pytest.raises(leads.ConflictError):
+        store.add_member(owner, f"rep_{tag}", "viewer")
+    with pytest.raises(leads.InvalidOptionError):
+        store.add_member(owner, f"rep_{tag}", "overlord")  # type: ignore[arg-type]
+
+    # The rep sees and edits Grace's leads only, and may not delete or import.
+    page = store.query(owner, "total=true", actor=rep)
+    assert page.total == 2 and {lead.salesperson for lead in page.items} == {"Grace", "grace"}
+    assert store.update_lead(owner, "L-1", {"status": "Won"}, actor=rep).status == "Won"
+    with pytest.raises(leads.ForbiddenError) as refused:
+        store.delete_lead(owner, "L-1", actor=rep)
+    assert isinstance(refused.value, PermissionError)
+    assert (refused.value.permission, refused.value.role) == ("delete_leads", "rep")
+    with pytest.raises(leads.ForbiddenError):
+        store.update_lead(owner, "L-1", {"salesperson": None}, actor=rep)
+    with pytest.raises(leads.ForbiddenError):
+        store.import_csv(owner, CSV, mode="skip_invalid", actor=rep)
+    out = io.BytesIO()
+    assert store.export_csv(owner, out, actor=rep) == 2
+
+    # A team's manager; a changed role and a removed member count at once.
+    team = store.add_team(owner, "East")
+    assert store.set_salesperson_team(owner, grace["id"], team["id"])["team_id"] == team["id"]
+    assert store.teams(owner) == [team]
+    store.change_member(owner, rep, {"role": "manager", "team_ids": [team["id"]]})
+    assert store.query(owner, "total=true", actor=rep).total == 2
+    store.delete_lead(owner, "L-3", actor=rep)
+    store.remove_member(owner, rep)
+    with pytest.raises(leads.ForbiddenError) as gone:
+        store.query(owner, actor=rep)
+    assert gone.value.permission == "member"
+    with pytest.raises(leads.NotFoundError):
+        store.remove_member(owner, rep)
