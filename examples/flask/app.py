@@ -13,6 +13,9 @@ variables through `app.config` (Flask's `from_prefixed_env`), or from a mapping 
 - `LEADS_DB` (`DB`): the SQLite file of the default store (`leads.db` in the working
   directory), so users and leads survive a restart; `:memory:` keeps them in a MemoryStore,
   gone when the process ends;
+- `LEADS_LOGIN_RATE` (`LOGIN_RATE`): login attempts allowed per client address (default
+  `30 per minute`, flask-limiter's notation), on top of the store's per-username throttling
+  (5 failures in 15 minutes);
 - `STORE`: a `leads.Store`; by default SupabaseStore when `SUPABASE_URL` and `SUPABASE_KEY` are
   set, else MemoryStore when `DB` is `:memory:`, else the embedded SqliteStore on `DB`.
 
@@ -35,6 +38,8 @@ from typing import IO, Any, Callable, Dict, Iterator, Literal, Mapping, NoReturn
 
 import leads
 from flask import Blueprint, Flask, Request, Response, current_app, jsonify, request, stream_with_context
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from werkzeug.exceptions import HTTPException
 
 Mode = Literal["strict", "skip_invalid"]  # anything else: 400 invalid_option from leads
@@ -60,6 +65,7 @@ STATUS = {
     "partial_upsert": 502,
     "interrupted": 500,
     "forbidden": 403,
+    "too_many_attempts": 429,
     "already_exists": 409,
 }
 
@@ -71,6 +77,7 @@ HTTP_CODES = {
     404: "not_found",
     405: "method_not_allowed",
     413: "too_large",
+    429: "too_many_attempts",
 }
 
 bp = Blueprint("leads", __name__)
@@ -158,7 +165,9 @@ def authenticated(view: View) -> View:
         header = request.headers.get("Authorization", "")
         if not header.startswith("Bearer "):
             fail(401, "unauthorized", "a Bearer token is required")
-        claims = leads.verify_token(header[len("Bearer ") :], current_app.config["JWT_SECRET"])
+        # Checked by the store too: a token revoked by a password change or a log out
+        # everywhere is refused.
+        claims = store().verify_token(header[len("Bearer ") :], current_app.config["JWT_SECRET"])
         user = store().find_user(username)
         if user is None:
             fail(403, "forbidden", f"this token has no access to {username}")
@@ -174,7 +183,10 @@ def leads_error(e: leads.LeadsError) -> Tuple[Response, int]:
         beside["report"] = e.report.to_dict()
     if isinstance(e, leads.InvalidInputError) and e.issues:
         beside["issues"] = [issue.to_dict() for issue in e.issues]
-    return error_body(e.code, str(e), STATUS.get(e.code, 500), **beside)
+    response, status = error_body(e.code, str(e), STATUS.get(e.code, 500), **beside)
+    if isinstance(e, leads.TooManyAttemptsError):
+        response.headers["Retry-After"] = str(e.retry_after)
+    return response, status
 
 
 @bp.app_errorhandler(HTTPException)
@@ -185,6 +197,9 @@ def http_error(e: HTTPException) -> Tuple[Response, int]:
     if status == 413:
         limit = current_app.config["MAX_CONTENT_LENGTH"]
         return error_body("too_large", f"the upload is larger than {limit} bytes", 413)
+    if status == 429:
+        # The per-address login limit (flask-limiter); its Retry-After header is added after.
+        return error_body("too_many_attempts", f"too many login attempts from this address ({e.description})", 429)
     return error_body(HTTP_CODES.get(status, "http_error"), e.description or e.name, status)
 
 
@@ -206,6 +221,30 @@ def login() -> Response:
     data = json_body()
     username, password = cast(str, text(data, "username")), cast(str, text(data, "password"))
     return jsonify(store().login(username, password, current_app.config["JWT_SECRET"]))
+
+
+def bearer_user() -> str:
+    """The uuid of the Bearer token's user (401 without a valid, unrevoked token)."""
+    header = request.headers.get("Authorization", "")
+    if not header.startswith("Bearer "):
+        fail(401, "unauthorized", "a Bearer token is required")
+    return str(store().verify_token(header[len("Bearer ") :], current_app.config["JWT_SECRET"])["sub"])
+
+
+@bp.put("/user/password")
+def change_password() -> Tuple[str, int]:
+    """`{"password", "new_password"}`: the current password is required; every earlier token
+    of the user stops working."""
+    user, data = bearer_user(), json_body()
+    store().change_password(user, cast(str, text(data, "password")), cast(str, text(data, "new_password")))
+    return "", 204
+
+
+@bp.post("/logout-all")
+def logout_all() -> Tuple[str, int]:
+    """Every token of the user issued until now stops working."""
+    store().logout_everywhere(bearer_user())
+    return "", 204
 
 
 @bp.post("/<username>")
@@ -500,7 +539,12 @@ def create_app(config: Optional[Mapping[str, Any]] = None) -> Flask:
     app = Flask(__name__)
     app.request_class = InMemoryUploads
     app.config.from_mapping(
-        JWT_SECRET=None, IMPORT_DIR=None, MAX_UPLOAD_BYTES=50 * 1024 * 1024, STORE=None, DB="leads.db"
+        JWT_SECRET=None,
+        IMPORT_DIR=None,
+        MAX_UPLOAD_BYTES=50 * 1024 * 1024,
+        STORE=None,
+        DB="leads.db",
+        LOGIN_RATE="30 per minute",
     )
     app.config.from_prefixed_env("LEADS")
     if config:
@@ -519,6 +563,12 @@ def create_app(config: Optional[Mapping[str, Any]] = None) -> Flask:
         else:
             app.config["STORE"] = leads.SqliteStore(db)
     app.register_blueprint(bp)
+    # Login attempts per client address, on top of the store's per-username throttling: one
+    # limiter per app (in memory), so apps of one process do not share counts.
+    limiter = Limiter(get_remote_address, app=app, storage_uri="memory://", headers_enabled=True)
+    rate = f"{app.config['LOGIN_RATE']}"
+    limited: Any = limiter.limit(rate)(app.view_functions["leads.login"])
+    app.view_functions["leads.login"] = limited
     return app
 
 

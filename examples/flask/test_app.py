@@ -427,3 +427,44 @@ def test_members_teams_and_roles_over_rest(client: FlaskClient) -> None:
     assert client.delete("/olga/members/ravi", headers=owner).status_code == 204
     assert client.get("/olga", headers=rep).status_code == 403
     assert client.delete("/olga/members/ravi", headers=owner).status_code == 404
+
+
+def test_login_throttling_and_token_revocation(tmp_path: Path) -> None:
+    c = create_app(config(tmp_path, LOGIN_RATE="50 per minute")).test_client()
+    c.post("/user", json={"username": "tess", "password": "correct horse"})
+    for _ in range(5):
+        assert c.post("/login", json={"username": "tess", "password": "wrong horse"}).status_code == 401
+    r = c.post("/login", json={"username": "tess", "password": "correct horse"})
+    assert r.status_code == 429 and r.get_json()["error"]["code"] == "too_many_attempts"
+    assert 0 < int(r.headers["Retry-After"]) <= 900
+
+    c.post("/user", json={"username": "ulla", "password": "correct horse"})
+    token = c.post("/login", json={"username": "ulla", "password": "correct horse"}).get_json()["token"]
+    h = {"Authorization": f"Bearer {token}"}
+    assert c.get("/ulla", headers=h).status_code == 200
+    r = c.put("/user/password", headers=h, json={"password": "not it", "new_password": "new horse 2"})
+    assert r.status_code == 401 and r.get_json()["error"]["code"] == "invalid_credentials"
+    assert (
+        c.put(
+            "/user/password", headers=h, json={"password": "correct horse", "new_password": "new horse 2"}
+        ).status_code
+        == 204
+    )
+    r = c.get("/ulla", headers=h)
+    assert r.status_code == 401 and r.get_json()["error"]["code"] == "invalid_token", "the old token is revoked"
+    token = c.post("/login", json={"username": "ulla", "password": "new horse 2"}).get_json()["token"]
+    h = {"Authorization": f"Bearer {token}"}
+    assert c.get("/ulla", headers=h).status_code == 200
+    assert c.post("/logout-all", headers=h).status_code == 204
+    assert c.get("/ulla", headers=h).status_code == 401
+    assert c.post("/logout-all").status_code == 401
+
+
+def test_logins_are_limited_per_address(tmp_path: Path) -> None:
+    c = create_app(config(tmp_path, LOGIN_RATE="3 per minute")).test_client()
+    c.post("/user", json={"username": "vera", "password": "correct horse"})
+    for _ in range(3):
+        assert c.post("/login", json={"username": "vera", "password": "correct horse"}).status_code == 200
+    r = c.post("/login", json={"username": "vera", "password": "correct horse"})
+    assert r.status_code == 429 and r.get_json()["error"]["code"] == "too_many_attempts"
+    assert int(r.headers["Retry-After"]) > 0

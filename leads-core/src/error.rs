@@ -153,6 +153,13 @@ pub enum ErrorKind {
         /// The actor's role there (`none` for a non-member).
         role: String,
     },
+    /// Too many failed logins for this username lately (5 in 15 minutes): refused, even with
+    /// the right password, until the window has passed.
+    #[error("too many failed logins for this username; try again in {retry_after_secs} s")]
+    TooManyAttempts {
+        /// Seconds until a login may be tried again.
+        retry_after_secs: u64,
+    },
     /// A member or team that the workspace already has (names compared case-insensitively).
     #[error("{what} {name:?} already exists")]
     AlreadyExists {
@@ -184,7 +191,7 @@ impl Error {
 
     /// Every [`code`](Self::code), in the order of [`ErrorKind`]'s variants: the list bindings
     /// map to their own errors (a test fails when one of theirs differs).
-    pub const CODES: [&'static str; 20] = [
+    pub const CODES: [&'static str; 21] = [
         "invalid_option",
         "io",
         "finished",
@@ -204,6 +211,7 @@ impl Error {
         "interrupted",
         "import_rejected",
         "forbidden",
+        "too_many_attempts",
         "already_exists",
     ];
 
@@ -230,6 +238,7 @@ impl Error {
             ErrorKind::Http { .. } => "http",
             ErrorKind::Interrupted { .. } => "interrupted",
             ErrorKind::Forbidden { .. } => "forbidden",
+            ErrorKind::TooManyAttempts { .. } => "too_many_attempts",
             ErrorKind::AlreadyExists { .. } => "already_exists",
         }
     }
@@ -313,6 +322,7 @@ mod tests {
                 }),
             },
             ErrorKind::Forbidden { permission: text(), role: text() },
+            ErrorKind::TooManyAttempts { retry_after_secs: 1 },
             ErrorKind::AlreadyExists { what: "team", name: text() },
         ];
         for kind in &all {
@@ -336,6 +346,7 @@ mod tests {
                 | ErrorKind::Interrupted { .. }
                 | ErrorKind::ImportRejected { .. }
                 | ErrorKind::Forbidden { .. }
+                | ErrorKind::TooManyAttempts { .. }
                 | ErrorKind::AlreadyExists { .. } => {}
             }
         }

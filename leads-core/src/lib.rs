@@ -57,18 +57,19 @@ pub use import::{MAX_CHUNK_SIZE, validate_parallel};
 #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
 pub use model::system_clock;
 pub use model::{
-    BadTimestamp, Blanks, Clock, Column, DEFAULT_STATUSES, Delimiter, Encoding, Field, InterestLevel, Issue,
-    IssueCode, Lead, MAX_LEAD_ID_CHARS, MAX_LEAD_NAME_CHARS, MAX_SALESPERSON_CHARS, MAX_SOURCE_CHARS,
-    MatchKind, OnExisting, OnNew, Report, Session, Severity, StoredLead, Timestamp, UnknownName,
-    UpsertOutcome, User, UserRecord, normalize_header,
+    Account, BadTimestamp, Blanks, Clock, Column, DEFAULT_STATUSES, Delimiter, Encoding, Field,
+    InterestLevel, Issue, IssueCode, Lead, MAX_LEAD_ID_CHARS, MAX_LEAD_NAME_CHARS, MAX_SALESPERSON_CHARS,
+    MAX_SOURCE_CHARS, MatchKind, OnExisting, OnNew, Report, Session, Severity, StoredLead, Timestamp,
+    UnknownName, UpsertOutcome, User, UserRecord, normalize_header,
 };
 pub use query::{DEFAULT_LIMIT, LeadQuery, MAX_LIMIT, MAX_OFFSET, Sort, SortKey, compare, matches};
 pub use store::{
     Acting, BatchedWrites, DEFAULT_JOB_LIMIT, Decision, EXPORT_PAGE, FieldChange, IMPORT_BATCH, ImportMode,
     ImportProgress, ImportWrites, Imported, Job, JobCounts, JobFinish, JobKind, JobPage, JobSpec, JobStart,
-    JobState, LeadChange, MAX_DRY_RUN_CHANGES, MAX_JOB_ISSUES, MAX_JOB_LIMIT, MaybeSend, MaybeSync, Member,
-    MemberChange, MemoryStore, Page, ProgressCallback, Reverted, Salesperson, Store, Team, WritePlan,
-    dedupe_last, export_csv, login, register,
+    JobState, LOGIN_WINDOW_SECS, LeadChange, MAX_DRY_RUN_CHANGES, MAX_FAILED_LOGINS, MAX_JOB_ISSUES,
+    MAX_JOB_LIMIT, MaybeSend, MaybeSync, Member, MemberChange, MemoryStore, Page, ProgressCallback, Reverted,
+    Salesperson, Store, Team, WritePlan, authenticate, change_password, dedupe_last, export_csv, login,
+    logout_everywhere, register,
 };
 #[cfg(feature = "supabase")]
 pub use store::{

@@ -153,3 +153,67 @@ fn import_history_is_private_and_dry_runs_write_nothing_over_raw_http() {
         assert_eq!(snapshot().await, before, "the dry run wrote nothing");
     });
 }
+
+/// A revoked token (a password change or "log out everywhere") reads nothing through PostgREST:
+/// every Row Level Security policy checks the token's `iat` against the user's
+/// `tokens_valid_after`, over raw HTTP.
+#[test]
+fn revoked_tokens_read_nothing_over_raw_http() {
+    let Some((url, secret)) = test_server::test_server() else { return };
+    use leads_core::{ImportMode, ImportOptions, Store};
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        let sessions = two_users(&url, &secret, "rev", ["eve", "fay"]).await;
+        let eve = &sessions[0];
+        let as_eve = SupabaseStore::new(&url, "not-a-service-key", SupabaseOptions::default())
+            .unwrap()
+            .with_access_token(&eve.token);
+        let csv = "Lead ID,Lead Name,Contact Information,Source,Interest Level,Status,Assigned Salesperson\n\
+                   E-1,Eve's,e@example.com,Web,High,New,Gil\n";
+        as_eve
+            .import_csv(eve.uuid, csv.as_bytes(), &ImportOptions::default(), ImportMode::Strict)
+            .await
+            .unwrap();
+        let http = reqwest::Client::new();
+        let count = |token: String, table: &'static str| {
+            // (Users' columns are granted one by one: no password.)
+            let columns = if table == "Users" { "uuid" } else { "*" };
+            let request = http
+                .get(format!("{url}/{table}?select={columns}"))
+                .header("apikey", "not-a-service-key")
+                .header("Authorization", format!("Bearer {token}"));
+            async move {
+                let body = request.send().await.unwrap().text().await.unwrap();
+                serde_json::from_str::<Vec<serde_json::Value>>(&body)
+                    .map(|rows| rows.len())
+                    .unwrap_or(usize::MAX)
+            }
+        };
+        let tables = ["Leads", "Users", "Imports", "ImportItems", "Salespeople"];
+        for table in tables {
+            let n = count(eve.token.clone(), table).await;
+            assert!((1..1000).contains(&n), "{table} before the revocation: {n}");
+        }
+        let signer = TokenSigner::new(secret.as_str()).unwrap();
+        let service =
+            SupabaseStore::new(&url, &signer.issue_service_key(Timestamp::now()), SupabaseOptions::default())
+                .unwrap();
+        leads_core::logout_everywhere(&service, eve.uuid, Timestamp::now()).await.unwrap();
+        for table in tables {
+            assert_eq!(count(eve.token.clone(), table).await, 0, "{table} with the revoked token");
+        }
+        let params = leads_core::PasswordParams::insecure_for_tests();
+        let again =
+            leads_core::login(&service, &signer, &eve.username, "password-123", params, Timestamp::now())
+                .await
+                .unwrap();
+        assert_eq!(count(again.token, "Leads").await, 1, "a token issued after it reads again");
+        assert_eq!(
+            leads_core::authenticate(&service, &signer, &eve.token, Timestamp::now())
+                .await
+                .unwrap_err()
+                .code(),
+            "invalid_token"
+        );
+    });
+}

@@ -35,6 +35,9 @@ fn build(py: Python<'_>, e: &leads_core::Error) -> PyResult<PyErr> {
             fields.set_item("what", *what)?;
             fields.set_item("name", name)?;
         }
+        ErrorKind::TooManyAttempts { retry_after_secs } => {
+            fields.set_item("retry_after", retry_after_secs)?
+        }
         ErrorKind::Forbidden { permission, role } => {
             fields.set_item("permission", permission)?;
             fields.set_item("role", role)?;

@@ -206,7 +206,8 @@ impl Store {
     }
 
     /// Logs in: ``{"uuid", "username", "token"}``, the token an HS256 JWT signed with
-    /// ``jwt_secret``. ``AuthError`` for an unknown user and a wrong password alike.
+    /// ``jwt_secret``. ``AuthError`` for an unknown user and a wrong password alike;
+    /// ``TooManyAttemptsError`` (``retry_after`` seconds) after 5 failures in 15 minutes.
     fn login<'py>(
         &self,
         py: Python<'py>,
@@ -226,6 +227,43 @@ impl Store {
         ))
         .map_err(to_py)?;
         to_dict(py, &session)
+    }
+
+    /// The claims of a token signed with ``jwt_secret`` (``{"sub", "role", "aud", "iat",
+    /// "exp"}``) if it is valid now and not revoked; ``InvalidInputError`` (code
+    /// ``invalid_token``) otherwise.
+    fn verify_token<'py>(
+        &self,
+        py: Python<'py>,
+        token: &str,
+        jwt_secret: &str,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let signer = TokenSigner::new(jwt_secret).map_err(to_py)?;
+        let claims = with_store!(self, py, |s| leads_core::authenticate(s, &signer, token, Timestamp::now()))
+            .map_err(to_py)?;
+        to_dict(py, &claims)
+    }
+
+    /// Changes ``user``'s password (``current`` required: ``AuthError`` otherwise) and revokes
+    /// every token issued before.
+    fn change_password(&self, py: Python<'_>, user: &str, current: &str, new: &str) -> PyResult<()> {
+        let user = uuid("user", user)?;
+        let params = self.params;
+        with_store!(self, py, |s| leads_core::change_password(
+            s,
+            user,
+            current,
+            new,
+            params,
+            Timestamp::now()
+        ))
+        .map_err(to_py)
+    }
+
+    /// Revokes every token of ``user`` issued until now ("log out everywhere").
+    fn logout_everywhere(&self, py: Python<'_>, user: &str) -> PyResult<()> {
+        let user = uuid("user", user)?;
+        with_store!(self, py, |s| leads_core::logout_everywhere(s, user, Timestamp::now())).map_err(to_py)
     }
 
     /// Validates a CSV and stores its valid leads for ``user``. ``source`` as ``validate_csv``

@@ -362,3 +362,25 @@ def test_members_act_per_their_role(make) -> None:  # type: ignore[no-untyped-de
     assert gone.value.permission == "member"
     with pytest.raises(leads.NotFoundError):
         store.remove_member(owner, rep)
+
+
+@pytest.mark.parametrize("make", stores())
+def test_throttling_and_revoked_tokens(make) -> None:  # type: ignore[no-untyped-def]
+    store: leads.Store = make()
+    name = f"thr_{uuid.uuid4().hex[:8]}"
+    uid = store.register(name, "correct horse")["uuid"]
+    token = store.login(name, "correct horse", SECRET)["token"]
+    assert store.verify_token(token, SECRET)["sub"] == uid
+    for _ in range(5):
+        with pytest.raises(leads.AuthError):
+            store.login(name, "wrong horse", SECRET)
+    with pytest.raises(leads.TooManyAttemptsError) as locked:
+        store.login(name, "correct horse", SECRET)
+    assert 0 < locked.value.retry_after <= 900 and locked.value.code == "too_many_attempts"
+    with pytest.raises(leads.AuthError):
+        store.change_password(uid, "wrong horse", "new horse 2")
+    store.change_password(uid, "correct horse", "new horse 2")
+    with pytest.raises(leads.InvalidInputError) as revoked:
+        store.verify_token(token, SECRET)
+    assert revoked.value.code == "invalid_token"
+    store.logout_everywhere(uid)

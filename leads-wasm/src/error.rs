@@ -16,6 +16,7 @@ enum Data<'a> {
     Interrupted { batches: usize, inserted: u64, updated: u64, unchanged: u64, skipped: u64 },
     Forbidden { permission: &'a str, role: &'a str },
     Exists { what: &'a str, name: &'a str },
+    Retry { retry_after: u64 },
 }
 
 /// A JS `Error` with `code` and, where the core error carries details, `data`.
@@ -32,6 +33,7 @@ pub fn to_js_error(e: &leads_core::Error) -> JsValue {
         K::NotFound { what, id } => Some(Data::NotFound { what, id }),
         K::Forbidden { permission, role } => Some(Data::Forbidden { permission, role }),
         K::AlreadyExists { what, name } => Some(Data::Exists { what, name }),
+        K::TooManyAttempts { retry_after_secs } => Some(Data::Retry { retry_after: *retry_after_secs }),
         K::Backend { status, code, details, hint, .. } => Some(Data::Backend {
             status: *status,
             postgrest_code: code.as_deref(),

@@ -110,7 +110,7 @@ export type ErrorCode =
   | "invalid_option" | "io" | "finished" | "invalid_username" | "invalid_password" | "username_taken"
   | "invalid_credentials" | "invalid_token" | "invalid_query" | "not_found" | "invalid_lead"
   | "salesperson_exists" | "import_rejected" | "backend" | "database" | "partial_upsert" | "http" | "interrupted"
-  | "forbidden" | "already_exists" | "panic";
+  | "forbidden" | "too_many_attempts" | "already_exists" | "panic";
 
 /** Errors thrown (or rejected) by this package: real `Error`s with the core's stable `code`. */
 export interface LeadsError extends Error {
@@ -119,7 +119,8 @@ export interface LeadsError extends Error {
    * Details: the option, parameter, username or salesperson name concerned (a string);
    * `{what, id}` for not_found; `{status, postgrest_code, details, hint}` for backend errors;
    * the `Report` of an import_rejected; the `Issue[]` of an invalid_lead; what was stored for an
-   * interrupted import; `{permission, role}` for forbidden; `{what, name}` for already_exists.
+   * interrupted import; `{permission, role}` for forbidden; `{what, name}` for already_exists;
+   * `{retry_after}` (seconds) for too_many_attempts.
    */
   data?:
     | string
@@ -129,7 +130,8 @@ export interface LeadsError extends Error {
     | Issue[]
     | InterruptedData
     | { permission: string; role: string }
-    | { what: string; name: string };
+    | { what: string; name: string }
+    | { retry_after: number };
 }
 
 /** What an import stopped by its progress callback had stored (`code: "interrupted"`). */

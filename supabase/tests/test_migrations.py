@@ -6,6 +6,7 @@ Needs LEADS_PG_URL (a superuser URL); ./scripts/test starts a throwaway server a
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
@@ -54,16 +55,19 @@ def migrate(conn: psycopg.Connection, files: List[Path]) -> None:
             conn.execute(f.read_text())
 
 
-def as_user(conn: psycopg.Connection, user: uuid.UUID | None) -> None:
-    """Acts as PostgREST does for a request: the role, and the JWT claims."""
+def as_user(conn: psycopg.Connection, user: uuid.UUID | None, iat: int | None = None) -> None:
+    """Acts as PostgREST does for a request: the role, and the JWT claims (a token issued at
+    `iat`, by default now, as every token leads issues carries)."""
     conn.execute("reset role")
     if user is None:
         conn.execute("set role anon")
         conn.execute("select set_config('request.jwt.claims', '', false)")
     else:
+        issued = int(time.time()) if iat is None else iat
         conn.execute("set role authenticated")
         conn.execute(
-            "select set_config('request.jwt.claims', %s, false)", (f'{{"sub":"{user}","role":"authenticated"}}',)
+            "select set_config('request.jwt.claims', %s, false)",
+            (f'{{"sub":"{user}","role":"authenticated","iat":{issued}}}',),
         )
 
 
@@ -163,6 +167,15 @@ def test_row_level_security(db: psycopg.Connection) -> None:
     with pytest.raises(psycopg.errors.InsufficientPrivilege):
         db.execute('select * from "Leads"')
 
+    # A token issued before the user's tokens_valid_after sees nothing; one issued at it does.
+    db.execute("reset role")
+    db.execute('update "Users" set tokens_valid_after = to_timestamp(%s) where uuid = %s', (2_000_000_000, A))
+    as_user(db, A, iat=1_999_999_999)
+    assert db.execute('select lead_id from "Leads"').fetchall() == []
+    assert db.execute('select "userName" from "Users"').fetchall() == []
+    as_user(db, A, iat=2_000_000_000)
+    assert db.execute('select lead_id from "Leads"').fetchall() == [("A-1",)]
+
     db.execute("reset role")
     assert db.execute('select lead_name from "Leads" where lead_id = %s', ("B-1",)).fetchone() == ("bob's",)
 
@@ -226,8 +239,8 @@ def test_query_support_sorts_like_memory_store_and_renames_atomically(db: psycop
 
     db.execute('insert into "Salespeople" (user_uuid, name) values (%s, %s)', (A, "Dana"))
     as_user(db, A)
-    ((sid, name, active, count),) = db.execute("select * from salespeople_with_counts(%s)", (A,)).fetchall()
-    assert (name, active, count) == ("Dana", True, 4)
+    ((sid, name, active, count, team),) = db.execute("select * from salespeople_with_counts(%s)", (A,)).fetchall()
+    assert (name, active, count, team) == ("Dana", True, 4, None)
     renamed = db.execute(
         "select name, lead_count from salesperson_rename(%s, %s, %s)", (A, sid, " Dana Scully ")
     ).fetchall()

@@ -20,4 +20,4 @@ pub use schema::{
 #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
 pub use time::system_clock;
 pub use time::{BadTimestamp, Clock, Timestamp};
-pub use user::{Session, User, UserRecord};
+pub use user::{Account, Session, User, UserRecord};

@@ -36,3 +36,13 @@ pub struct Session {
     /// An HS256 JWT for `Authorization: Bearer`.
     pub token: String,
 }
+
+/// A user with what account security needs: the stored password and the time before which
+/// their tokens are refused (moved to now by a password change and by "log out everywhere").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Account {
+    /// The user and password hash.
+    pub record: UserRecord,
+    /// Tokens issued before it are refused (whole seconds).
+    pub tokens_valid_after: Timestamp,
+}

@@ -44,6 +44,10 @@ pub struct MemoryStore {
 struct Inner {
     users: Vec<UserRecord>,
     data: HashMap<Uuid, UserData>,
+    /// Per user: tokens issued before it are refused.
+    tokens_valid_after: HashMap<Uuid, Timestamp>,
+    /// Per lower-cased username: when logins failed.
+    login_failures: HashMap<String, Vec<Timestamp>>,
 }
 
 #[derive(Default)]
@@ -230,6 +234,45 @@ impl Store for MemoryStore {
         let record =
             inner.users.iter_mut().find(|u| u.user.uuid == user).ok_or_else(|| not_found("user", user))?;
         record.password = password.to_owned();
+        Ok(())
+    }
+
+    async fn account(&self, user: Uuid) -> Result<Option<crate::model::Account>> {
+        let inner = self.lock();
+        Ok(inner.users.iter().find(|u| u.user.uuid == user).map(|record| crate::model::Account {
+            record: record.clone(),
+            tokens_valid_after: inner.tokens_valid_after.get(&user).copied().unwrap_or_default(),
+        }))
+    }
+
+    async fn set_tokens_valid_after(&self, user: Uuid, at: Timestamp) -> Result<()> {
+        let mut inner = self.lock();
+        if !inner.users.iter().any(|u| u.user.uuid == user) {
+            return Err(not_found("user", user));
+        }
+        inner.tokens_valid_after.insert(user, at);
+        Ok(())
+    }
+
+    async fn login_failures(&self, key: &str, since: Timestamp) -> Result<Vec<Timestamp>> {
+        let inner = self.lock();
+        let all = inner.login_failures.get(key).map(Vec::as_slice).unwrap_or_default();
+        Ok(all.iter().copied().filter(|t| *t >= since).collect())
+    }
+
+    async fn record_login_failure(&self, key: &str, at: Timestamp) -> Result<()> {
+        let mut inner = self.lock();
+        let times = inner.login_failures.entry(key.to_owned()).or_default();
+        // Older than any window that could ask: forgotten, so the list stays short.
+        let horizon = at.as_micros() - crate::store::LOGIN_WINDOW_SECS * 1_000_000;
+        times.retain(|t| t.as_micros() >= horizon);
+        times.push(at);
+        times.sort_unstable();
+        Ok(())
+    }
+
+    async fn clear_login_failures(&self, key: &str) -> Result<()> {
+        self.lock().login_failures.remove(key);
         Ok(())
     }
 

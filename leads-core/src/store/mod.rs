@@ -15,7 +15,9 @@ pub(crate) mod sqlite;
 #[cfg(feature = "supabase")]
 pub(crate) mod supabase;
 
-pub use accounts::{login, register};
+pub use accounts::{
+    LOGIN_WINDOW_SECS, MAX_FAILED_LOGINS, authenticate, change_password, login, logout_everywhere, register,
+};
 pub use acting::Acting;
 pub use export::{EXPORT_PAGE, export_csv};
 pub use job::{
@@ -46,7 +48,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::import::options::ImportOptions;
 use crate::import::rules::patch::LeadPatch;
 use crate::import::validator::{Progress, Validator};
-use crate::model::{Lead, Report, StoredLead, UpsertOutcome, User, UserRecord};
+use crate::model::{Lead, Report, StoredLead, Timestamp, UpsertOutcome, User, UserRecord};
 use crate::query::LeadQuery;
 
 /// Leads sent to the store per call during an import.
@@ -220,6 +222,33 @@ pub trait Store: MaybeSync {
 
     /// Replaces a user's stored password hash.
     fn set_password(&self, user: Uuid, password: &str) -> impl Future<Output = Result<()>> + MaybeSend;
+
+    /// A user by id, with what account security needs.
+    fn account(&self, user: Uuid) -> impl Future<Output = Result<Option<crate::model::Account>>> + MaybeSend;
+
+    /// Refuses every token of `user` issued before `at` (whole seconds).
+    ///
+    /// # Errors
+    /// [`ErrorKind::NotFound`] for an unknown user.
+    fn set_tokens_valid_after(
+        &self,
+        user: Uuid,
+        at: Timestamp,
+    ) -> impl Future<Output = Result<()>> + MaybeSend;
+
+    /// When the failed logins for `key` (a lower-cased username) since `since` happened,
+    /// oldest first.
+    fn login_failures(
+        &self,
+        key: &str,
+        since: Timestamp,
+    ) -> impl Future<Output = Result<Vec<Timestamp>>> + MaybeSend;
+
+    /// Records a failed login for `key` at `at`.
+    fn record_login_failure(&self, key: &str, at: Timestamp) -> impl Future<Output = Result<()>> + MaybeSend;
+
+    /// Forgets the failed logins for `key` (after a successful one).
+    fn clear_login_failures(&self, key: &str) -> impl Future<Output = Result<()>> + MaybeSend;
 
     /// Inserts or updates leads by `(user, lead_id)`, every field as given (a lead without a
     /// salesperson is unassigned). Not recorded in the history.

@@ -147,6 +147,16 @@ const MIGRATIONS: &[&str] = &[
       primary key (workspace, user_uuid)
     ) without rowid;
     "#,
+    // 4: account security (supabase/migrations 20261202000200): tokens issued before a user's
+    // tokens_valid_after are refused; failed logins per lower-cased username, for throttling.
+    r#"
+    alter table "Users" add column tokens_valid_after integer not null default 0;
+    create table "LoginAttempts" (
+      username_key text not null,
+      at integer not null
+    );
+    create index login_attempts_key_at on "LoginAttempts" (username_key, at);
+    "#,
 ];
 
 /// The store on one SQLite database.
@@ -1132,6 +1142,78 @@ impl Store for SqliteStore {
             .execute(r#"update "Users" set password = ?1 where uuid = ?2"#, params![password, user])
             .map_err(db_error)?;
         if n == 0 { Err(not_found("user", user)) } else { Ok(()) }
+    }
+
+    async fn account(&self, user: Uuid) -> Result<Option<crate::model::Account>> {
+        let conn = self.lock();
+        conn.query_row(
+            r#"select uuid, "userName", password, created_at, tokens_valid_after from "Users" where uuid = ?1"#,
+            [user],
+            |r| {
+                Ok(crate::model::Account {
+                    record: UserRecord {
+                        user: User {
+                            uuid: r.get(0)?,
+                            username: r.get(1)?,
+                            created_at: Timestamp::from_micros(r.get(3)?),
+                        },
+                        password: r.get(2)?,
+                    },
+                    tokens_valid_after: Timestamp::from_micros(r.get(4)?),
+                })
+            },
+        )
+        .optional()
+        .map_err(db_error)
+    }
+
+    async fn set_tokens_valid_after(&self, user: Uuid, at: Timestamp) -> Result<()> {
+        let n = self
+            .lock()
+            .execute(
+                r#"update "Users" set tokens_valid_after = ?2 where uuid = ?1"#,
+                params![user, at.as_micros()],
+            )
+            .map_err(db_error)?;
+        if n == 0 { Err(not_found("user", user)) } else { Ok(()) }
+    }
+
+    async fn login_failures(&self, key: &str, since: Timestamp) -> Result<Vec<Timestamp>> {
+        let conn = self.lock();
+        let mut statement = conn
+            .prepare_cached(
+                r#"select at from "LoginAttempts" where username_key = ?1 and at >= ?2 order by at"#,
+            )
+            .map_err(db_error)?;
+        statement
+            .query_map(params![key, since.as_micros()], |r| r.get(0).map(Timestamp::from_micros))
+            .and_then(Iterator::collect::<rusqlite::Result<Vec<Timestamp>>>)
+            .map_err(db_error)
+    }
+
+    async fn record_login_failure(&self, key: &str, at: Timestamp) -> Result<()> {
+        let horizon = at.as_micros() - crate::store::LOGIN_WINDOW_SECS * 1_000_000;
+        self.in_transaction(|tx| {
+            tx.execute(
+                r#"delete from "LoginAttempts" where username_key = ?1 and at < ?2"#,
+                params![key, horizon],
+            )
+            .and_then(|_| {
+                tx.execute(
+                    r#"insert into "LoginAttempts" (username_key, at) values (?1, ?2)"#,
+                    params![key, at.as_micros()],
+                )
+            })
+            .map(drop)
+            .map_err(db_error)
+        })
+    }
+
+    async fn clear_login_failures(&self, key: &str) -> Result<()> {
+        self.lock()
+            .execute(r#"delete from "LoginAttempts" where username_key = ?1"#, [key])
+            .map(drop)
+            .map_err(db_error)
     }
 
     async fn write_leads(

@@ -66,6 +66,79 @@ pub async fn run_named<S: Store>(store: &S, prefix: &str, a: Uuid, b: Uuid) {
     bulk_edits(store, e).await;
     partial_jobs(store, e).await;
     teams_and_roles(store, prefix).await;
+    account_security(store, prefix).await;
+}
+
+/// Login throttling held in the store, and tokens a password change or "log out everywhere"
+/// revokes.
+async fn account_security<S: Store>(store: &S, prefix: &str) {
+    let tag = leads_core::new_uuid().simple().to_string()[..8].to_owned();
+    let (name, other) = (format!("{prefix}sec_{tag}"), format!("{prefix}sec2_{tag}"));
+    let signer = TokenSigner::new(SECRET).unwrap();
+    let user = leads_core::register(store, &name, "password-123", params()).await.unwrap().uuid;
+    leads_core::register(store, &other, "password-123", params()).await.unwrap();
+    let at = |secs: i64| Timestamp::from_micros(Timestamp::now().as_micros() + secs * 1_000_000);
+    let login = |who: &str, password: &str, now: Timestamp| {
+        let who = who.to_owned();
+        let password = password.to_owned();
+        let signer = signer.clone();
+        async move { leads_core::login(store, &signer, &who, &password, params(), now).await }
+    };
+    // Four failures, then a success, forget the failures.
+    for _ in 0..4 {
+        assert_eq!(code(login(&name, "wrong-password", at(0)).await), "invalid_credentials");
+    }
+    login(&name, "password-123", at(0)).await.unwrap();
+    // Five failures (in any letter case of the name) lock it, even with the right password.
+    for i in 0..5 {
+        let cased = if i % 2 == 0 { name.to_uppercase() } else { name.clone() };
+        assert_eq!(code(login(&cased, "wrong-password", at(i)).await), "invalid_credentials");
+    }
+    let locked = login(&name, "password-123", at(10)).await.unwrap_err();
+    let ErrorKind::TooManyAttempts { retry_after_secs } = locked.kind() else { panic!("{locked}") };
+    assert!((880..=890).contains(retry_after_secs), "{retry_after_secs}");
+    assert_eq!(
+        code(login(&name, "password-123", at(899)).await),
+        "too_many_attempts",
+        "refusals do not count"
+    );
+    login(&other, "password-123", at(10)).await.expect("another username is not locked");
+    login(&name, "password-123", at(901)).await.expect("the window has passed");
+    // An unknown name is throttled the same way (nothing tells it apart).
+    let ghost = format!("{prefix}ghost_{tag}");
+    for _ in 0..5 {
+        assert_eq!(code(login(&ghost, "whatever-pass", at(0)).await), "invalid_credentials");
+    }
+    assert_eq!(code(login(&ghost, "whatever-pass", at(1)).await), "too_many_attempts");
+
+    // Tokens: valid until revoked; a login right after a revocation works.
+    let now = at(901);
+    let token = login(&name, "password-123", now).await.unwrap().token;
+    let claims = leads_core::authenticate(store, &signer, &token, now).await.unwrap();
+    assert_eq!(claims.sub, user);
+    leads_core::logout_everywhere(store, user, now).await.unwrap();
+    let refused = leads_core::authenticate(store, &signer, &token, now).await.unwrap_err();
+    assert_eq!(refused.code(), "invalid_token", "{refused}");
+    let fresh = leads_core::login(store, &signer, &name, "password-123", params(), now).await.unwrap().token;
+    leads_core::authenticate(store, &signer, &fresh, now).await.expect("a token issued after the revocation");
+    let ghost_token = signer.issue(leads_core::new_uuid(), now);
+    assert_eq!(code(leads_core::authenticate(store, &signer, &ghost_token, now).await), "invalid_token");
+    // A password change needs the current one, and revokes earlier tokens.
+    let change = |current: &'static str, new: &'static str| {
+        leads_core::change_password(store, user, current, new, params(), now)
+    };
+    assert_eq!(code(change("not-the-password", "new-password-456").await), "invalid_credentials");
+    assert_eq!(code(change("password-123", "short").await), "invalid_password");
+    change("password-123", "new-password-456").await.unwrap();
+    assert_eq!(code(leads_core::authenticate(store, &signer, &fresh, now).await), "invalid_token");
+    let later = Timestamp::from_micros(now.as_micros() + 2_000_000);
+    assert_eq!(
+        code(leads_core::login(store, &signer, &name, "password-123", params(), later).await),
+        "invalid_credentials"
+    );
+    let session =
+        leads_core::login(store, &signer, &name, "new-password-456", params(), later).await.unwrap();
+    leads_core::authenticate(store, &signer, &session.token, later).await.unwrap();
 }
 
 fn code<T>(result: leads_core::Result<T>) -> &'static str {

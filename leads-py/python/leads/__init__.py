@@ -49,6 +49,7 @@ from .errors import (
     LeadsIOError,
     NotFoundError,
     SourceNotFoundError,
+    TooManyAttemptsError,
 )
 
 __all__ = [
@@ -79,6 +80,7 @@ __all__ = [
     "SqliteStore",
     "Store",
     "SupabaseStore",
+    "TooManyAttemptsError",
     "Validator",
     "rejected_csv",
     "validate_csv",

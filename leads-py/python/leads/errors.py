@@ -57,6 +57,13 @@ class AuthError(LeadsError, PermissionError):
     """Unknown user or wrong password (the same error for both, on purpose)."""
 
 
+class TooManyAttemptsError(AuthError):
+    """Too many failed logins for this username lately: refused, even with the right password,
+    for ``retry_after`` more seconds."""
+
+    retry_after: int = 0
+
+
 class ConflictError(LeadsError, ValueError):
     """A username (``username``), salesperson, team or member (``name``; ``what`` for the last
     two) that is already taken."""
@@ -137,6 +144,7 @@ _BY_CODE: Dict[str, Type[LeadsError]] = {
     "import_rejected": ImportRejectedError,
     "interrupted": ImportInterruptedError,
     "forbidden": ForbiddenError,
+    "too_many_attempts": TooManyAttemptsError,
     "already_exists": ConflictError,
 }
 

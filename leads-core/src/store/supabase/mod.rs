@@ -359,6 +359,64 @@ impl Store for SupabaseStore {
         if rows.is_empty() { Err(not_found("user", user)) } else { Ok(()) }
     }
 
+    async fn account(&self, user: Uuid) -> Result<Option<crate::model::Account>> {
+        #[derive(Deserialize)]
+        struct Row {
+            #[serde(flatten)]
+            user: UserRow,
+            tokens_valid_after: crate::model::Timestamp,
+        }
+        let params = [
+            p("select", "uuid,userName,password,created_at,tokens_valid_after"),
+            p("uuid", format!("eq.{user}")),
+        ];
+        let rows: Vec<Row> = self.json(self.builder("Users"), &params, "", true).await?;
+        Ok(rows.into_iter().next().map(|r| crate::model::Account {
+            record: r.user.into_record(),
+            tokens_valid_after: r.tokens_valid_after,
+        }))
+    }
+
+    async fn set_tokens_valid_after(&self, user: Uuid, at: crate::model::Timestamp) -> Result<()> {
+        let body = json!({ "tokens_valid_after": at }).to_string();
+        let params = [p("uuid", format!("eq.{user}")), p("select", "uuid")];
+        let rows: Vec<Value> =
+            self.json(self.builder("Users").update(body), &params, "return=representation", true).await?;
+        if rows.is_empty() { Err(not_found("user", user)) } else { Ok(()) }
+    }
+
+    async fn login_failures(
+        &self,
+        key: &str,
+        since: crate::model::Timestamp,
+    ) -> Result<Vec<crate::model::Timestamp>> {
+        #[derive(Deserialize)]
+        struct Row {
+            at: crate::model::Timestamp,
+        }
+        let params = [
+            p("select", "at"),
+            p("username_key", format!("eq.{key}")),
+            p("at", format!("gte.{since}")),
+            p("order", "at"),
+        ];
+        let rows: Vec<Row> = self.json(self.builder("LoginAttempts"), &params, "", true).await?;
+        Ok(rows.into_iter().map(|r| r.at).collect())
+    }
+
+    async fn record_login_failure(&self, key: &str, at: crate::model::Timestamp) -> Result<()> {
+        let body = json!({ "p_key": key, "p_at": at }).to_string();
+        self.send(self.request(self.builder("rpc/leads_record_login_failure").rpc(body), &[], "")?, false)
+            .await?;
+        Ok(())
+    }
+
+    async fn clear_login_failures(&self, key: &str) -> Result<()> {
+        let params = [p("username_key", format!("eq.{key}"))];
+        self.send(self.request(self.builder("LoginAttempts").delete(), &params, "")?, true).await?;
+        Ok(())
+    }
+
     async fn write_leads(
         &self,
         user: Uuid,
