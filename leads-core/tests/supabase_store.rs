@@ -25,7 +25,7 @@ fn supabase_store_passes_the_suite() {
 }
 
 /// Registers `names` (with `prefix` and a random tag) through the service key and logs them in.
-async fn two_users(url: &str, secret: &str, prefix: &str, names: [&str; 2]) -> Vec<leads_core::Session> {
+async fn two_users(url: &str, secret: &str, prefix: &str, names: &[&str]) -> Vec<leads_core::Session> {
     let signer = TokenSigner::new(secret).unwrap();
     let service =
         SupabaseStore::new(url, &signer.issue_service_key(Timestamp::now()), SupabaseOptions::default())
@@ -33,7 +33,7 @@ async fn two_users(url: &str, secret: &str, prefix: &str, names: [&str; 2]) -> V
     let params = leads_core::PasswordParams::insecure_for_tests();
     let tag = &leads_core::new_uuid().simple().to_string()[..8];
     let mut sessions = Vec::new();
-    for who in names {
+    for who in names.iter().copied() {
         let name = format!("{prefix}_{who}_{tag}");
         leads_core::register(&service, &name, "password-123", params).await.unwrap();
         sessions.push(
@@ -53,7 +53,7 @@ fn login_tokens_act_as_the_user_under_row_level_security() {
     use leads_core::{ImportMode, ImportOptions, LeadQuery, Store};
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     runtime.block_on(async {
-        let sessions = two_users(&url, &secret, "rls", ["amy", "ben"]).await;
+        let sessions = two_users(&url, &secret, "rls", &["amy", "ben"]).await;
         // A publishable-style key for the API plus the user's token, as a browser would hold.
         let anon_key = "not-a-service-key";
         let as_user = |token: &str| SupabaseStore::new(&url, anon_key, SupabaseOptions::default()).unwrap().with_access_token(token);
@@ -86,7 +86,7 @@ fn import_history_is_private_and_dry_runs_write_nothing_over_raw_http() {
     use serde_json::{Value, json};
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     runtime.block_on(async {
-        let sessions = two_users(&url, &secret, "hist", ["cat", "dan"]).await;
+        let sessions = two_users(&url, &secret, "hist", &["cat", "dan"]).await;
         let (cat, dan) = (&sessions[0], &sessions[1]);
         let as_cat = SupabaseStore::new(&url, "not-a-service-key", SupabaseOptions::default()).unwrap().with_access_token(&cat.token);
         let csv = "Lead ID,Lead Name,Contact Information,Source,Interest Level,Status\nC-1,Cat's,c@example.com,Web,High,New\n";
@@ -163,7 +163,7 @@ fn revoked_tokens_read_nothing_over_raw_http() {
     use leads_core::{ImportMode, ImportOptions, Store};
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     runtime.block_on(async {
-        let sessions = two_users(&url, &secret, "rev", ["eve", "fay"]).await;
+        let sessions = two_users(&url, &secret, "rev", &["eve", "fay"]).await;
         let eve = &sessions[0];
         let as_eve = SupabaseStore::new(&url, "not-a-service-key", SupabaseOptions::default())
             .unwrap()
@@ -215,5 +215,106 @@ fn revoked_tokens_read_nothing_over_raw_http() {
                 .code(),
             "invalid_token"
         );
+    });
+}
+
+/// DESIGN §6's role table under Row Level Security, over raw HTTP with each member's own token
+/// (no leads code in the way): what each role reads and changes in a workspace.
+#[test]
+fn members_tokens_get_exactly_their_role_over_raw_http() {
+    let Some((url, secret)) = test_server::test_server() else { return };
+    use leads_core::{ImportMode, ImportOptions, Role, Store};
+    use serde_json::{Value, json};
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        let who = ["own", "adm", "mgr", "rep", "vie", "out"];
+        let s = two_users(&url, &secret, "mx", &who).await;
+        let ws = s[0].uuid;
+        let signer = TokenSigner::new(secret.as_str()).unwrap();
+        let service =
+            SupabaseStore::new(&url, &signer.issue_service_key(Timestamp::now()), SupabaseOptions::default()).unwrap();
+        let file = "Lead ID,Lead Name,Contact Information,Source,Interest Level,Status,Assigned Salesperson\n\
+                    D-1,Ann,ann@example.com,Web,High,Open,Dana Scully\nD-2,Bob,bob@example.com,Web,Low,Open,Dana Scully\n\
+                    F-1,Cy,cy@example.com,Fair,Medium,New,Fox Mulder\nU-1,Di,di@example.com,Web,High,New,\n";
+        service.import_csv(ws, file.as_bytes(), &ImportOptions::default(), ImportMode::Strict).await.unwrap();
+        let dana = service.salespeople(ws).await.unwrap().into_iter().find(|p| p.name == "Dana Scully").unwrap().id;
+        let team = service.add_team(ws, "East").await.unwrap();
+        service.set_salesperson_team(ws, dana, Some(team.id)).await.unwrap();
+        service.add_member(ws, &s[1].username, Role::Admin, None, &[]).await.unwrap();
+        service.add_member(ws, &s[2].username, Role::Manager, None, &[team.id]).await.unwrap();
+        service.add_member(ws, &s[3].username, Role::Rep, Some(dana), &[]).await.unwrap();
+        service.add_member(ws, &s[4].username, Role::Viewer, None, &[]).await.unwrap();
+
+        let http = reqwest::Client::new();
+        // "n" for n rows affected or read, "err" for a refusal.
+        let call = |method: reqwest::Method, path: String, token: String, body: Option<Value>| {
+            let mut request = http
+                .request(method, format!("{url}/{path}"))
+                .header("apikey", "not-a-service-key")
+                .header("Authorization", format!("Bearer {token}"))
+                .header("Prefer", "return=representation");
+            if let Some(body) = body {
+                request = request.json(&body);
+            }
+            async move {
+                let response = request.send().await.unwrap();
+                let ok = response.status().is_success();
+                let body = response.text().await.unwrap();
+                match serde_json::from_str::<Vec<Value>>(&body) {
+                    Ok(rows) if ok => rows.len().to_string(),
+                    _ => "err".to_owned(),
+                }
+            }
+        };
+        let lead = |id: &str| format!("Leads?user_uuid=eq.{ws}&lead_id=eq.{id}&select=lead_id");
+        let get = reqwest::Method::GET;
+        let patch = reqwest::Method::PATCH;
+        let mut rows: Vec<Vec<String>> = Vec::new();
+        for (i, session) in s.iter().enumerate() {
+            let t = || session.token.clone();
+            let mut row = Vec::new();
+            row.push(call(get.clone(), format!("Leads?user_uuid=eq.{ws}&select=lead_id"), t(), None).await);
+            row.push(call(patch.clone(), lead("D-1"), t(), Some(json!({"status": "Contacted"}))).await);
+            row.push(call(patch.clone(), lead("F-1"), t(), Some(json!({"status": "Contacted"}))).await);
+            let moved = call(patch.clone(), lead("D-2"), t(), Some(json!({"salesperson": "Fox Mulder"}))).await;
+            if moved == "1" {
+                let back = leads_core::LeadPatch { salesperson: Some(Some("Dana Scully".into())), ..Default::default() };
+                service.update_lead(ws, "D-2", &back).await.unwrap();
+            }
+            row.push(moved);
+            let d1 = service.get_lead(ws, "D-1").await.unwrap().lead;
+            let deleted = call(reqwest::Method::DELETE, lead("D-1"), t(), None).await;
+            if deleted == "1" {
+                service.upsert_leads(ws, std::slice::from_ref(&d1)).await.unwrap();
+            }
+            row.push(deleted);
+            let new = json!([{"user_uuid": ws, "lead_id": format!("N-{i}"), "lead_name": "New",
+                "contact_information": "n@example.com", "source": "Web", "interest_level": "Low",
+                "status": "New", "salesperson": "Dana Scully"}]);
+            row.push(call(reqwest::Method::POST, "Leads?select=lead_id".into(), t(), Some(new)).await);
+            row.push(call(get.clone(), format!("Members?workspace=eq.{ws}&select=user_uuid"), t(), None).await);
+            let person = json!([{"user_uuid": ws, "name": format!("Person {i}")}]);
+            row.push(call(reqwest::Method::POST, "Salespeople?select=id".into(), t(), Some(person)).await);
+            let member = json!([{"workspace": ws, "user_uuid": s[5].uuid, "role": "viewer"}]);
+            let added = call(reqwest::Method::POST, "Members?select=user_uuid".into(), t(), Some(member)).await;
+            if added == "1" {
+                service.remove_member(ws, s[5].uuid).await.unwrap();
+            }
+            row.push(added);
+            row.push(call(get.clone(), format!("Imports?user_uuid=eq.{ws}&select=id"), t(), None).await);
+            rows.push(row);
+        }
+        //           read  edit in  edit out  reassign  delete  insert  members  salesperson  member  imports
+        let want: [[&str; 10]; 6] = [
+            ["4", "1", "1", "1", "1", "1", "4", "1", "1", "1"],           // owner
+            ["5", "1", "1", "1", "1", "1", "4", "1", "1", "1"],           // admin (and the owner's new lead)
+            ["4", "1", "0", "err", "1", "1", "4", "1", "err", "1"],       // manager of Dana's team
+            ["5", "1", "0", "err", "0", "err", "4", "err", "err", "0"],   // rep (Dana)
+            ["7", "0", "0", "0", "0", "err", "4", "err", "err", "0"],     // viewer
+            ["0", "0", "0", "0", "0", "err", "0", "err", "err", "0"],     // not a member
+        ];
+        for (i, (got, want)) in rows.iter().zip(want).enumerate() {
+            assert_eq!(got, &want, "{}: read, edit in, edit out, reassign, delete, insert, members, salesperson, member, imports", who[i]);
+        }
     });
 }
