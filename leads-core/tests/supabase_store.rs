@@ -33,7 +33,7 @@ async fn two_users(url: &str, secret: &str, prefix: &str, names: &[&str]) -> Vec
     let params = leads_core::PasswordParams::insecure_for_tests();
     let tag = &leads_core::new_uuid().simple().to_string()[..8];
     let mut sessions = Vec::new();
-    for who in names.iter().copied() {
+    for &who in names {
         let name = format!("{prefix}_{who}_{tag}");
         leads_core::register(&service, &name, "password-123", params).await.unwrap();
         sessions.push(
