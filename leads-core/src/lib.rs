@@ -43,8 +43,9 @@ mod query;
 mod store;
 
 pub use auth::{
-    Access, Claims, DEFAULT_TOKEN_TTL_SECS, PasswordMatch, PasswordParams, Permission, RESERVED_USERNAMES,
-    Role, Scope, TokenSigner, check_password, check_username, hash_password, new_uuid, verify_password,
+    Access, Claims, DEFAULT_TOKEN_TTL_SECS, MAX_TOKEN_TTL_SECS, PasswordMatch, PasswordParams, Permission,
+    RESERVED_USERNAMES, Role, Scope, TokenSigner, check_password, check_username, hash_password, new_uuid,
+    verify_password,
 };
 pub use error::{Error, ErrorKind, Result};
 pub use import::{

@@ -398,3 +398,33 @@ fn a_rare_filter_gives_the_same_page_by_either_plan() {
         assert_eq!(page.next_cursor.is_some(), query.effective_limit() < 3, "{q}");
     }
 }
+
+/// Failed logins are counted in the file: two stores on it (as two processes would open it)
+/// lock a username together, and a revocation made through one is seen by the other.
+#[test]
+fn throttling_and_revocation_hold_across_stores_on_one_file() {
+    let path = scratch("throttle");
+    let (a, b) = (SqliteStore::open(&path).unwrap(), SqliteStore::open(&path).unwrap());
+    let params = PasswordParams::insecure_for_tests();
+    let signer = leads_core::TokenSigner::new("a secret of at least thirty-two bytes!!").unwrap();
+    pollster::block_on(async {
+        let user = leads_core::register(&a, "thea", "correct horse", params).await.unwrap().uuid;
+        let now = Timestamp::now();
+        for store in [&a, &b, &a, &b, &a] {
+            let failed =
+                leads_core::login(store, &signer, "thea", "wrong horse", params, now).await.unwrap_err();
+            assert_eq!(failed.code(), "invalid_credentials");
+        }
+        let locked = leads_core::login(&b, &signer, "thea", "correct horse", params, now).await.unwrap_err();
+        assert_eq!(locked.code(), "too_many_attempts");
+        let later = Timestamp::from_micros(now.as_micros() + 16 * 60 * 1_000_000);
+        let token =
+            leads_core::login(&b, &signer, "thea", "correct horse", params, later).await.unwrap().token;
+        leads_core::authenticate(&a, &signer, &token, later).await.unwrap();
+        leads_core::logout_everywhere(&b, user, later).await.unwrap();
+        assert_eq!(
+            leads_core::authenticate(&a, &signer, &token, later).await.unwrap_err().code(),
+            "invalid_token"
+        );
+    });
+}

@@ -207,7 +207,21 @@ fn revoked_tokens_read_nothing_over_raw_http() {
             leads_core::login(&service, &signer, &eve.username, "password-123", params, Timestamp::now())
                 .await
                 .unwrap();
-        assert_eq!(count(again.token, "Leads").await, 1, "a token issued after it reads again");
+        assert_eq!(count(again.token.clone(), "Leads").await, 1, "a token issued after it reads again");
+        // The throttling record is the service's alone: a user cannot read or clear it.
+        for method in [reqwest::Method::GET, reqwest::Method::DELETE] {
+            let response = http
+                .request(
+                    method.clone(),
+                    format!("{url}/LoginAttempts?username_key=eq.{}", eve.username.to_lowercase()),
+                )
+                .header("apikey", "not-a-service-key")
+                .header("Authorization", format!("Bearer {}", again.token))
+                .send()
+                .await
+                .unwrap();
+            assert!(!response.status().is_success(), "{method} LoginAttempts: {}", response.status());
+        }
         assert_eq!(
             leads_core::authenticate(&service, &signer, &eve.token, Timestamp::now())
                 .await

@@ -9,4 +9,4 @@ pub use password::{
     new_uuid, verify_password,
 };
 pub use roles::{Access, Permission, Role, Scope};
-pub use token::{Claims, DEFAULT_TOKEN_TTL_SECS, TokenSigner};
+pub use token::{Claims, DEFAULT_TOKEN_TTL_SECS, MAX_TOKEN_TTL_SECS, TokenSigner};

@@ -13,6 +13,8 @@ use crate::model::Timestamp;
 
 /// Default token lifetime: one hour.
 pub const DEFAULT_TOKEN_TTL_SECS: i64 = 3600;
+/// The longest lifetime a token may have: 24 hours (longer ones are refused).
+pub const MAX_TOKEN_TTL_SECS: i64 = 24 * 3600;
 
 /// A token's claims.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -62,10 +64,11 @@ impl TokenSigner {
         Ok(TokenSigner { secret, ttl_secs: DEFAULT_TOKEN_TTL_SECS })
     }
 
-    /// The same signer with another lifetime, in seconds.
+    /// The same signer with another lifetime, in seconds (1 to [`MAX_TOKEN_TTL_SECS`]; outside
+    /// that, the nearest bound).
     #[must_use]
     pub fn with_ttl(mut self, secs: i64) -> Self {
-        self.ttl_secs = secs;
+        self.ttl_secs = secs.clamp(1, MAX_TOKEN_TTL_SECS);
         self
     }
 
@@ -111,7 +114,8 @@ impl TokenSigner {
     }
 
     /// Checks a token's signature (HS256 only: `alg: none` and every other algorithm are
-    /// refused), then its expiry against `now`.
+    /// refused), then its expiry against `now`, its role and audience (`authenticated`), and
+    /// that it lives at most [`MAX_TOKEN_TTL_SECS`].
     ///
     /// # Errors
     /// [`ErrorKind::InvalidToken`] saying why.
@@ -146,6 +150,12 @@ impl TokenSigner {
         if claims.role != "authenticated" {
             return Err(refuse("not a user token"));
         }
+        if claims.aud != "authenticated" {
+            return Err(refuse("not for this audience (aud must be authenticated)"));
+        }
+        if claims.exp - claims.iat > MAX_TOKEN_TTL_SECS {
+            return Err(refuse("it lives longer than 24 hours"));
+        }
         Ok(claims)
     }
 }
@@ -153,6 +163,28 @@ impl TokenSigner {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn audience_and_lifetime_are_checked() {
+        let signer = TokenSigner::new("a secret of at least thirty-two bytes!!").unwrap();
+        let now = Timestamp::from_micros(1_800_000_000_000_000);
+        let claims = |aud: &str, ttl: i64| Claims {
+            sub: Uuid::from_u128(5),
+            role: "authenticated".into(),
+            aud: aud.into(),
+            iat: now.as_secs(),
+            exp: now.as_secs() + ttl,
+        };
+        assert!(signer.verify(&signer.sign(&claims("authenticated", 3600)), now).is_ok());
+        let other = signer.verify(&signer.sign(&claims("another-app", 3600)), now).unwrap_err();
+        assert!(other.to_string().contains("audience"), "{other}");
+        let long =
+            signer.verify(&signer.sign(&claims("authenticated", MAX_TOKEN_TTL_SECS + 1)), now).unwrap_err();
+        assert!(long.to_string().contains("24 hours"), "{long}");
+        let capped = signer.clone().with_ttl(10 * MAX_TOKEN_TTL_SECS).issue(Uuid::from_u128(5), now);
+        let c = signer.verify(&capped, now).unwrap();
+        assert_eq!(c.exp - c.iat, MAX_TOKEN_TTL_SECS);
+    }
 
     const SECRET: &str = "a-test-secret-that-is-32-bytes-long!";
 
