@@ -6,7 +6,9 @@ use std::future::Future;
 use std::ops::ControlFlow;
 use std::rc::Rc;
 
-use leads_core::{ImportMode, Lead, LeadPatch, PasswordParams, Store as _, Timestamp, TokenSigner, Uuid};
+use leads_core::{
+    Acting, ImportMode, Lead, LeadPatch, PasswordParams, Store as _, Timestamp, TokenSigner, Uuid,
+};
 use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
@@ -121,6 +123,33 @@ export interface LeadPatch {
   interest_level?: string;
   status?: string;
   salesperson?: string | null;
+}
+
+/** A member's role in a workspace (the owner is the workspace's own user). */
+export type MemberRole = "admin" | "manager" | "rep" | "viewer";
+
+/** A member of a workspace. */
+export interface Member {
+  user_uuid: string;
+  username: string;
+  role: MemberRole;
+  /** The salesperson who is this member (a rep sees that salesperson's leads). */
+  salesperson_id: string | null;
+  /** The teams they lead (a manager in teams sees those teams' leads). */
+  team_ids: string[];
+}
+
+/** Changes to a member; absent fields stay. */
+export interface MemberChange {
+  role?: MemberRole;
+  salesperson_id?: string | null;
+  team_ids?: string[];
+}
+
+/** A team of salespeople. */
+export interface Team {
+  id: string;
+  name: string;
 }
 
 /** A salesperson with their lead count. */
@@ -242,6 +271,7 @@ impl std::io::Write for JsSink {
 /// `exportCsv` of any store.
 fn export_promise<S: leads_core::Store + 'static>(
     s: Rc<S>,
+    actor: Option<Uuid>,
     user: JsValue,
     query: JsValue,
     write: JsValue,
@@ -255,7 +285,7 @@ fn export_promise<S: leads_core::Store + 'static>(
     future_to_promise(async move {
         let (user, query, write) = prepared?;
         let mut sink = JsSink { write, thrown: None };
-        let done = leads_core::export_csv(&*s, user, &query, &mut sink).await;
+        let done = Acting::new(&*s, actor.unwrap_or(user), user).export_csv(&query, &mut sink).await;
         match (done, sink.thrown) {
             (Ok(n), _) => Ok(JsValue::from_f64(n as f64)),
             (Err(e), Some(thrown)) => Err(thrown_with_cause(thrown, js(e))),
@@ -267,6 +297,7 @@ fn export_promise<S: leads_core::Store + 'static>(
 /// `importCsv` / `dryRunCsv` of any store: `[user, input, options, mode, progress]`.
 fn import_promise<S: leads_core::Store + 'static>(
     s: Rc<S>,
+    actor: Option<Uuid>,
     args: [JsValue; 5],
     dry_run: bool,
 ) -> js_sys::Promise {
@@ -298,10 +329,11 @@ fn import_promise<S: leads_core::Store + 'static>(
                 }
             }
         };
+        let acting = Acting::new(&*s, actor.unwrap_or(user), user);
         let done = if dry_run {
-            s.dry_run_csv_with_progress(user, &bytes[..], &options, mode, &mut on_progress).await
+            acting.dry_run_csv_with_progress(&bytes[..], &options, mode, &mut on_progress).await
         } else {
-            s.import_csv_with_progress(user, &bytes[..], &options, mode, &mut on_progress).await
+            acting.import_csv_with_progress(&bytes[..], &options, mode, &mut on_progress).await
         };
         match (done, thrown) {
             (Ok(done), _) => to_js(&done),
@@ -317,6 +349,145 @@ macro_rules! store_methods {
     ($store:ident) => {
         #[wasm_bindgen]
         impl $store {
+            /// The same store, acting as `actor` (a user uuid): every workspace method then does
+            /// what that member's role allows in the workspace named by its `user` argument
+            /// (`forbidden` naming the permission otherwise); without it, the workspace's owner.
+            #[wasm_bindgen(js_name = actingAs)]
+            pub fn acting_as(
+                &self,
+                #[wasm_bindgen(unchecked_param_type = "string")] actor: JsValue,
+            ) -> Result<$store, JsValue> {
+                let actor = uuid("actor", &string("actor", &actor)?)?;
+                Ok($store { inner: Rc::clone(&self.inner), params: self.params, actor: Some(actor) })
+            }
+
+            /// The workspace's members, by username.
+            #[wasm_bindgen(unchecked_return_type = "Promise<Member[]>")]
+            pub fn members(
+                &self,
+                #[wasm_bindgen(unchecked_param_type = "string")] user: JsValue,
+            ) -> js_sys::Promise {
+                let actor = self.actor;
+                promise(&self.inner, user_id(&user), move |s, user| async move {
+                    Acting::new(&*s, actor.unwrap_or(user), user).members().await
+                })
+            }
+
+            /// Makes the user `username` a member with `role`, optionally linked to a
+            /// salesperson and leading teams (`already_exists`, `not_found`, `forbidden`).
+            #[wasm_bindgen(js_name = addMember, unchecked_return_type = "Promise<Member>")]
+            pub fn add_member(
+                &self,
+                #[wasm_bindgen(unchecked_param_type = "string")] user: JsValue,
+                #[wasm_bindgen(unchecked_param_type = "string")] username: JsValue,
+                #[wasm_bindgen(unchecked_param_type = "MemberRole")] role: JsValue,
+                #[wasm_bindgen(js_name = salespersonId, unchecked_optional_param_type = "string | null")]
+                salesperson_id: JsValue,
+                #[wasm_bindgen(js_name = teamIds, unchecked_optional_param_type = "string[] | null")]
+                team_ids: JsValue,
+            ) -> js_sys::Promise {
+                let actor = self.actor;
+                let prepared = (|| -> Result<_, JsValue> {
+                    let role = leads_core::Role::parse(&string("role", &role)?).map_err(js)?;
+                    let person = optional_string("salespersonId", &salesperson_id)?
+                        .map(|id| uuid("salespersonId", &id))
+                        .transpose()?;
+                    let teams: Vec<String> = if team_ids.is_undefined() || team_ids.is_null() {
+                        Vec::new()
+                    } else {
+                        from_js("teamIds", team_ids)?
+                    };
+                    let teams = teams.iter().map(|t| uuid("teamIds", t)).collect::<Result<Vec<_>, _>>()?;
+                    Ok((user_id(&user)?, string("username", &username)?, role, person, teams))
+                })();
+                promise(&self.inner, prepared, move |s, (user, username, role, person, teams)| async move {
+                    Acting::new(&*s, actor.unwrap_or(user), user)
+                        .add_member(&username, role, person, &teams)
+                        .await
+                })
+            }
+
+            /// Changes a member (`{role?, salesperson_id?, team_ids?}`).
+            #[wasm_bindgen(js_name = changeMember, unchecked_return_type = "Promise<Member>")]
+            pub fn change_member(
+                &self,
+                #[wasm_bindgen(unchecked_param_type = "string")] user: JsValue,
+                #[wasm_bindgen(unchecked_param_type = "string")] member: JsValue,
+                #[wasm_bindgen(unchecked_param_type = "MemberChange")] change: JsValue,
+            ) -> js_sys::Promise {
+                let actor = self.actor;
+                let prepared = (|| -> Result<_, JsValue> {
+                    let change: leads_core::MemberChange = from_js("change", change)?;
+                    Ok((user_id(&user)?, uuid("member", &string("member", &member)?)?, change))
+                })();
+                promise(&self.inner, prepared, move |s, (user, member, change)| async move {
+                    Acting::new(&*s, actor.unwrap_or(user), user).change_member(member, &change).await
+                })
+            }
+
+            /// Removes a member (`not_found`, `forbidden`).
+            #[wasm_bindgen(js_name = removeMember, unchecked_return_type = "Promise<void>")]
+            pub fn remove_member(
+                &self,
+                #[wasm_bindgen(unchecked_param_type = "string")] user: JsValue,
+                #[wasm_bindgen(unchecked_param_type = "string")] member: JsValue,
+            ) -> js_sys::Promise {
+                let actor = self.actor;
+                let s = Rc::clone(&self.inner);
+                let prepared =
+                    user_id(&user).and_then(|u| Ok((u, uuid("member", &string("member", &member)?)?)));
+                future_to_promise(async move {
+                    let (user, member) = prepared?;
+                    Acting::new(&*s, actor.unwrap_or(user), user).remove_member(member).await.map_err(js)?;
+                    Ok(JsValue::UNDEFINED)
+                })
+            }
+
+            /// Adds a team (`already_exists`).
+            #[wasm_bindgen(js_name = addTeam, unchecked_return_type = "Promise<Team>")]
+            pub fn add_team(
+                &self,
+                #[wasm_bindgen(unchecked_param_type = "string")] user: JsValue,
+                #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
+            ) -> js_sys::Promise {
+                let actor = self.actor;
+                let prepared = user_id(&user).and_then(|u| Ok((u, string("name", &name)?)));
+                promise(&self.inner, prepared, move |s, (user, name)| async move {
+                    Acting::new(&*s, actor.unwrap_or(user), user).add_team(&name).await
+                })
+            }
+
+            /// The workspace's teams, by name.
+            #[wasm_bindgen(unchecked_return_type = "Promise<Team[]>")]
+            pub fn teams(
+                &self,
+                #[wasm_bindgen(unchecked_param_type = "string")] user: JsValue,
+            ) -> js_sys::Promise {
+                let actor = self.actor;
+                promise(&self.inner, user_id(&user), move |s, user| async move {
+                    Acting::new(&*s, actor.unwrap_or(user), user).teams().await
+                })
+            }
+
+            /// Puts a salesperson in a team (`teamId` null: in none).
+            #[wasm_bindgen(js_name = setSalespersonTeam, unchecked_return_type = "Promise<Salesperson>")]
+            pub fn set_salesperson_team(
+                &self,
+                #[wasm_bindgen(unchecked_param_type = "string")] user: JsValue,
+                #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+                #[wasm_bindgen(js_name = teamId, unchecked_param_type = "string | null")] team_id: JsValue,
+            ) -> js_sys::Promise {
+                let actor = self.actor;
+                let prepared = (|| -> Result<_, JsValue> {
+                    let team =
+                        optional_string("teamId", &team_id)?.map(|t| uuid("teamId", &t)).transpose()?;
+                    Ok((user_id(&user)?, uuid("id", &string("id", &id)?)?, team))
+                })();
+                promise(&self.inner, prepared, move |s, (user, id, team)| async move {
+                    Acting::new(&*s, actor.unwrap_or(user), user).set_salesperson_team(id, team).await
+                })
+            }
+
             /// Registers a user (`invalid_username`, `invalid_password`, `username_taken`).
             #[wasm_bindgen(unchecked_return_type = "Promise<User>")]
             pub fn register(
@@ -372,7 +543,12 @@ macro_rules! store_methods {
                 #[wasm_bindgen(unchecked_optional_param_type = "(progress: ImportProgress) => void")]
                 progress: JsValue,
             ) -> js_sys::Promise {
-                import_promise(Rc::clone(&self.inner), [user, input, options_value, mode, progress], false)
+                import_promise(
+                    Rc::clone(&self.inner),
+                    self.actor,
+                    [user, input, options_value, mode, progress],
+                    false,
+                )
             }
 
             /// The same import compared with the stored leads, writing nothing: the would-be
@@ -388,7 +564,12 @@ macro_rules! store_methods {
                 #[wasm_bindgen(unchecked_optional_param_type = "(progress: ImportProgress) => void")]
                 progress: JsValue,
             ) -> js_sys::Promise {
-                import_promise(Rc::clone(&self.inner), [user, input, options_value, mode, progress], true)
+                import_promise(
+                    Rc::clone(&self.inner),
+                    self.actor,
+                    [user, input, options_value, mode, progress],
+                    true,
+                )
             }
 
             /// Streams every lead matching `query` (its filters and order; limit and page are
@@ -403,7 +584,7 @@ macro_rules! store_methods {
                 #[wasm_bindgen(unchecked_param_type = "LeadQuery | string | null")] query: JsValue,
                 #[wasm_bindgen(unchecked_param_type = "(chunk: Uint8Array) => void")] write: JsValue,
             ) -> js_sys::Promise {
-                export_promise(Rc::clone(&self.inner), user, query, write)
+                export_promise(Rc::clone(&self.inner), self.actor, user, query, write)
             }
 
             /// Inserts or updates leads (from `validateCsv`) by Lead ID. Leads from JS are
@@ -436,12 +617,11 @@ macro_rules! store_methods {
                 #[wasm_bindgen(unchecked_param_type = "string")] user: JsValue,
                 #[wasm_bindgen(unchecked_optional_param_type = "LeadQuery | string")] query: JsValue,
             ) -> js_sys::Promise {
+                let actor = self.actor;
                 let prepared = user_id(&user).and_then(|u| Ok((u, query_of(&query)?)));
-                promise(
-                    &self.inner,
-                    prepared,
-                    move |s, (user, query)| async move { s.query(user, &query).await },
-                )
+                promise(&self.inner, prepared, move |s, (user, query)| async move {
+                    Acting::new(&*s, actor.unwrap_or(user), user).query(&query).await
+                })
             }
 
             /// One lead by its Lead ID (`not_found`).
@@ -451,9 +631,10 @@ macro_rules! store_methods {
                 #[wasm_bindgen(unchecked_param_type = "string")] user: JsValue,
                 #[wasm_bindgen(js_name = leadId, unchecked_param_type = "string")] lead_id: JsValue,
             ) -> js_sys::Promise {
+                let actor = self.actor;
                 let prepared = user_id(&user).and_then(|u| Ok((u, string("leadId", &lead_id)?)));
                 promise(&self.inner, prepared, move |s, (user, lead_id)| async move {
-                    s.get_lead(user, &lead_id).await
+                    Acting::new(&*s, actor.unwrap_or(user), user).get_lead(&lead_id).await
                 })
             }
 
@@ -466,11 +647,12 @@ macro_rules! store_methods {
                 #[wasm_bindgen(js_name = leadId, unchecked_param_type = "string")] lead_id: JsValue,
                 #[wasm_bindgen(unchecked_param_type = "LeadPatch")] patch: JsValue,
             ) -> js_sys::Promise {
+                let actor = self.actor;
                 let prepared = (|| -> Result<_, JsValue> {
                     Ok((user_id(&user)?, string("leadId", &lead_id)?, from_js::<LeadPatch>("patch", patch)?))
                 })();
                 promise(&self.inner, prepared, move |s, (user, lead_id, patch)| async move {
-                    s.update_lead(user, &lead_id, &patch).await
+                    Acting::new(&*s, actor.unwrap_or(user), user).update_lead(&lead_id, &patch).await
                 })
             }
 
@@ -481,11 +663,12 @@ macro_rules! store_methods {
                 #[wasm_bindgen(unchecked_param_type = "string")] user: JsValue,
                 #[wasm_bindgen(js_name = leadId, unchecked_param_type = "string")] lead_id: JsValue,
             ) -> js_sys::Promise {
+                let actor = self.actor;
                 let s = Rc::clone(&self.inner);
                 let prepared = user_id(&user).and_then(|u| Ok((u, string("leadId", &lead_id)?)));
                 future_to_promise(async move {
                     let (user, lead_id) = prepared?;
-                    s.delete_lead(user, &lead_id).await.map_err(js)?;
+                    Acting::new(&*s, actor.unwrap_or(user), user).delete_lead(&lead_id).await.map_err(js)?;
                     Ok(JsValue::UNDEFINED)
                 })
             }
@@ -499,6 +682,7 @@ macro_rules! store_methods {
                 #[wasm_bindgen(unchecked_optional_param_type = "number | null")] limit: JsValue,
                 #[wasm_bindgen(unchecked_optional_param_type = "string | null")] cursor: JsValue,
             ) -> js_sys::Promise {
+                let actor = self.actor;
                 let prepared = (|| -> Result<_, JsValue> {
                     let limit = if limit.is_undefined() || limit.is_null() {
                         leads_core::DEFAULT_JOB_LIMIT
@@ -508,7 +692,7 @@ macro_rules! store_methods {
                     Ok((user_id(&user)?, limit, optional_string("cursor", &cursor)?))
                 })();
                 promise(&self.inner, prepared, move |s, (user, limit, cursor)| async move {
-                    s.imports(user, limit, cursor.as_deref()).await
+                    Acting::new(&*s, actor.unwrap_or(user), user).imports(limit, cursor.as_deref()).await
                 })
             }
 
@@ -519,12 +703,11 @@ macro_rules! store_methods {
                 #[wasm_bindgen(unchecked_param_type = "string")] user: JsValue,
                 #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
             ) -> js_sys::Promise {
+                let actor = self.actor;
                 let prepared = user_id(&user).and_then(|u| Ok((u, uuid("id", &string("id", &id)?)?)));
-                promise(
-                    &self.inner,
-                    prepared,
-                    move |s, (user, id)| async move { s.get_import(user, id).await },
-                )
+                promise(&self.inner, prepared, move |s, (user, id)| async move {
+                    Acting::new(&*s, actor.unwrap_or(user), user).get_import(id).await
+                })
             }
 
             /// Undoes an import or bulk edit; leads changed since are left and listed in
@@ -535,12 +718,11 @@ macro_rules! store_methods {
                 #[wasm_bindgen(unchecked_param_type = "string")] user: JsValue,
                 #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
             ) -> js_sys::Promise {
+                let actor = self.actor;
                 let prepared = user_id(&user).and_then(|u| Ok((u, uuid("id", &string("id", &id)?)?)));
-                promise(
-                    &self.inner,
-                    prepared,
-                    move |s, (user, id)| async move { s.revert_import(user, id).await },
-                )
+                promise(&self.inner, prepared, move |s, (user, id)| async move {
+                    Acting::new(&*s, actor.unwrap_or(user), user).revert_import(id).await
+                })
             }
 
             /// Applies `patch` to every lead matching `query`'s filters, recorded as a job
@@ -553,6 +735,7 @@ macro_rules! store_methods {
                 #[wasm_bindgen(unchecked_param_type = "LeadPatch")] patch: JsValue,
                 #[wasm_bindgen(unchecked_optional_param_type = "boolean")] all: JsValue,
             ) -> js_sys::Promise {
+                let actor = self.actor;
                 let prepared = (|| -> Result<_, JsValue> {
                     Ok((
                         user_id(&user)?,
@@ -562,7 +745,7 @@ macro_rules! store_methods {
                     ))
                 })();
                 promise(&self.inner, prepared, move |s, (user, query, patch, all)| async move {
-                    s.update_leads(user, &query, &patch, all).await
+                    Acting::new(&*s, actor.unwrap_or(user), user).update_leads(&query, &patch, all).await
                 })
             }
 
@@ -575,11 +758,12 @@ macro_rules! store_methods {
                 #[wasm_bindgen(unchecked_param_type = "LeadQuery | string | null")] query: JsValue,
                 #[wasm_bindgen(unchecked_optional_param_type = "boolean")] all: JsValue,
             ) -> js_sys::Promise {
+                let actor = self.actor;
                 let prepared = (|| -> Result<_, JsValue> {
                     Ok((user_id(&user)?, query_of(&query)?, optional_bool("all", &all)?.unwrap_or(false)))
                 })();
                 promise(&self.inner, prepared, move |s, (user, query, all)| async move {
-                    s.delete_leads(user, &query, all).await
+                    Acting::new(&*s, actor.unwrap_or(user), user).delete_leads(&query, all).await
                 })
             }
 
@@ -589,8 +773,11 @@ macro_rules! store_methods {
                 &self,
                 #[wasm_bindgen(unchecked_param_type = "string")] user: JsValue,
             ) -> js_sys::Promise {
+                let actor = self.actor;
                 let prepared = user_id(&user);
-                promise(&self.inner, prepared, move |s, user| async move { s.salespeople(user).await })
+                promise(&self.inner, prepared, move |s, user| async move {
+                    Acting::new(&*s, actor.unwrap_or(user), user).salespeople().await
+                })
             }
 
             /// Adds a salesperson (`salesperson_exists` in any letter case).
@@ -600,9 +787,10 @@ macro_rules! store_methods {
                 #[wasm_bindgen(unchecked_param_type = "string")] user: JsValue,
                 #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
             ) -> js_sys::Promise {
+                let actor = self.actor;
                 let prepared = user_id(&user).and_then(|u| Ok((u, string("name", &name)?)));
                 promise(&self.inner, prepared, move |s, (user, name)| async move {
-                    s.add_salesperson(user, &name).await
+                    Acting::new(&*s, actor.unwrap_or(user), user).add_salesperson(&name).await
                 })
             }
 
@@ -614,11 +802,12 @@ macro_rules! store_methods {
                 #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
                 #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
             ) -> js_sys::Promise {
+                let actor = self.actor;
                 let prepared = (|| -> Result<_, JsValue> {
                     Ok((user_id(&user)?, uuid("id", &string("id", &id)?)?, string("name", &name)?))
                 })();
                 promise(&self.inner, prepared, move |s, (user, id, name)| async move {
-                    s.rename_salesperson(user, id, &name).await
+                    Acting::new(&*s, actor.unwrap_or(user), user).rename_salesperson(id, &name).await
                 })
             }
 
@@ -629,9 +818,10 @@ macro_rules! store_methods {
                 #[wasm_bindgen(unchecked_param_type = "string")] user: JsValue,
                 #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
             ) -> js_sys::Promise {
+                let actor = self.actor;
                 let prepared = user_id(&user).and_then(|u| Ok((u, uuid("id", &string("id", &id)?)?)));
                 promise(&self.inner, prepared, move |s, (user, id)| async move {
-                    s.deactivate_salesperson(user, id).await
+                    Acting::new(&*s, actor.unwrap_or(user), user).deactivate_salesperson(id).await
                 })
             }
         }
@@ -644,6 +834,7 @@ macro_rules! store_methods {
 pub struct MemoryStore {
     inner: Rc<leads_core::MemoryStore>,
     params: PasswordParams,
+    actor: Option<Uuid>,
 }
 
 #[wasm_bindgen]
@@ -662,6 +853,7 @@ impl MemoryStore {
         Ok(MemoryStore {
             inner: Rc::new(leads_core::MemoryStore::with_clock(std::sync::Arc::new(now))),
             params,
+            actor: None,
         })
     }
 }
@@ -676,6 +868,7 @@ store_methods!(MemoryStore);
 pub struct SupabaseStore {
     inner: Rc<leads_core::SupabaseStore>,
     params: PasswordParams,
+    actor: Option<Uuid>,
 }
 
 /// SupabaseStore's transport in the browser: reqwest (the fetch API) for requests and the
@@ -752,7 +945,7 @@ impl SupabaseStore {
         if let Some(token) = access_token {
             store = store.with_access_token(&token);
         }
-        Ok(SupabaseStore { inner: Rc::new(store), params: PasswordParams::default() })
+        Ok(SupabaseStore { inner: Rc::new(store), params: PasswordParams::default(), actor: None })
     }
 }
 

@@ -157,6 +157,37 @@ test("import history: every import and bulk edit is a job; revertImport undoes o
   assert.equal((await store.query(user, "total=true&limit=1")).total, 30);
 });
 
+test("teams and roles: actingAs(member) does what their role allows; forbidden names the permission", async () => {
+  const store = new leads.MemoryStore(true);
+  const owner = (await store.register("olga", "correct horse")).uuid;
+  const rep = (await store.register("ravi", "correct horse")).uuid;
+  await store.importCsv(owner, CSV, null, "skip_invalid");
+  await store.addSalesperson(owner, "Ravi Rao");
+  await store.updateLead(owner, "L-01", { salesperson: "Ravi Rao" });
+  const ravi = (await store.salespeople(owner)).find((p) => p.name === "Ravi Rao");
+  const member = await store.addMember(owner, "ravi", "rep", ravi.id);
+  assert.deepEqual([member.username, member.role, member.salesperson_id, member.team_ids], ["ravi", "rep", ravi.id, []]);
+  await assert.rejects(store.addMember(owner, "ravi", "rep"), (e) => e.code === "already_exists" && e.data.what === "member");
+  await assert.rejects(store.addMember(owner, "ravi", "overlord"), (e) => e.code === "invalid_option" && e.data === "role");
+  const asRavi = store.actingAs(rep);
+  const mine = await asRavi.query(owner, "total=true");
+  assert.deepEqual([mine.total, mine.items.map((l) => l.lead_id)], [1, ["L-01"]]);
+  await assert.rejects(asRavi.getLead(owner, "L-02"), (e) => e.code === "not_found");
+  await assert.rejects(asRavi.deleteLead(owner, "L-01"), (e) => e.code === "forbidden" && e.data.permission === "delete_leads" && e.data.role === "rep");
+  await assert.rejects(asRavi.importCsv(owner, CSV, null, "skip_invalid"), (e) => e.code === "forbidden");
+  assert.equal((await asRavi.updateLead(owner, "L-01", { status: "Won" })).status, "Won");
+  const chunks = [];
+  assert.equal(await asRavi.exportCsv(owner, null, (c) => chunks.push(c)), 1);
+  const team = await store.addTeam(owner, "East");
+  assert.deepEqual(await store.teams(owner), [team]);
+  assert.equal((await store.setSalespersonTeam(owner, ravi.id, team.id)).team_id, team.id);
+  assert.equal((await store.changeMember(owner, rep, { role: "manager", team_ids: [team.id] })).role, "manager");
+  await asRavi.deleteLead(owner, "L-01");
+  await store.removeMember(owner, rep);
+  await assert.rejects(asRavi.query(owner), (e) => e.code === "forbidden" && e.data.permission === "member");
+  assert.throws(() => store.actingAs("not-a-uuid"), (e) => e.code === "invalid_option");
+});
+
 test("exportCsv streams every matching lead as an import-format CSV that re-imports unchanged", async () => {
   const store = new leads.MemoryStore(true);
   const user = (await store.register("ann", "correct horse")).uuid;

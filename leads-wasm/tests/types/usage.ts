@@ -12,6 +12,8 @@ import {
   SupabaseStore,
   type ImportResult,
   type Job,
+  type Member,
+  type Team,
   type JobPage,
   type Reverted,
   type LeadsError,
@@ -84,6 +86,14 @@ async function stores(): Promise<void> {
   const everyone: Job = await store.deleteLeads(user.uuid, null, true);
   const deleted: number = everyone.counts.deleted + bulk.counts.updated;
   void job; void conflicts; void deleted;
+  const member: Member = await store.addMember(user.uuid, "ravi", "rep", null, []);
+  const team: Team = await store.addTeam(user.uuid, "East");
+  const members: Member[] = await store.actingAs(member.user_uuid).members(user.uuid);
+  const changed: Member = await store.changeMember(user.uuid, member.user_uuid, { team_ids: [team.id] });
+  await store.setSalespersonTeam(user.uuid, people[0].id, team.id);
+  await store.removeMember(user.uuid, changed.user_uuid);
+  const teams: Team[] = await store.teams(user.uuid);
+  void members; void teams;
   const remote = new SupabaseStore("https://example.supabase.co", "publishable-key", "user-token");
   const theirs: Page = await remote.query(user.uuid, undefined);
   try {
