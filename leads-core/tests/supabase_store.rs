@@ -358,3 +358,40 @@ fn members_tokens_get_exactly_their_role_over_raw_http() {
         }
     });
 }
+
+/// Batches of one job written at once (SupabaseStore sends `concurrency` of them together) all
+/// record the job without tripping over each other's insert of it.
+#[test]
+fn concurrent_batches_of_one_job_record_it_once() {
+    let Some((url, secret)) = test_server::test_server() else { return };
+    use leads_core::{JobKind, JobSpec, JobStart, Lead, Store, WritePlan};
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        let key = TokenSigner::new(secret.as_str()).unwrap().issue_service_key(Timestamp::now());
+        let store = SupabaseStore::new(&url, &key, SupabaseOptions::default()).unwrap();
+        let user = leads_core::new_uuid();
+        store.create_user(user, &format!("race_{}", &user.simple().to_string()[..8]), "x").await.unwrap();
+        for round in 0..5 {
+            let job = JobStart::new(JobKind::Import, user, JobSpec::default());
+            let batches: Vec<Vec<Lead>> = (0..8)
+                .map(|b| {
+                    vec![Lead {
+                        lead_id: format!("R{round}-{b}"),
+                        lead_name: "Race".into(),
+                        contact_information: "r@example.com".into(),
+                        source: "Web".into(),
+                        interest_level: leads_core::InterestLevel::Low,
+                        status: "New".into(),
+                        salesperson: None,
+                    }]
+                })
+                .collect();
+            let plan = WritePlan::default();
+            let writes = batches.iter().map(|b| store.write_leads(user, b, &plan, Some(&job)));
+            for done in futures_util::future::join_all(writes).await {
+                assert_eq!(done.unwrap().inserted, 1, "round {round}");
+            }
+            assert_eq!(store.get_import(user, job.id).await.unwrap().counts.inserted, 8);
+        }
+    });
+}

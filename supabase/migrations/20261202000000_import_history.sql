@@ -95,7 +95,7 @@ as $$
   insert into "Imports" (id, user_uuid, actor, kind, file_name, spec)
   values ((p_job ->> 'id')::uuid, p_user, (p_job ->> 'actor')::uuid, p_job ->> 'kind', p_job ->> 'file_name',
           coalesce(p_job -> 'spec', '{}'::jsonb))
-  on conflict (id) do nothing
+  on conflict do nothing  -- the id, or (id, user_uuid): concurrent batches of one job race here
 $$;
 
 drop function if exists public.leads_upsert(uuid, jsonb, jsonb);
