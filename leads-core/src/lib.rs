@@ -69,8 +69,8 @@ pub use store::{
     ImportProgress, ImportWrites, Imported, Job, JobCounts, JobFinish, JobKind, JobPage, JobSpec, JobStart,
     JobState, LOGIN_WINDOW_SECS, LeadChange, MAX_DRY_RUN_CHANGES, MAX_FAILED_LOGINS, MAX_JOB_ISSUES,
     MAX_JOB_LIMIT, MaybeSend, MaybeSync, Member, MemberChange, MemoryStore, Page, ProgressCallback, Reverted,
-    Salesperson, Store, Team, WritePlan, authenticate, change_password, dedupe_last, export_csv, login,
-    logout_everywhere, register,
+    Salesperson, SalespersonName, Store, Team, WritePlan, authenticate, change_password, dedupe_last,
+    export_csv, login, logout_everywhere, register,
 };
 #[cfg(feature = "supabase")]
 pub use store::{

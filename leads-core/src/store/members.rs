@@ -23,6 +23,17 @@ pub struct Member {
     pub team_ids: Vec<Uuid>,
 }
 
+/// A salesperson's id, name and team, without counting their leads.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SalespersonName {
+    /// The store's id.
+    pub id: Uuid,
+    /// The name leads carry.
+    pub name: String,
+    /// Their team.
+    pub team_id: Option<Uuid>,
+}
+
 /// A group of salespeople; a salesperson is in at most one.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Team {

@@ -575,6 +575,15 @@ impl Store for MemoryStore {
         Ok(out)
     }
 
+    async fn salesperson_names(&self, workspace: Uuid) -> Result<Vec<crate::store::SalespersonName>> {
+        let inner = self.lock();
+        let people = inner.data.get(&workspace).map(|d| d.salespeople.as_slice()).unwrap_or_default();
+        Ok(people
+            .iter()
+            .map(|p| crate::store::SalespersonName { id: p.id, name: p.name.clone(), team_id: p.team })
+            .collect())
+    }
+
     async fn set_salesperson_team(
         &self,
         workspace: Uuid,

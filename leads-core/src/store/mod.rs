@@ -25,7 +25,7 @@ pub use job::{
     MAX_JOB_ISSUES, MAX_JOB_LIMIT, Reverted,
 };
 pub(crate) use job::{check_job_limit, job_page, undo};
-pub use members::{Member, MemberChange, Team};
+pub use members::{Member, MemberChange, SalespersonName, Team};
 pub(crate) use members::{check_member, team_name};
 pub use memory::MemoryStore;
 pub use merge::{Decision, FieldChange, LeadChange, MAX_DRY_RUN_CHANGES, WritePlan};
@@ -415,6 +415,21 @@ pub trait Store: MaybeSync {
     /// The user's salespeople with their lead counts, by name.
     fn salespeople(&self, user: Uuid) -> impl Future<Output = Result<Vec<Salesperson>>> + MaybeSend;
 
+    /// The workspace's salespeople without their lead counts: what [`access`](Store::access)
+    /// reads on every call, so it must not count leads.
+    fn salesperson_names(
+        &self,
+        workspace: Uuid,
+    ) -> impl Future<Output = Result<Vec<SalespersonName>>> + MaybeSend {
+        async move {
+            let all = self.salespeople(workspace).await?;
+            Ok(all
+                .into_iter()
+                .map(|s| SalespersonName { id: s.id, name: s.name, team_id: s.team_id })
+                .collect())
+        }
+    }
+
     /// Puts a salesperson in a team, or in none.
     ///
     /// # Errors
@@ -540,7 +555,7 @@ pub trait Store: MaybeSync {
                 Error::from(ErrorKind::Forbidden { permission: "member".into(), role: "none".into() })
             })?;
             let people = if member.salesperson_id.is_some() || !member.team_ids.is_empty() {
-                self.salespeople(workspace).await?
+                self.salesperson_names(workspace).await?
             } else {
                 Vec::new()
             };

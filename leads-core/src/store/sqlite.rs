@@ -1431,6 +1431,19 @@ impl Store for SqliteStore {
         Ok(out)
     }
 
+    async fn salesperson_names(&self, workspace: Uuid) -> Result<Vec<crate::store::SalespersonName>> {
+        let conn = self.lock();
+        let mut statement = conn
+            .prepare_cached(r#"select id, name, team_id from "Salespeople" where user_uuid = ?1"#)
+            .map_err(db_error)?;
+        statement
+            .query_map([workspace], |r| {
+                Ok(crate::store::SalespersonName { id: r.get(0)?, name: r.get(1)?, team_id: r.get(2)? })
+            })
+            .and_then(Iterator::collect::<rusqlite::Result<Vec<_>>>)
+            .map_err(db_error)
+    }
+
     async fn set_salesperson_team(
         &self,
         workspace: Uuid,

@@ -678,6 +678,11 @@ impl Store for SupabaseStore {
         Ok(rows.into_iter().map(Salesperson::from).collect())
     }
 
+    async fn salesperson_names(&self, workspace: Uuid) -> Result<Vec<crate::store::SalespersonName>> {
+        let params = [p("user_uuid", format!("eq.{workspace}")), p("select", "id,name,team_id")];
+        self.json(self.builder("Salespeople"), &params, "", true).await
+    }
+
     async fn set_salesperson_team(
         &self,
         workspace: Uuid,
