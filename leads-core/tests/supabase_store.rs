@@ -395,3 +395,37 @@ fn concurrent_batches_of_one_job_record_it_once() {
         }
     });
 }
+
+/// A lead inserted over raw PostgREST with a user's token and no `user_uuid` is the user's, as
+/// supabase-js's `insert({lead_id: …})` sends it.
+#[test]
+fn rows_inserted_without_an_owner_belong_to_the_caller() {
+    let Some((url, secret)) = test_server::test_server() else { return };
+    use leads_core::Store;
+    use serde_json::json;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        let sessions = two_users(&url, &secret, "dflt", &["gus"]).await;
+        let gus = &sessions[0];
+        let http = reqwest::Client::new();
+        let insert = |table: &str, body: serde_json::Value| {
+            http.post(format!("{url}/{table}"))
+                .header("apikey", "not-a-service-key")
+                .header("Authorization", format!("Bearer {}", gus.token))
+                .json(&body)
+                .send()
+        };
+        let lead = json!({"lead_id": "G-1", "lead_name": "Gus's", "contact_information": "g@example.com",
+            "source": "Web", "interest_level": "High", "status": "New"});
+        let response = insert("Leads", lead).await.unwrap();
+        assert!(response.status().is_success(), "{}", response.text().await.unwrap());
+        let response = insert("Salespeople", json!({"name": "Hana"})).await.unwrap();
+        assert!(response.status().is_success(), "{}", response.text().await.unwrap());
+        let signer = TokenSigner::new(secret.as_str()).unwrap();
+        let service =
+            SupabaseStore::new(&url, &signer.issue_service_key(Timestamp::now()), SupabaseOptions::default())
+                .unwrap();
+        assert_eq!(service.get_lead(gus.uuid, "G-1").await.unwrap().user_uuid, gus.uuid);
+        assert!(service.salespeople(gus.uuid).await.unwrap().iter().any(|s| s.name == "Hana"));
+    });
+}
