@@ -358,7 +358,9 @@ def list_leads(uid: str, actor: str) -> Response:
 @authenticated
 def rejected_rows(uid: str, actor: str) -> Response:
     """The rows to fix of an uploaded file (multipart `file`), as CSV: its header plus an
-    `errors` column, formula-safe, for a spreadsheet. Nothing is stored."""
+    `errors` column, formula-safe, for a spreadsheet. Nothing is stored; it is part of importing
+    into the workspace, so it needs the `import` permission there."""
+    store().imports(uid, 1, actor=actor)  # 403 for whoever may not import here
     upload = request.files.get("file")
     if upload is None:
         fail(400, "invalid_request", "send the file as a multipart field `file`")

@@ -412,6 +412,7 @@ def test_members_teams_and_roles_over_rest(client: FlaskClient) -> None:
     assert r.status_code == 403 and "delete_leads" in r.get_json()["error"]["message"]
     assert client.post("/olga", headers=rep, data={"file": (io.BytesIO(CSV), "leads.csv")}).status_code == 403
     assert client.post("/olga/members", headers=rep, json={"username": "olga", "role": "admin"}).status_code == 403
+    assert client.post("/olga/rejected", headers=rep, data={"file": (io.BytesIO(CSV), "leads.csv")}).status_code == 403
     assert client.get("/olga/export.csv", headers=rep).get_data(as_text=True).count("\r\n") == 3
 
     # Teams; a role change and a removal take effect on the next request.
