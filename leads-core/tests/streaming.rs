@@ -244,3 +244,22 @@ fn chunk_sizes_out_of_range_are_errors_and_large_ones_fit_the_input() {
     let (report, _) = run(leads_core::MAX_CHUNK_SIZE, Some(csv.len() as u64)).unwrap();
     assert_eq!(report.valid, 1);
 }
+
+/// The generator's messy profile is what it says for the validator: about 10% invalid rows, with
+/// every kind of row error, and the same verdict fed in awkward chunks.
+#[test]
+fn the_messy_profile_has_every_kind_of_row_error() {
+    let file = leads_gen::generate_messy(5000, 3);
+    let report = leads_core::validate(&file, &leads_core::ImportOptions::default()).unwrap().report;
+    assert_eq!(report.rows, 5000);
+    assert!((400..=600).contains(&report.invalid), "{} invalid", report.invalid);
+    let codes: std::collections::BTreeSet<&str> = report.issues.iter().map(|i| i.code.as_str()).collect();
+    for code in ["duplicate_lead_id", "too_long", "required", "invalid_contact", "invalid_choice", "field_count"] {
+        assert!(codes.contains(code), "{code} missing from {codes:?}");
+    }
+    let mut v = leads_core::Validator::new(&leads_core::ImportOptions::default()).unwrap();
+    for chunk in file.chunks(7919) {
+        v.push(chunk);
+    }
+    assert_eq!(v.finish(), report);
+}
