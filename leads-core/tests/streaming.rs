@@ -254,7 +254,9 @@ fn the_messy_profile_has_every_kind_of_row_error() {
     assert_eq!(report.rows, 5000);
     assert!((400..=600).contains(&report.invalid), "{} invalid", report.invalid);
     let codes: std::collections::BTreeSet<&str> = report.issues.iter().map(|i| i.code.as_str()).collect();
-    for code in ["duplicate_lead_id", "too_long", "required", "invalid_contact", "invalid_choice", "field_count"] {
+    for code in
+        ["duplicate_lead_id", "too_long", "required", "invalid_contact", "invalid_choice", "field_count"]
+    {
         assert!(codes.contains(code), "{code} missing from {codes:?}");
     }
     let mut v = leads_core::Validator::new(&leads_core::ImportOptions::default()).unwrap();
