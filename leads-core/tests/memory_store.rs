@@ -28,3 +28,9 @@ fn memory_store_futures_can_be_spawned() {
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).build().unwrap();
     runtime.block_on(store_suite::spawned_work(Arc::new(MemoryStore::new()), ""));
 }
+
+#[test]
+fn memory_store_orders_its_history_on_a_still_clock() {
+    let still: leads_core::Clock = Arc::new(|| Timestamp::from_micros(1_800_000_000_000_000));
+    pollster::block_on(store_suite::history_order_on_a_still_clock(&MemoryStore::with_clock(still)));
+}

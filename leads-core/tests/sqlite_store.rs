@@ -428,3 +428,10 @@ fn throttling_and_revocation_hold_across_stores_on_one_file() {
         );
     });
 }
+
+#[test]
+fn sqlite_store_orders_its_history_on_a_still_clock() {
+    let still: leads_core::Clock = Arc::new(|| Timestamp::from_micros(1_800_000_000_000_000));
+    let store = SqliteStore::in_memory().unwrap().with_clock(still);
+    pollster::block_on(store_suite::history_order_on_a_still_clock(&store));
+}

@@ -148,7 +148,12 @@ impl UserData {
         let index = match self.jobs.iter().position(|r| r.job.id == job.id) {
             Some(i) => i,
             None => {
-                self.jobs.push(JobRecord { job: job.record(now), items: BTreeMap::new() });
+                // Later than every job before it, so the history's order is the order jobs
+                // began even when the clock ticks coarsely (a browser's is in milliseconds).
+                let after =
+                    self.jobs.iter().map(|r| r.job.created_at.as_micros() + 1).max().unwrap_or(i64::MIN);
+                let at = Timestamp::from_micros(now.as_micros().max(after));
+                self.jobs.push(JobRecord { job: job.record(at), items: BTreeMap::new() });
                 self.jobs.len() - 1
             }
         };

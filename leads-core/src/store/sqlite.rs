@@ -524,8 +524,12 @@ fn json(value: &impl serde::Serialize) -> Result<String> {
 fn record_job(conn: &Connection, user: Uuid, job: &JobStart, now: Timestamp) -> Result<()> {
     let spec = json(&job.spec)?;
     conn.prepare_cached(
+        // Later than every job of the user before it: the history lists jobs in the order they
+        // began, however coarse the clock.
         r#"insert into "Imports" (id, user_uuid, actor, kind, state, created_at, file_name, spec)
-           values (?1, ?2, ?3, ?4, 'partial', ?5, ?6, ?7) on conflict (id) do nothing"#,
+           values (?1, ?2, ?3, ?4, 'partial',
+                   max(?5, coalesce((select max(created_at) + 1 from "Imports" where user_uuid = ?2), ?5)), ?6, ?7)
+           on conflict (id) do nothing"#,
     )
     .and_then(|mut statement| {
         statement.execute(params![

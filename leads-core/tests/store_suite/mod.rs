@@ -1214,6 +1214,33 @@ async fn stopped_imports<S: Store>(store: &S, c: Uuid) {
     assert_eq!(everything(store, c).await.len(), before + stored.inserted as usize, "what it says is stored");
 }
 
+/// On a store whose clock stands still (a browser's ticks in milliseconds), the history still
+/// lists jobs newest first, in the order they began, and pages through them.
+pub async fn history_order_on_a_still_clock<S: Store>(store: &S) {
+    let user = leads_core::new_uuid();
+    store.create_user(user, &format!("still_{}", &user.simple().to_string()[..8]), "x").await.unwrap();
+    let mut began = Vec::new();
+    for i in 0..10 {
+        let csv = format!("{HEADER6}\nS-{i},Still,s@example.com,Web,Low,New\n");
+        let done =
+            store.import_csv(user, csv.as_bytes(), &ImportOptions::default(), ImportMode::Strict).await;
+        began.push(done.unwrap().job.unwrap().id);
+    }
+    began.reverse();
+    assert_eq!(job_ids(&store.imports(user, 50, None).await.unwrap().items), began);
+    let mut paged = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let page = store.imports(user, 3, cursor.as_deref()).await.unwrap();
+        paged.extend(job_ids(&page.items));
+        match page.next_cursor {
+            Some(c) => cursor = Some(c),
+            None => break,
+        }
+    }
+    assert_eq!(paged, began);
+}
+
 /// Store futures are `Send`: a multi-threaded tokio service can `tokio::spawn` imports and
 /// queries on one shared store (run inside a multi-threaded runtime).
 pub async fn spawned_work<S: Store + Send + Sync + 'static>(store: std::sync::Arc<S>, prefix: &str) {
