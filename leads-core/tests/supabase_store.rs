@@ -24,6 +24,13 @@ fn supabase_store_passes_the_suite() {
     threads.block_on(store_suite::spawned_work(shared, ""));
 }
 
+/// A raw PostgREST request with a user's token, as a browser holding the publishable key sends it.
+fn raw(http: &reqwest::Client, method: reqwest::Method, url: String, token: &str) -> reqwest::RequestBuilder {
+    http.request(method, url)
+        .header("apikey", "not-a-service-key")
+        .header("Authorization", format!("Bearer {token}"))
+}
+
 /// Registers `names` (with `prefix` and a random tag) through the service key and logs them in.
 async fn two_users(url: &str, secret: &str, prefix: &str, names: &[&str]) -> Vec<leads_core::Session> {
     let signer = TokenSigner::new(secret).unwrap();
@@ -94,11 +101,8 @@ fn import_history_is_private_and_dry_runs_write_nothing_over_raw_http() {
 
         let http = reqwest::Client::new();
         let send = |method: reqwest::Method, path: &str, token: &str, body: Option<Value>| {
-            let mut request = http
-                .request(method, format!("{url}/{path}"))
-                .header("apikey", "not-a-service-key")
-                .header("Authorization", format!("Bearer {token}"))
-                .header("Prefer", "return=representation");
+            let mut request =
+                raw(&http, method, format!("{url}/{path}"), token).header("Prefer", "return=representation");
             if let Some(body) = body {
                 request = request.json(&body);
             }
@@ -178,10 +182,7 @@ fn revoked_tokens_read_nothing_over_raw_http() {
         let count = |token: String, table: &'static str| {
             // (Users' columns are granted one by one: no password.)
             let columns = if table == "Users" { "uuid" } else { "*" };
-            let request = http
-                .get(format!("{url}/{table}?select={columns}"))
-                .header("apikey", "not-a-service-key")
-                .header("Authorization", format!("Bearer {token}"));
+            let request = raw(&http, reqwest::Method::GET, format!("{url}/{table}?select={columns}"), &token);
             async move {
                 let body = request.send().await.unwrap().text().await.unwrap();
                 serde_json::from_str::<Vec<serde_json::Value>>(&body)
@@ -210,16 +211,8 @@ fn revoked_tokens_read_nothing_over_raw_http() {
         assert_eq!(count(again.token.clone(), "Leads").await, 1, "a token issued after it reads again");
         // The throttling record is the service's alone: a user cannot read or clear it.
         for method in [reqwest::Method::GET, reqwest::Method::DELETE] {
-            let response = http
-                .request(
-                    method.clone(),
-                    format!("{url}/LoginAttempts?username_key=eq.{}", eve.username.to_lowercase()),
-                )
-                .header("apikey", "not-a-service-key")
-                .header("Authorization", format!("Bearer {}", again.token))
-                .send()
-                .await
-                .unwrap();
+            let path = format!("{url}/LoginAttempts?username_key=eq.{}", eve.username.to_lowercase());
+            let response = raw(&http, method.clone(), path, &again.token).send().await.unwrap();
             assert!(!response.status().is_success(), "{method} LoginAttempts: {}", response.status());
         }
         assert_eq!(
@@ -262,11 +255,8 @@ fn members_tokens_get_exactly_their_role_over_raw_http() {
         let http = reqwest::Client::new();
         // "n" for n rows affected or read, "err" for a refusal.
         let call = |method: reqwest::Method, path: String, token: String, body: Option<Value>| {
-            let mut request = http
-                .request(method, format!("{url}/{path}"))
-                .header("apikey", "not-a-service-key")
-                .header("Authorization", format!("Bearer {token}"))
-                .header("Prefer", "return=representation");
+            let mut request =
+                raw(&http, method, format!("{url}/{path}"), &token).header("Prefer", "return=representation");
             if let Some(body) = body {
                 request = request.json(&body);
             }
@@ -281,11 +271,7 @@ fn members_tokens_get_exactly_their_role_over_raw_http() {
             }
         };
         let rpc = |function: &'static str, token: String, body: Value| {
-            let request = http
-                .post(format!("{url}/rpc/{function}"))
-                .header("apikey", "not-a-service-key")
-                .header("Authorization", format!("Bearer {token}"))
-                .json(&body);
+            let request = raw(&http, reqwest::Method::POST, format!("{url}/rpc/{function}"), &token).json(&body);
             async move {
                 let ok = request.send().await.unwrap().status().is_success();
                 if ok { "ok".to_owned() } else { "err".to_owned() }
@@ -409,11 +395,7 @@ fn rows_inserted_without_an_owner_belong_to_the_caller() {
         let gus = &sessions[0];
         let http = reqwest::Client::new();
         let insert = |table: &str, body: serde_json::Value| {
-            http.post(format!("{url}/{table}"))
-                .header("apikey", "not-a-service-key")
-                .header("Authorization", format!("Bearer {}", gus.token))
-                .json(&body)
-                .send()
+            raw(&http, reqwest::Method::POST, format!("{url}/{table}"), &gus.token).json(&body).send()
         };
         let lead = json!({"lead_id": "G-1", "lead_name": "Gus's", "contact_information": "g@example.com",
             "source": "Web", "interest_level": "High", "status": "New"});
