@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import functools
 import io
+import json
 import os
 import queue
 import secrets
@@ -257,6 +258,9 @@ def import_leads(uid: str, actor: str) -> Tuple[Response, int]:
     # The write policies go to leads as options (it refuses unknown values with invalid_option).
     policies: Dict[str, Any] = {name: param(name) for name in ("on_existing", "on_new", "blanks") if param(name)}
     dry_run = flag("dry_run", param("dry_run"), "invalid_option")
+    mapping = param("mapping")
+    if mapping is not None:
+        policies["mapping"] = json_object("mapping", mapping)
     upload = request.files.get("file")
     source: Union[Path, IO[bytes]]
     if upload is not None:
@@ -264,7 +268,12 @@ def import_leads(uid: str, actor: str) -> Tuple[Response, int]:
         if upload.filename:
             policies["file_name"] = Path(upload.filename).name
     else:
-        path = text(json_body(), "path", required=False)
+        body = json_body()
+        path = text(body, "path", required=False)
+        if "mapping" in body:
+            if not isinstance(body["mapping"], dict):
+                fail(400, "invalid_option", "mapping must be a JSON object", "mapping")
+            policies["mapping"] = body["mapping"]
         folder = current_app.config.get("IMPORT_DIR")
         if not path or not folder:
             fail(
@@ -276,6 +285,17 @@ def import_leads(uid: str, actor: str) -> Tuple[Response, int]:
             fail(404, "not_found", f"{path!r} is not a file inside the import folder")
     done = store().import_csv(uid, source, mode=mode, dry_run=dry_run, actor=actor, **policies)
     return jsonify(done.to_dict()), 200
+
+
+def json_object(name: str, value: str) -> Dict[str, Any]:
+    """A parameter holding a JSON object (a column mapping); anything else is a 400 naming it."""
+    try:
+        parsed = json.loads(value)
+    except ValueError as e:
+        fail(400, "invalid_option", f"{name} must be a JSON object: {e}", name)
+    if not isinstance(parsed, dict):
+        fail(400, "invalid_option", f"{name} must be a JSON object, not {type(parsed).__name__}", name)
+    return cast(Dict[str, Any], parsed)
 
 
 def flag(name: str, value: Optional[str], code: str) -> bool:

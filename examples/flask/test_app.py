@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import sys
 import tempfile
@@ -299,6 +300,26 @@ def test_reimport_policies_and_dry_runs(client: FlaskClient) -> None:
     assert r.get_json()["imported"]["updated"] == 1
     lead = client.get("/ann?q=L-1", headers=h).get_json()["items"][0]
     assert (lead["status"], lead["salesperson"]) == ("Won", "Grace"), "the assignment stays"
+
+
+def test_a_mapping_step_over_rest(client: FlaskClient) -> None:
+    h = auth(client, "ann")
+    crm = b"Kundennr,Vorname,Nachname,E-Mail,Telefon,Kanal,Rating,Lead Status,Notizen\nK-1,Ada,Lovelace,ada@example.com,+49 30 1234567,Messe,Hot,Open,x\n"
+    first = client.post("/ann?dry_run=true", headers=h, data={"file": (io.BytesIO(crm), "crm.csv")})
+    assert first.status_code == 422
+    report = first.get_json()["report"]
+    assert [s["header"] for s in report["suggestions"]["lead_id"]][:1] == ["Kundennr"] or report["suggestions"]
+    mapping = {"Kundennr": "lead_id", "Vorname": "lead_name", "Nachname": "lead_name", "Kanal": "source", "Notizen": None}
+    r = client.post(
+        "/ann", headers=h, data={"file": (io.BytesIO(crm), "crm.csv"), "mapping": json.dumps(mapping)}
+    )
+    assert r.status_code == 200, r.get_json()
+    assert [c["match"] for c in r.get_json()["report"]["columns"]][:3] == ["mapped", "mapped", "mapped"]
+    lead = client.get("/ann?q=K-1", headers=h).get_json()["items"][0]
+    assert (lead["lead_name"], lead["contact_information"]) == ("Ada Lovelace", "ada@example.com; +49 30 1234567")
+    for bad in ("{not json", "[1]", '{"Vorname": "nickname"}'):
+        r = client.post("/ann", headers=h, data={"file": (io.BytesIO(crm), "crm.csv"), "mapping": bad})
+        assert r.status_code == 400 and r.get_json()["error"]["code"] == "invalid_option", (bad, r.get_json())
 
 
 def test_export_csv_streams_the_query_and_reimports_unchanged(client: FlaskClient) -> None:

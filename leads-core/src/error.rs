@@ -314,6 +314,7 @@ mod tests {
                     encoding: crate::model::Encoding::Utf8,
                     delimiter: crate::model::Delimiter::Comma,
                     columns: Vec::new(),
+                    suggestions: std::collections::BTreeMap::new(),
                     rows: 0,
                     valid: 0,
                     invalid: 0,

@@ -25,6 +25,9 @@ export interface ImportOptions {
   delimiter?: Delimiter | null;
   statuses?: string[] | null;
   interest_synonyms?: boolean;
+  /** A mapping step's choice: header text -> field, or null to ignore the column; wins over every other match. */
+  mapping?: Record<string, LeadField | null>;
+  /** Extra header aliases (compared ignoring case, spaces, `_` and `-`), before the built-in ones. */
   aliases?: Record<string, LeadField>;
   max_issues?: number;
   max_bytes?: number;
@@ -44,7 +47,16 @@ export interface Column {
   index: number;
   header: string;
   field: LeadField | null;
-  match: "exact" | "normalized" | "alias" | "unknown";
+  match: "mapped" | "exact" | "normalized" | "alias" | "fuzzy" | "unknown";
+  /** How close a "fuzzy" match is, 0 to 1; absent for other matches. */
+  score?: number;
+}
+
+/** A column that may hold a missing field, for a mapping step to offer. */
+export interface Suggestion {
+  index: number;
+  header: string;
+  score: number;
 }
 
 export interface Issue {
@@ -63,6 +75,8 @@ export interface Report {
   encoding: Encoding;
   delimiter: Delimiter;
   columns: Column[];
+  /** For each required field without a column, the likeliest columns, best first. */
+  suggestions?: Partial<Record<LeadField, Suggestion[]>>;
   rows: number;
   valid: number;
   invalid: number;

@@ -83,7 +83,22 @@ w('header','caller_aliases', "Ref,Customer,Reach Me At,Came From,Heat,Pipeline,R
   options={"aliases":{"Ref":"lead_id","Reach me at":"contact_information","Came From":"source","Heat":"interest_level","Pipeline":"status","Customer":"lead_name"}})
 w('header','unknown_column', H+",Notes,Budget\nL-1,Ada,ada@example.com,Web,High,New,,call back,1000\n")
 w('header','duplicate_column', "Lead ID,Lead Name,Contact Information,Source,Interest Level,Status,lead id\nL-1,Ada,ada@example.com,Web,High,New,L-9\n")
-w('header','alias_taken', "Lead ID,Lead Name,Email,Phone,Source,Interest Level,Status\nL-1,Ada,ada@example.com,+1 555 010 0100,Web,High,New\n")
+w('header','contact_columns_joined', "Lead ID,Lead Name,Email,Phone,Source,Interest Level,Status,Mobile\nL-1,Ada,Ada@Example.com,+1 555 010 0100,Web,High,New,\nL-2,Bo,,+1 555 010 0101,Web,Low,Open,+1 555 010 0199\nL-3,Cy,,,Web,Low,Open,\n",
+  leads=[L("L-1","Ada","ada@example.com; +1 555 010 0100","Web","High","New"), L("L-2","Bo","+1 555 010 0101; +1 555 010 0199","Web","Low","Open")])
+w('header','contact_part_invalid', "Lead ID,Lead Name,Email,Phone,Source,Interest Level,Status\nL-1,Ada,ada@example.com,n/a,Web,High,New\nL-2,Bo,bo@example,+1 555 010 0101,Web,Low,Open\n")
+w('header','caller_alias_of_two_contact_columns', "Lead ID,Lead Name,Email,Phone,Source,Interest Level,Status\nL-1,Ada,ada@example.com,+1 555 010 0100,Web,High,New\n",
+  options={"aliases": {"Email": "contact_information"}},
+  leads=[L("L-1","Ada","ada@example.com; +1 555 010 0100","Web","High","New")])
+w('header','name_parts', "Lead ID,First Name,Last Name,Email,Source,Interest Level,Status\nL-1,Ada,Lovelace,ada@example.com,Web,High,New\nL-2,,Turing,alan@example.com,Web,Low,Open\nL-3,,,grace@example.com,Web,Low,Open\n",
+  leads=[L("L-1","Ada Lovelace","ada@example.com","Web","High","New"), L("L-2","Turing","alan@example.com","Web","Low","Open")])
+w('header','whole_name_wins_over_parts', "Lead ID,First Name,Full Name,Last Name,Email,Source,Interest Level,Status\nL-1,Ada,Ada Lovelace,Lovelace,ada@example.com,Web,High,New\n",
+  leads=[L("L-1","Ada Lovelace","ada@example.com","Web","High","New")])
+w('header','mapping', "Kundennr,Vorname,Nachname,E-Mail,Telefon,Kanal,Wärme,Phase,Notizen,Name\nK-1,Ada,Lovelace,ada@example.com,+49 30 1234567,Messe,Hot,Open,ruft zurück,Ignoriert\n",
+  options={"mapping": {"Kundennr": "lead_id", "Vorname": "lead_name", "Nachname": "lead_name", "E-Mail": "contact_information", "Telefon": "contact_information", "Kanal": "source", "Wärme": "interest_level", "Phase": "status", "Notizen": None, "Name": None, "Not in this file": "salesperson"}},
+  leads=[L("K-1","Ada Lovelace","ada@example.com; +49 30 1234567","Messe","High","Open")])
+w('header','fuzzy', "Lead ID,Lead Name,Contact Infomation,Source,Intrest Level,Stauts\nL-1,Ada,ada@example.com,Web,High,New\n",
+  leads=[L("L-1","Ada","ada@example.com","Web","High","New")])
+w('header','suggestions', "Lead ID,Prospect Name,Email,Origin,Interest,Phase,Notes\nL-1,Ada,ada@example.com,Web,High,New,\n")
 w('header','missing_column', "Lead ID,Lead Name,Contact Information,Interest Level\nL-1,Ada,ada@example.com,High\n")
 w('header','no_salesperson_column', "Lead ID,Lead Name,Contact Information,Source,Interest Level,Status\nL-1,Ada,ada@example.com,Web,High,New\n",
   leads=[L("L-1","Ada","ada@example.com","Web","High","New")])
@@ -120,3 +135,38 @@ w('limits','max_field_bytes_header', H+"\nL-1,Ada,ada@example.com,Web,High,New,\
 w('limits','huge_quoted_field', H+"\nL-1,Ada,ada@example.com,\""+("Booth, "*10000)+"\",High,New,\nL-2,Bo,bo@example.com,Web,High,New,\n")
 w('limits','max_bytes', H+"\nL-1,Ada,ada@example.com,Web,High,New,\nL-2,Bo,bo@example.com,Web,High,New,\nL-3,Cy,cy@example.com,Web,High,New,\n", options={"max_bytes": 150})
 w('header','same_alias_twice', "Lead ID,Lead Name,Email,Source,Interest Level,Status,email\nL-1,Ada,ada@example.com,Web,High,New,ada@example.org\n")
+
+# ---- crm: one real export header per tool (extra columns included), no options ----
+w('crm','hubspot_contacts', "Record ID,First Name,Last Name,Email,Phone Number,Contact owner,Lead Status,Lifecycle Stage,Create Date,Original Source,Company Name,Mobile Phone Number,Associated Company ID,Last Activity Date\r\n"
+  "51,Ada,Lovelace,ada@example.com,+44 20 7946 0001,Grace Hopper,Connected,Lead,2026-11-02 09:15,Organic Search,Analytical Engines,,,\r\n")
+w('crm','salesforce_report', '"Lead ID","First Name","Last Name","Title","Company / Account","Email","Phone","Mobile","Lead Source","Lead Status","Rating","Lead Owner","Create Date"\r\n'
+  '"00Q5e00000AbCdE","Ada","Lovelace","CTO","Analytical Engines","ada@example.com","(020) 7946 0001","","Web","Working - Contacted","Hot","Grace Hopper","11/2/2026"\r\n'
+  '"00Q5e00000AbCdF","Alan","Turing","","Bletchley Park","","","+44 7700 900123","Trade Show","Closed - Converted","Warm","Grace Hopper","11/3/2026"\r\n'
+  '"00Q5e00000AbCdG","Edsger","Dijkstra","","Mathematisch Centrum","edsger@example.nl","","","Partner Referral","Open - Not Contacted","","","11/4/2026"\r\n',
+  leads=[L("00Q5e00000AbCdE","Ada Lovelace","ada@example.com; (020) 7946 0001","Web","High","Contacted","Grace Hopper"),
+         L("00Q5e00000AbCdF","Alan Turing","+44 7700 900123","Trade Show","Medium","Won","Grace Hopper")])
+w('crm','salesforce_data_loader', '"ID","FIRSTNAME","LASTNAME","COMPANY","EMAIL","PHONE","MOBILEPHONE","LEADSOURCE","STATUS","RATING","OWNERID","CREATEDDATE"\n'
+  '"00Q5e00000AbCdE","Ada","Lovelace","Analytical Engines","ada@example.com","","","Web","Closed - Not Converted","Cold","0055e000001AbCd","2026-11-02T09:15:00.000Z"\n',
+  leads=[L("00Q5e00000AbCdE","Ada Lovelace","ada@example.com","Web","Low","Lost")])
+w('crm','zoho_leads', "Record Id,Lead Owner,First Name,Last Name,Company,Email,Phone,Mobile,Lead Source,Lead Status,Rating,Created Time\n"
+  "zcrm_4876876000000123001,Grace Hopper,Ada,Lovelace,Analytical Engines,ada@example.com,,,Trade Show,Contacted,Hot,2026-11-02 09:15:00\n"
+  "zcrm_4876876000000123002,Grace Hopper,Alan,Turing,Bletchley Park,alan@example.com,,,Web Download,Lost Lead,Warm,2026-11-03 10:00:00\n"
+  "zcrm_4876876000000123003,,Edsger,Dijkstra,Mathematisch Centrum,edsger@example.nl,,,Cold Call,Not Contacted,Active,2026-11-04 11:00:00\n",
+  leads=[L("zcrm_4876876000000123001","Ada Lovelace","ada@example.com","Trade Show","High","Contacted","Grace Hopper"),
+         L("zcrm_4876876000000123002","Alan Turing","alan@example.com","Web Download","Medium","Lost","Grace Hopper")])
+w('crm','pipedrive_people', "Person - ID,Person - Name,Person - Label,Person - Organization,Person - Email - Work,Person - Email - Home,Person - Phone - Work,Person - Phone - Mobile,Person - Owner,Person - Person created\n"
+  "101,Ada Lovelace,Hot lead,Analytical Engines,ada@example.com,,+44 20 7946 0001,,Grace Hopper,2026-11-02 09:15:00\n")
+w('crm','mailchimp_audience', "Email Address,First Name,Last Name,Address,Phone Number,Birthday,MEMBER_RATING,OPTIN_TIME,OPTIN_IP,CONFIRM_TIME,CONFIRM_IP,LATITUDE,LONGITUDE,GMTOFF,DSTOFF,TIMEZONE,CC,REGION,LAST_CHANGED,LEID,EUID,NOTES,TAGS\n"
+  "ada@example.com,Ada,Lovelace,,+44 20 7946 0001,,2,2026-11-02 09:15:00,,2026-11-02 09:16:00,,,,,,,GB,,2026-11-02 09:16:00,123456789,a1b2c3d4e5,,\"newsletter\"\n")
+w('crm','linkedin_connections', "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+  "Ada,Lovelace,https://www.linkedin.com/in/ada-lovelace,ada@example.com,Analytical Engines,CTO,02 Nov 2026\n")
+w('crm','spreadsheet_template', "Lead #,Contact Name,Company,Email,Phone,Lead Source,Rating,Stage,Sales Rep,Next Step\n"
+  "1001,Ada Lovelace,Analytical Engines,ada@example.com,+44 20 7946 0001,Website,Hot,Qualified,Grace Hopper,Send proposal\n",
+  leads=[L("1001","Ada Lovelace","ada@example.com; +44 20 7946 0001","Website","High","Qualified","Grace Hopper")])
+crm_values = H + "\nL-1,Ada,ada@example.com,Web,Hot lead,Working - Contacted,\nL-2,Alan,alan@example.com,Web,cold LEAD,closed - converted,\nL-3,Edsger,edsger@example.nl,Web,Warm lead,In Progress,\nL-4,Grace,grace@example.com,Web,High,Connected,\n"
+w('rows','crm_values', crm_values,
+  leads=[L("L-1","Ada","ada@example.com","Web","High","Contacted"), L("L-2","Alan","alan@example.com","Web","Low","Won"),
+         L("L-4","Grace","grace@example.com","Web","High","Contacted")])
+w('rows','crm_values_without_synonyms', crm_values, options={"status_synonyms": False, "interest_synonyms": False})
+w('rows','crm_values_with_own_statuses', crm_values, options={"statuses": ["Working - Contacted", "Contacted", "Won"]},
+  leads=[L("L-1","Ada","ada@example.com","Web","High","Working - Contacted")])

@@ -29,9 +29,21 @@ pub struct ImportOptions {
     pub delimiter: Option<Delimiter>,
     /// The status vocabulary (canonical spellings); `None` means [`DEFAULT_STATUSES`].
     pub statuses: Option<Vec<String>>,
-    /// Accept Hot / Warm / Cold for High / Medium / Low. Default `true`.
+    /// Accept Hot / Warm / Cold (and "Hot lead" / "Warm lead" / "Cold lead") for High / Medium /
+    /// Low. Default `true`.
     pub interest_synonyms: bool,
-    /// Extra header aliases: header text → field. Checked after the built-in ones.
+    /// Accept the CRM statuses of [`STATUS_SYNONYMS`](crate::STATUS_SYNONYMS) for their default
+    /// counterparts ("Working - Contacted" → Contacted), with the default vocabulary only.
+    /// Default `true`.
+    pub status_synonyms: bool,
+    /// The choice a person made in a mapping step: header text (as the report's `columns` show
+    /// it) → field, or `null` to ignore the column. It wins over every other match; a field it
+    /// names takes only the columns it maps there (several for `lead_name` and
+    /// `contact_information`, joined in column order). Headers the file does not have are
+    /// ignored, so one mapping serves every export of a tool.
+    pub mapping: BTreeMap<String, Option<Field>>,
+    /// Extra header aliases: header text (compared ignoring case, spaces, `_` and `-`) → field.
+    /// Checked after exact and normalised labels and before the built-in aliases.
     pub aliases: BTreeMap<String, Field>,
     /// How many row issues the report lists at most (counts are never capped). Default 1000.
     pub max_issues: usize,
@@ -58,6 +70,8 @@ impl Default for ImportOptions {
             delimiter: None,
             statuses: None,
             interest_synonyms: true,
+            status_synonyms: true,
+            mapping: BTreeMap::new(),
             aliases: BTreeMap::new(),
             max_issues: DEFAULT_MAX_ISSUES,
             max_bytes: DEFAULT_MAX_BYTES,
@@ -106,6 +120,11 @@ impl ImportOptions {
                     return bad("statuses", format!("{s:?} is listed twice"));
                 }
                 seen.push(folded);
+            }
+        }
+        for header in self.mapping.keys() {
+            if header.trim().is_empty() {
+                return bad("mapping", format!("{header:?} is not a usable header"));
             }
         }
         for header in self.aliases.keys() {

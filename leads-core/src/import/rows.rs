@@ -5,7 +5,7 @@
 use std::collections::VecDeque;
 use std::sync::Arc;
 
-use crate::import::header::{self, Aliases, Header};
+use crate::import::header::{self, Aliases, Header, Mapping, Resolver};
 use crate::import::options::ImportOptions;
 use crate::import::parser::{Flow, RawRecord};
 use crate::import::rejects::RejectedRow;
@@ -20,7 +20,7 @@ const MAX_VALUE_CHARS: usize = 256;
 /// Per-record work: the header, then the rules for each row.
 pub(crate) struct RowValidator {
     pub(crate) check: Arc<RecordCheck>,
-    pub(crate) aliases: Aliases,
+    pub(crate) resolver: Resolver,
     pub(crate) encoding: Encoding,
     max_issues: usize,
     pub(crate) max_rows: u64,
@@ -53,6 +53,8 @@ pub(crate) struct RecordCheck {
     pub(crate) rules: Rules,
     /// (column, field) pairs of the header, in column order; empty before the header.
     mapped: Vec<(usize, Field)>,
+    /// The fields fed by several columns, with their columns in order (joined values).
+    joined: Vec<(Field, Vec<usize>)>,
     /// The Lead ID's column.
     id_column: Option<usize>,
     /// Columns in the header.
@@ -78,6 +80,9 @@ impl RecordCheck {
         let (Some(text), Some(id_column)) = (text, self.id_column) else {
             return RecordVerdict::NeedsFullRules;
         };
+        if !self.joined.is_empty() {
+            return RecordVerdict::NeedsFullRules; // a joined value is built by the full rules
+        }
         if r.unclosed_quote || r.overflow.is_some() || r.field_count != self.width {
             return RecordVerdict::NeedsFullRules;
         }
@@ -141,8 +146,17 @@ fn cut(value: &str) -> String {
 impl RowValidator {
     pub(crate) fn new(rules: Rules, options: &ImportOptions) -> Self {
         RowValidator {
-            check: Arc::new(RecordCheck { rules, mapped: Vec::new(), id_column: None, width: 0 }),
-            aliases: Aliases::new(&options.aliases),
+            check: Arc::new(RecordCheck {
+                rules,
+                mapped: Vec::new(),
+                joined: Vec::new(),
+                id_column: None,
+                width: 0,
+            }),
+            resolver: Resolver {
+                mapping: Mapping::new(&options.mapping),
+                aliases: Aliases::new(&options.aliases),
+            },
             encoding: Encoding::Utf8,
             max_issues: options.max_issues,
             max_rows: options.max_rows,
@@ -266,19 +280,29 @@ impl RowValidator {
         }
         let fields = Fields::new(r, text);
         let cells: Vec<String> = (0..r.len()).map(|i| fields.lossy(i).trim().to_owned()).collect();
-        let header = header::resolve(&cells, r.line, &self.aliases);
+        let header = header::resolve(&cells, r.line, &self.resolver);
         let stop = header.has_errors();
         self.issues.extend(header.issues.iter().cloned());
         let mapped = header.mapped.clone();
         let id_column = mapped.iter().find(|(_, f)| *f == Field::LeadId).map(|(c, _)| *c);
+        let joined = Field::ALL
+            .into_iter()
+            .map(|f| (f, mapped.iter().filter(|(_, g)| *g == f).map(|(c, _)| *c).collect::<Vec<_>>()))
+            .filter(|(_, columns)| columns.len() > 1)
+            .collect();
         let rules = self.check.rules.clone();
-        self.check = Arc::new(RecordCheck { rules, mapped, id_column, width: header.columns.len() });
+        self.check = Arc::new(RecordCheck { rules, mapped, joined, id_column, width: header.columns.len() });
         self.header = Some(header);
         if stop {
             self.stopped = true;
             return Flow::Stop;
         }
         Flow::Continue
+    }
+
+    /// The header text of column `c`.
+    fn column_header(&self, c: usize) -> &str {
+        self.header.as_ref().and_then(|h| h.columns.get(c)).map_or("", |c| c.header.as_str())
     }
 
     fn issue(
@@ -331,6 +355,25 @@ impl RowValidator {
             self.issue(r, None, None, None, IssueCode::FieldCount, message);
             return self.reject(r, &fields);
         }
+        // The joined values of fields fed by several columns (their parts trimmed, empty ones
+        // skipped), when every part could be read.
+        let joined: Vec<(Field, &[usize], Option<String>)> = check
+            .joined
+            .iter()
+            .map(|(field, columns)| {
+                let parts: Option<Vec<&str>> = columns
+                    .iter()
+                    .map(|&c| if r.overflow == Some(c) { None } else { fields.get(c).map(trim) })
+                    .collect();
+                let text = parts.map(|p| {
+                    p.into_iter()
+                        .filter(|p| !p.is_empty())
+                        .collect::<Vec<_>>()
+                        .join(field.joiner().unwrap_or(" "))
+                });
+                (*field, columns.as_slice(), text)
+            })
+            .collect();
         let mut values: [Option<(&str, Verdict)>; 7] = [None; 7];
         for &(col, field) in &check.mapped {
             if r.overflow == Some(col) {
@@ -352,6 +395,29 @@ impl RowValidator {
                 continue;
             };
             let value = trim(text);
+            if let Some((_, columns, whole)) = joined.iter().find(|(f, ..)| *f == field) {
+                self.joined_part(r, &check.rules, col, field, text);
+                // The joined value is checked at its last column, unless a part failed.
+                let failed = self.current.iter().any(|i| i.field == Some(field));
+                if columns.last() == Some(&col)
+                    && !failed
+                    && let Some(whole) = whole
+                {
+                    match check.rules.verdict(field, whole) {
+                        Ok(verdict) => values[field as usize] = Some((whole.as_str(), verdict)),
+                        Err(code) => {
+                            let mut message = check.rules.violation(field, whole, code).message;
+                            if code == IssueCode::Required {
+                                let names: Vec<String> =
+                                    columns.iter().map(|&c| format!("{:?}", self.column_header(c))).collect();
+                                message.push_str(&format!(": {} are all empty", names.join(", ")));
+                            }
+                            self.issue(r, Some(columns[0]), Some(field), Some(whole.clone()), code, message);
+                        }
+                    }
+                }
+                continue;
+            }
             match check.rules.verdict(field, value) {
                 Ok(verdict) => {
                     if field == Field::LeadId
@@ -381,6 +447,19 @@ impl RowValidator {
         self.valid += 1;
         if self.keep_leads {
             self.keep(values);
+        }
+    }
+
+    /// Checks one part of a joined field on its own, so that an issue names the column holding
+    /// the bad part: each non-empty contact column must be emails or phone numbers itself.
+    fn joined_part(&mut self, r: &RawRecord<'_>, rules: &Rules, col: usize, field: Field, text: &str) {
+        let value = trim(text);
+        if field != Field::ContactInformation || value.is_empty() {
+            return;
+        }
+        if let Err(code) = rules.verdict(field, value) {
+            let message = rules.violation(field, value, code).message;
+            self.issue(r, Some(col), Some(field), Some(text.to_owned()), code, message);
         }
     }
 
@@ -479,6 +558,7 @@ impl RowValidator {
             encoding,
             delimiter,
             columns: self.header.as_ref().map(|h| h.columns.clone()).unwrap_or_default(),
+            suggestions: self.header.as_ref().map(|h| h.suggestions.clone()).unwrap_or_default(),
             rows: self.rows,
             valid: self.valid,
             invalid: self.invalid,

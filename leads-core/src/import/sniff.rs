@@ -5,7 +5,7 @@
 //! one whose rows agree with the header's field count, then the one with more fields. Because
 //! the header decides first, a `;` file whose values hold decimal commas cannot fool it.
 
-use crate::import::header::{Aliases, resolve};
+use crate::import::header::{Resolver, resolve};
 use crate::import::parser::{Flow, Parser, RawRecord};
 use crate::model::Delimiter;
 
@@ -20,7 +20,7 @@ struct Score {
     header_fields: usize,
 }
 
-fn score(sample: &[u8], complete: bool, delimiter: Delimiter, aliases: &Aliases) -> Option<Score> {
+fn score(sample: &[u8], complete: bool, delimiter: Delimiter, resolver: &Resolver) -> Option<Score> {
     let mut header: Option<(Vec<String>, u64)> = None;
     // Per data row: does its field count agree with the header's?
     let mut agrees: Vec<bool> = Vec::new();
@@ -52,7 +52,7 @@ fn score(sample: &[u8], complete: bool, delimiter: Delimiter, aliases: &Aliases)
     }
     let consistent = agrees.iter().filter(|&&a| a).count();
     Some(Score {
-        recognised: resolve(&cells, line, aliases).recognised(),
+        recognised: resolve(&cells, line, resolver).recognised(),
         all_consistent: consistent == agrees.len(),
         consistent,
         header_fields: cells.len(),
@@ -60,10 +60,10 @@ fn score(sample: &[u8], complete: bool, delimiter: Delimiter, aliases: &Aliases)
 }
 
 /// Picks the delimiter for a file opening with `sample`; `complete` says whether that is all of it.
-pub(crate) fn sniff(sample: &[u8], complete: bool, aliases: &Aliases) -> Delimiter {
+pub(crate) fn sniff(sample: &[u8], complete: bool, resolver: &Resolver) -> Delimiter {
     let mut best: Option<(Score, Delimiter)> = None;
     for delimiter in Delimiter::ALL {
-        if let Some(s) = score(sample, complete, delimiter, aliases)
+        if let Some(s) = score(sample, complete, delimiter, resolver)
             && best.as_ref().is_none_or(|(b, _)| s > *b)
         {
             best = Some((s, delimiter));
@@ -77,7 +77,7 @@ mod tests {
     use super::*;
 
     fn sniffed(text: &str) -> Delimiter {
-        sniff(text.as_bytes(), true, &Aliases::default())
+        sniff(text.as_bytes(), true, &Resolver::default())
     }
 
     #[test]

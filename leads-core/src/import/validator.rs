@@ -464,7 +464,7 @@ impl Parsing {
         let sniffed = &sample[..sample.len().min(SNIFF_BYTES)];
         self.delimiter = self
             .forced
-            .unwrap_or_else(|| sniff(sniffed, complete && sample.len() <= SNIFF_BYTES, &self.rows.aliases));
+            .unwrap_or_else(|| sniff(sniffed, complete && sample.len() <= SNIFF_BYTES, &self.rows.resolver));
         let parser = self.parser.insert(Parser::new(self.delimiter.byte(), self.max_field));
         let (rows, sink, pending) = (&mut self.rows, &mut self.sink, &mut self.pending);
         parser.feed(&sample, &mut |r| dispatch_record(rows, sink, pending, &r));

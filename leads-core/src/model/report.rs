@@ -1,6 +1,7 @@
 //! The validation report: which encoding and delimiter were used, how each column mapped, the
 //! counts, and every issue with a stable code.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -200,24 +201,31 @@ impl fmt::Display for Issue {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MatchKind {
+    /// The caller's `mapping` named the column's field (or, with no field, said to ignore it).
+    Mapped,
     /// The header is the field's label exactly ("Lead ID").
     Exact,
     /// The header equals the label or key ignoring case, spaces, `_` and `-` ("lead_id").
     Normalized,
     /// The header is a known alias ("Email", "Owner") or one given in the options.
     Alias,
+    /// The header is within a small edit distance of one field's label or alias
+    /// ("Contact Infomation"); the column's `score` says how close.
+    Fuzzy,
     /// No field: the column is ignored.
     Unknown,
 }
 
 impl MatchKind {
-    /// The JSON name: `exact`, `normalized`, `alias` or `unknown`.
+    /// The JSON name: `mapped`, `exact`, `normalized`, `alias`, `fuzzy` or `unknown`.
     #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
+            MatchKind::Mapped => "mapped",
             MatchKind::Exact => "exact",
             MatchKind::Normalized => "normalized",
             MatchKind::Alias => "alias",
+            MatchKind::Fuzzy => "fuzzy",
             MatchKind::Unknown => "unknown",
         }
     }
@@ -230,7 +238,7 @@ impl fmt::Display for MatchKind {
 }
 
 /// One column of the file and the field it feeds.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Column {
     /// 0-based position in the header.
     pub index: usize,
@@ -241,10 +249,25 @@ pub struct Column {
     /// How the header was matched.
     #[serde(rename = "match")]
     pub match_kind: MatchKind,
+    /// How close a `fuzzy` match is, from 0 to 1 (two decimals); absent for other matches.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+}
+
+/// A column that may be the one a missing field is in, for a mapping step to offer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Suggestion {
+    /// 0-based position of the column in the header.
+    pub index: usize,
+    /// The column's header text.
+    pub header: String,
+    /// How close the header is to the field's label or one of its aliases, from 0 to 1 (two
+    /// decimals).
+    pub score: f64,
 }
 
 /// The outcome of validating a file. Its JSON form is the canonical report of the test vectors.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     /// The encoding the file was decoded with.
     pub encoding: Encoding,
@@ -252,6 +275,10 @@ pub struct Report {
     pub delimiter: Delimiter,
     /// Every column of the header, in order.
     pub columns: Vec<Column>,
+    /// For each required field without a column, the columns most like it, best first (at
+    /// most three; absent when every required field has a column).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub suggestions: BTreeMap<Field, Vec<Suggestion>>,
     /// Data records read (blank rows are not counted).
     pub rows: u64,
     /// Records without errors.

@@ -84,37 +84,116 @@ impl Field {
         }
     }
 
-    /// Built-in header aliases, compared after [`normalize_header`].
+    /// What joins the values of several columns feeding the field: a space between name parts,
+    /// `"; "` between contact columns; `None` for a field that takes one column.
+    #[must_use]
+    pub fn joiner(self) -> Option<&'static str> {
+        match self {
+            Field::LeadName => Some(" "),
+            Field::ContactInformation => Some("; "),
+            _ => None,
+        }
+    }
+
+    /// Built-in headers of a part of the field, joined when no column holds the whole field
+    /// (compared after [`normalize_header`]): first, middle and last names.
+    pub(crate) fn part_aliases(self) -> &'static [&'static str] {
+        match self {
+            Field::LeadName => &[
+                "firstname",
+                "first",
+                "givenname",
+                "forename",
+                "middlename",
+                "middle",
+                "lastname",
+                "last",
+                "surname",
+                "familyname",
+            ],
+            _ => &[],
+        }
+    }
+
+    /// Built-in header aliases, compared after [`normalize_header`]: common spellings and the
+    /// lead and contact export headers of HubSpot, Salesforce (reports and Data Loader), Zoho,
+    /// Pipedrive ("Person - Email - Work"), Mailchimp and LinkedIn (`tests/vectors/crm` holds
+    /// one real header of each).
     pub(crate) fn aliases(self) -> &'static [&'static str] {
         match self {
-            Field::LeadId => &["id", "leadnumber", "leadno", "leadref", "reference", "externalid"],
-            Field::LeadName => &["name", "fullname", "contactname", "lead", "leadfullname", "customername"],
+            Field::LeadId => &[
+                "id",
+                "leadnumber",
+                "leadno",
+                "leadref",
+                "reference",
+                "externalid",
+                "recordid",
+                "contactid",
+                "personid",
+                "euid",
+                "profileurl",
+                "linkedinprofileurl",
+                "linkedinurl",
+                "url",
+                "lead#",
+            ],
+            Field::LeadName => {
+                &["name", "fullname", "contactname", "lead", "leadfullname", "customername", "personname"]
+            }
             Field::ContactInformation => &[
                 "contact",
                 "contactinfo",
                 "contactdetails",
                 "email",
                 "emailaddress",
+                "email1",
+                "email2",
                 "mail",
+                "workemail",
+                "personalemail",
+                "secondaryemail",
                 "phone",
                 "phonenumber",
                 "telephone",
                 "mobile",
                 "mobilephone",
                 "mobilenumber",
+                "mobilephonenumber",
+                "cell",
+                "cellphone",
+                "workphone",
+                "homephone",
+                "businessphone",
+                "otherphone",
                 "contactemail",
                 "contactphone",
                 "contactphonenumber",
                 "contactnumber",
+                "personemail",
+                "personemailwork",
+                "personemailhome",
+                "personemailother",
+                "personphone",
+                "personphonework",
+                "personphonemobile",
+                "personphonehome",
+                "personphoneother",
             ],
-            Field::Source => &["leadsource", "channel", "origin"],
-            Field::InterestLevel => &["interest", "leadinterest", "rating", "leadrating", "temperature"],
+            Field::Source => &["leadsource", "channel", "origin", "originalsource", "originaltrafficsource"],
+            Field::InterestLevel => {
+                &["interest", "leadinterest", "rating", "leadrating", "temperature", "label", "personlabel"]
+            }
             Field::Status => &["stage", "leadstatus", "leadstage", "pipelinestage"],
             Field::Salesperson => &[
                 "salesperson",
                 "owner",
                 "leadowner",
                 "accountowner",
+                "contactowner",
+                "personowner",
+                "ownername",
+                "owner.name",
                 "salesrep",
                 "rep",
                 "assignedto",
@@ -193,7 +272,8 @@ impl InterestLevel {
         }
     }
 
-    /// Parses a value case-insensitively; with `synonyms`, Hot / Warm / Cold are accepted too.
+    /// Parses a value case-insensitively; with `synonyms`, Hot / Warm / Cold are accepted too,
+    /// and Pipedrive's default labels "Hot lead" / "Warm lead" / "Cold lead".
     #[must_use]
     pub fn parse(value: &str, synonyms: bool) -> Option<Self> {
         let is = |w: &str| value.eq_ignore_ascii_case(w);
@@ -205,6 +285,9 @@ impl InterestLevel {
             3 if synonyms && is("hot") => Some(InterestLevel::High),
             4 if synonyms && is("warm") => Some(InterestLevel::Medium),
             4 if synonyms && is("cold") => Some(InterestLevel::Low),
+            8 if synonyms && is("hot lead") => Some(InterestLevel::High),
+            9 if synonyms && is("warm lead") => Some(InterestLevel::Medium),
+            9 if synonyms && is("cold lead") => Some(InterestLevel::Low),
             _ => None,
         }
     }
@@ -219,6 +302,20 @@ impl fmt::Display for InterestLevel {
 /// The default status vocabulary, in pipeline order.
 pub const DEFAULT_STATUSES: [&str; 9] =
     ["New", "Open", "Contacted", "Qualified", "Proposal", "Negotiation", "Won", "Lost", "Closed"];
+
+/// Synonyms of the default statuses, from the default lead statuses of common CRMs where the
+/// counterpart is unambiguous (Salesforce, HubSpot, Zoho): `(value, status)`, compared
+/// case-insensitively. Used only with the default vocabulary; `status_synonyms: false` turns
+/// them off. Values with no clear counterpart ("In Progress", "Attempted to Contact",
+/// "Junk Lead") stay errors: pass `statuses` to accept them.
+pub const STATUS_SYNONYMS: [(&str, &str); 6] = [
+    ("Open - Not Contacted", "Open"),
+    ("Working - Contacted", "Contacted"),
+    ("Closed - Converted", "Won"),
+    ("Closed - Not Converted", "Lost"),
+    ("Connected", "Contacted"),
+    ("Lost Lead", "Lost"),
+];
 
 /// Longest `lead_id`, in characters.
 pub const MAX_LEAD_ID_CHARS: usize = 128;

@@ -112,7 +112,7 @@ impl std::str::FromStr for ImportMode {
 }
 
 /// What an import did: the report and the outcome counts.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Imported {
     /// The validation report.
     pub report: Report,

@@ -44,14 +44,15 @@ __all__ = [
     "verify_token",
 ]
 
+_Field = Literal["lead_id", "lead_name", "contact_information", "source", "interest_level", "status", "salesperson"]
+
 class _ImportOptions(TypedDict, total=False):
     encoding: Literal["utf-8", "utf-16le", "utf-16be", "windows-1252"]
     delimiter: Literal[",", ";", "\t", "|"]
     statuses: Sequence[str]
     interest_synonyms: bool
-    aliases: Mapping[
-        str, Literal["lead_id", "lead_name", "contact_information", "source", "interest_level", "status", "salesperson"]
-    ]
+    mapping: Mapping[str, Optional[_Field]]
+    aliases: Mapping[str, _Field]
     max_issues: int
     max_bytes: int
     max_rows: int
@@ -143,7 +144,14 @@ class Column:
     @property
     def field(self) -> Optional[str]: ...
     @property
-    def match(self) -> Literal["exact", "normalized", "alias", "unknown"]: ...
+    def match(self) -> Literal["mapped", "exact", "normalized", "alias", "fuzzy", "unknown"]: ...
+    @property
+    def score(self) -> Optional[float]: ...
+
+class _Suggestion(TypedDict):
+    index: int
+    header: str
+    score: float
 
 @final
 class Report:
@@ -153,6 +161,8 @@ class Report:
     def delimiter(self) -> str: ...
     @property
     def columns(self) -> List[Column]: ...
+    @property
+    def suggestions(self) -> Dict[str, List[_Suggestion]]: ...
     @property
     def rows(self) -> int: ...
     @property

@@ -112,10 +112,16 @@ impl Column {
         self.0.field.map(|f| f.key())
     }
 
-    /// ``"exact"``, ``"normalized"``, ``"alias"`` or ``"unknown"``.
+    /// ``"mapped"``, ``"exact"``, ``"normalized"``, ``"alias"``, ``"fuzzy"`` or ``"unknown"``.
     #[getter(r#match)]
     fn match_kind(&self) -> &'static str {
         self.0.match_kind.as_str()
+    }
+
+    /// How close a ``"fuzzy"`` match is (0 to 1); ``None`` for other matches.
+    #[getter]
+    fn score(&self) -> Option<f64> {
+        self.0.score
     }
 
     fn __repr__(&self) -> String {
@@ -160,6 +166,13 @@ impl Report {
     #[getter]
     fn columns(&self) -> Vec<Column> {
         self.inner.columns.iter().cloned().map(Column).collect()
+    }
+
+    /// For each required field without a column, the likeliest columns, best first:
+    /// ``{"lead_name": [{"index": 1, "header": "Person - Name", "score": 0.7}]}``.
+    #[getter]
+    fn suggestions<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_dict(py, &self.inner.suggestions)
     }
 
     /// Data records read.

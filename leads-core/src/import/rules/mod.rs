@@ -333,7 +333,9 @@ impl Verdict {
 #[derive(Debug, Clone)]
 pub(crate) struct Rules {
     statuses: Vec<String>,
-    folded: Vec<String>,
+    /// Every accepted spelling, lower-cased, with the index of the status it stands for: the
+    /// vocabulary, then its synonyms.
+    folded: Vec<(String, u32)>,
     /// The folded statuses of at most 16 ASCII bytes, packed: (bytes, length, index).
     packed: Vec<(u128, usize, u32)>,
     synonyms: bool,
@@ -359,11 +361,22 @@ impl Rules {
     pub(crate) fn new(options: &ImportOptions) -> Result<Self> {
         options.check()?;
         let statuses = options.status_vocabulary();
-        let folded: Vec<String> = statuses.iter().map(|s| s.to_lowercase()).collect();
-        let packed = (folded.iter().enumerate())
-            .filter_map(|(i, s)| Some((pack_folded(s)?, s.len(), u32::try_from(i).ok()?)))
-            .collect();
-        let status_message = format!("Status must be one of {}", join_or(&statuses));
+        let index = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
+        let mut folded: Vec<(String, u32)> =
+            statuses.iter().enumerate().map(|(i, s)| (s.to_lowercase(), index(i))).collect();
+        if options.statuses.is_none() && options.status_synonyms {
+            for (synonym, status) in crate::model::STATUS_SYNONYMS {
+                if let Some(i) = statuses.iter().position(|s| s == status) {
+                    folded.push((synonym.to_lowercase(), index(i)));
+                }
+            }
+        }
+        let packed = folded.iter().filter_map(|(s, i)| Some((pack_folded(s)?, s.len(), *i))).collect();
+        let status_message = if options.statuses.is_none() {
+            format!("Status must be one of {} (pass `statuses` to use your own)", join_or(&statuses))
+        } else {
+            format!("Status must be one of {}", join_or(&statuses))
+        };
         Ok(Rules { statuses, folded, packed, synonyms: options.interest_synonyms, status_message })
     }
 
@@ -382,12 +395,12 @@ impl Rules {
             return self.packed.iter().find(|&&(w, len, _)| w == word && len == value.len()).map(|p| p.2);
         }
         let found = if value.is_ascii() {
-            self.folded.iter().position(|s| s.len() == value.len() && s.eq_ignore_ascii_case(value))
+            self.folded.iter().find(|(s, _)| s.len() == value.len() && s.eq_ignore_ascii_case(value))
         } else {
             let v = value.to_lowercase();
-            self.folded.iter().position(|s| *s == v)
+            self.folded.iter().find(|(s, _)| *s == v)
         };
-        found.and_then(|i| u32::try_from(i).ok())
+        found.map(|(_, i)| *i)
     }
 
     /// Applies the field's rule to a trimmed value.
@@ -441,7 +454,10 @@ impl Rules {
             IssueCode::InvalidChoice if field == Field::Status => self.status_message.clone(),
             IssueCode::InvalidChoice => "Interest Level must be High, Medium or Low".into(),
             _ => {
-                let part = scan_contact(value).err().unwrap_or(value);
+                // A value with nothing of an email or a phone in it ("n/a", "none") is shown
+                // whole, not cut at a separator into a meaningless part ("n").
+                let attempt = value.bytes().any(|b| b == b'@' || b.is_ascii_digit());
+                let part = if attempt { scan_contact(value).err().unwrap_or(value) } else { value };
                 format!("Contact Information must be email addresses or phone numbers; {part:?} is neither")
             }
         };
