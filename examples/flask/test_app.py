@@ -308,11 +308,19 @@ def test_a_mapping_step_over_rest(client: FlaskClient) -> None:
     first = client.post("/ann?dry_run=true", headers=h, data={"file": (io.BytesIO(crm), "crm.csv")})
     assert first.status_code == 422
     report = first.get_json()["report"]
-    assert [s["header"] for s in report["suggestions"]["lead_id"]][:1] == ["Kundennr"] or report["suggestions"]
-    mapping = {"Kundennr": "lead_id", "Vorname": "lead_name", "Nachname": "lead_name", "Kanal": "source", "Notizen": None}
-    r = client.post(
-        "/ann", headers=h, data={"file": (io.BytesIO(crm), "crm.csv"), "mapping": json.dumps(mapping)}
-    )
+    missing = {i["field"] for i in report["issues"] if i["code"] == "missing_column"}
+    assert missing == {"lead_id", "lead_name", "source"}
+    assert [s["header"] for s in report["suggestions"]["lead_name"]] == ["Vorname", "Nachname"]
+    mapping = {
+        "Kundennr": "lead_id",
+        "Vorname": "lead_name",
+        "Nachname": "lead_name",
+        "E-Mail": "contact_information",
+        "Telefon": "contact_information",
+        "Kanal": "source",
+        "Notizen": None,
+    }
+    r = client.post("/ann", headers=h, data={"file": (io.BytesIO(crm), "crm.csv"), "mapping": json.dumps(mapping)})
     assert r.status_code == 200, r.get_json()
     assert [c["match"] for c in r.get_json()["report"]["columns"]][:3] == ["mapped", "mapped", "mapped"]
     lead = client.get("/ann?q=K-1", headers=h).get_json()["items"][0]

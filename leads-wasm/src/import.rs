@@ -12,7 +12,8 @@ const TYPES: &'static str = r#"
 export type IssueCode =
   | "empty_file" | "missing_column" | "duplicate_column" | "unknown_column" | "field_count"
   | "required" | "too_long" | "invalid_choice" | "invalid_contact" | "duplicate_lead_id"
-  | "invalid_encoding" | "unclosed_quote" | "limit_exceeded";
+  | "invalid_encoding" | "unclosed_quote" | "limit_exceeded" | "malformed_quote" | "invalid_character"
+  | "preamble_skipped";
 export type Encoding = "utf-8" | "utf-16le" | "utf-16be" | "windows-1252";
 export type Delimiter = "," | ";" | "	" | "|";
 export type LeadField =
@@ -25,6 +26,8 @@ export interface ImportOptions {
   delimiter?: Delimiter | null;
   statuses?: string[] | null;
   interest_synonyms?: boolean;
+  /** Accept CRM statuses ("Working - Contacted") for the default ones; default true. */
+  status_synonyms?: boolean;
   /** A mapping step's choice: header text -> field, or null to ignore the column; wins over every other match. */
   mapping?: Record<string, LeadField | null>;
   /** Extra header aliases (compared ignoring case, spaces, `_` and `-`), before the built-in ones. */

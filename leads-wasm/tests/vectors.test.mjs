@@ -87,7 +87,7 @@ test("errors are Error objects with a code", () => {
   const v = new leads.CsvValidator();
   v.finish();
   assert.throws(() => v.push("x"), (e) => e.code === "finished");
-  assert.deepStrictEqual(leads.issueCodes().length, 13);
+  assert.deepStrictEqual(leads.issueCodes().length, 16);
 });
 
 test("rejected rows export as CSV", () => {

@@ -30,7 +30,7 @@ fn validates_text_bytes_and_buffers_alike() {
         assert_eq!(get(&lead, "contact_information").as_string().as_deref(), Some("ann@example.com"));
         assert_eq!(get(&lead, "status").as_string().as_deref(), Some("Open"));
     }
-    assert_eq!(issue_codes().len(), 13);
+    assert_eq!(issue_codes().len(), 16);
 }
 
 #[wasm_bindgen_test]

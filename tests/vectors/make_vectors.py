@@ -158,7 +158,7 @@ w('crm','pipedrive_people', "Person - ID,Person - Name,Person - Label,Person - O
   "101,Ada Lovelace,Hot lead,Analytical Engines,ada@example.com,,+44 20 7946 0001,,Grace Hopper,2026-11-02 09:15:00\n")
 w('crm','mailchimp_audience', "Email Address,First Name,Last Name,Address,Phone Number,Birthday,MEMBER_RATING,OPTIN_TIME,OPTIN_IP,CONFIRM_TIME,CONFIRM_IP,LATITUDE,LONGITUDE,GMTOFF,DSTOFF,TIMEZONE,CC,REGION,LAST_CHANGED,LEID,EUID,NOTES,TAGS\n"
   "ada@example.com,Ada,Lovelace,,+44 20 7946 0001,,2,2026-11-02 09:15:00,,2026-11-02 09:16:00,,,,,,,GB,,2026-11-02 09:16:00,123456789,a1b2c3d4e5,,\"newsletter\"\n")
-w('crm','linkedin_connections', "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+w('crm','linkedin_connections', "Notes:\n\"When exporting your connection data, you may notice that some of the email addresses are missing. You will only see email addresses for connections who have allowed their connections to see or download their email address using this setting https://www.linkedin.com/psettings/privacy/email. You can learn more here https://www.linkedin.com/help/linkedin/answer/261\"\n\nFirst Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
   "Ada,Lovelace,https://www.linkedin.com/in/ada-lovelace,ada@example.com,Analytical Engines,CTO,02 Nov 2026\n")
 w('crm','spreadsheet_template', "Lead #,Contact Name,Company,Email,Phone,Lead Source,Rating,Stage,Sales Rep,Next Step\n"
   "1001,Ada Lovelace,Analytical Engines,ada@example.com,+44 20 7946 0001,Website,Hot,Qualified,Grace Hopper,Send proposal\n",
@@ -170,3 +170,29 @@ w('rows','crm_values', crm_values,
 w('rows','crm_values_without_synonyms', crm_values, options={"status_synonyms": False, "interest_synonyms": False})
 w('rows','crm_values_with_own_statuses', crm_values, options={"statuses": ["Working - Contacted", "Contacted", "Won"]},
   leads=[L("L-1","Ada","ada@example.com","Web","High","Working - Contacted")])
+
+# ---- preambles: Excel's sep= line, titles and notes above the header ----
+w('header','sep_line', "sep=;\r\n" + H.replace(',', ';') + "\r\nL-1;Ada;ada@example.com;Web;High;New;\r\n",
+  leads=[L("L-1","Ada","ada@example.com","Web","High","New")])
+w('header','sep_line_forced_delimiter', "SEP=|\n" + H.replace(',', '|') + "\nL-1|Ada|ada@example.com|Web|High|New|\n", options={"delimiter": "|"})
+w('header','title_above_header', "Leads export, November 2026,,,,,\n\n" + H + "\nL-1,Ada,ada@example.com,Web,High,New,\nL-2,Bo,bo@example,Web,High,New,\n",
+  leads=[L("L-1","Ada","ada@example.com","Web","High","New")])
+w('header','notes_above_header', "Exported by Grace\nFilter: all owners\n" + H.replace(',', ';') + "\nL-1;Ada;ada@example.com;Web;High;New;\n")
+w('header','no_header_found', "Quarterly numbers\n" + "\n".join(f"row {i},x,y" for i in range(25)) + "\n")
+w('header','better_header_past_search_window', "Title\n" + "\n".join(f"note {i}" for i in range(20)) + "\n" + H + "\nL-1,Ada,ada@example.com,Web,High,New,\n")
+
+# ---- strictness: quotes out of place, control characters, undefined Windows-1252 bytes ----
+w('rows','malformed_quote', H + ',Notes\nL-1,Ada,ada@example.com,Web,High,New,,fine\n'
+  'L-2,"Acme "Widgets" Inc",acme@example.com,Web,High,New,,\n'
+  'L-3,"Acme,"Inc,acme3@example.com,Web,High,New,,\n'
+  'L-4,"Test \\" line 3",test@example.com,Web,High,New,,\n'
+  'L-5,Bo "Bobby" Jones,bo@example.com,Web,High,New,,\n'
+  'L-6, "Padded" ,pad@example.com,Web,High,New,,"note" later\n',
+  leads=[L("L-1","Ada","ada@example.com","Web","High","New"), L("L-6","Padded","pad@example.com","Web","High","New")])
+w('rows','invalid_character', H + '\nL-1,Ada\x00Lovelace,ada@example.com,Web,High,New,\nL-2,Bo,bo@example.com,Web\u0085Expo,High,New,\n'
+  'L-3,"Cy\tTab",cy@example.com,Web,High,New,\nL-4,Di,di@example.com,Web,High,New,Rep\x1b[31m\n',
+  leads=[L("L-3","Cy\tTab","cy@example.com","Web","High","New")])
+w('encoding','windows1252_undefined_bytes', (H + "\nL-1,Andr\xe9,andre@example.com,Caf\xe9,Medium,Open,\n").encode('latin-1')
+  + b"L-2,Bad\x81Byte,bad@example.com,Web,Low,New,\nL-3,Ok,ok@example.com,Web\x9d,Low,New,\n",
+  leads=[L("L-1","André","andre@example.com","Café","Medium","Open")])
+w("rows","field_count_stray_delimiter", H + "\nL-1,Lovelace, Ada,ada@example.com,Web,High,New,Sam\nL-2,Bo,bo@example.com,Trade Show, Booth 4,High,New,Sam\n")

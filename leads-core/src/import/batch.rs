@@ -25,6 +25,7 @@ struct RecordMeta {
     bounds_end: usize,
     field_count: usize,
     overflow: Option<usize>,
+    malformed: u64,
     unclosed_quote: bool,
 }
 
@@ -38,6 +39,7 @@ impl RecordBatch {
             bounds_end: self.bounds.len(),
             field_count: r.field_count,
             overflow: r.overflow,
+            malformed: r.malformed,
             unclosed_quote: r.unclosed_quote,
         });
     }
@@ -94,7 +96,7 @@ impl RecordBatch {
             (&self.buf[buf_start..m.buf_end], text),
             &self.bounds[bounds_start..m.bounds_end],
             m.field_count,
-            m.overflow,
+            (m.overflow, m.malformed),
             m.unclosed_quote,
         )
     }

@@ -78,10 +78,13 @@ impl Decoder {
                 out.clear();
                 out.reserve(input.len() + input.len() / 2);
                 for &b in input {
-                    if b < 0x80 {
-                        out.push(b);
-                    } else {
-                        push_char(out, windows_1252(b));
+                    match b {
+                        0..=0x7F => out.push(b),
+                        // Undefined in Windows-1252: kept as the byte, which is not UTF-8, so
+                        // the value holding it is an `invalid_encoding` issue at its line
+                        // rather than an invisible control character.
+                        0x81 | 0x8D | 0x8F | 0x90 | 0x9D => out.push(b),
+                        _ => push_char(out, windows_1252(b)),
                     }
                 }
                 out
@@ -218,5 +221,14 @@ mod tests {
     fn windows_1252_maps_the_c1_range() {
         let out = decode_in_pieces(Encoding::Windows1252, b"\x80 caf\xE9 \x93x\x94", 3);
         assert_eq!(String::from_utf8(out).unwrap(), "€ café “x”");
+    }
+
+    #[test]
+    fn undefined_windows_1252_bytes_stay_invalid() {
+        for b in [0x81u8, 0x8D, 0x8F, 0x90, 0x9D] {
+            let out = decode_in_pieces(Encoding::Windows1252, &[b'a', b, b'z'], 1);
+            assert_eq!(out, [b'a', b, b'z']);
+            assert!(std::str::from_utf8(&out).is_err());
+        }
     }
 }

@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 use crate::model::{Column, Issue, IssueCode, MatchKind, Severity, Suggestion};
 use crate::model::{Field, normalize_header};
 
-/// Lowest similarity of a fuzzy match (normalised Damerau–Levenshtein on normalised headers:
-/// one typo in a label of ten letters is 0.9).
+/// Lowest similarity of a fuzzy match (edit distance on normalised headers: one typo in a label
+/// of ten letters is 0.9).
 const FUZZY_MIN: f64 = 0.8;
 /// Shortest normalised header a fuzzy match is tried on ("nme" is too short to guess from).
 const FUZZY_MIN_LEN: usize = 4;
@@ -19,6 +19,15 @@ const FUZZY_MIN_LEN: usize = 4;
 const SUGGESTION_MIN: f64 = 0.65;
 /// Most suggestions per missing field.
 const MAX_SUGGESTIONS: usize = 3;
+
+/// Records looked at for the header when the first does not resolve (DESIGN §4, preambles).
+pub(crate) const HEADER_SEARCH_RECORDS: usize = 20;
+
+/// Whether a record resolving `candidate` fields is the header rather than a first record
+/// resolving `first`: it names at least three fields, and more than the first.
+pub(crate) fn is_later_header(first: usize, candidate: usize) -> bool {
+    candidate >= 3 && candidate > first
+}
 
 /// Caller-given aliases, normalised once.
 #[derive(Debug, Clone, Default)]
@@ -166,9 +175,20 @@ fn spellings(field: Field) -> impl Iterator<Item = String> {
         .chain(field.aliases().iter().chain(field.part_aliases()).map(|a| (*a).to_owned()))
 }
 
+/// Similarity by edit distance, from 0 to 1: one minus the optimal-string-alignment distance
+/// (insertions, deletions, substitutions and swaps of neighbours: the typos people make) over
+/// the longer length.
+fn similarity(a: &str, b: &str) -> f64 {
+    let longest = a.chars().count().max(b.chars().count());
+    if longest == 0 {
+        return 1.0;
+    }
+    1.0 - strsim::osa_distance(a, b) as f64 / longest as f64
+}
+
 /// How close a normalised header is to `field` by edit distance alone (the fuzzy match).
 fn edit_score(normalized: &str, field: Field) -> f64 {
-    spellings(field).map(|s| strsim::normalized_damerau_levenshtein(normalized, &s)).fold(0.0, f64::max)
+    spellings(field).map(|s| similarity(normalized, &s)).fold(0.0, f64::max)
 }
 
 /// How likely a normalised header is `field`, for suggestions: the edit score, or, when one
@@ -176,7 +196,7 @@ fn edit_score(normalized: &str, field: Field) -> f64 {
 fn suggestion_score(normalized: &str, field: Field) -> f64 {
     spellings(field)
         .map(|s| {
-            let edit = strsim::normalized_damerau_levenshtein(normalized, &s);
+            let edit = similarity(normalized, &s);
             let (short, long) =
                 if s.len() <= normalized.len() { (s.as_str(), normalized) } else { (normalized, s.as_str()) };
             let contains = if short.len() >= 3 && long.contains(short) {
@@ -196,6 +216,16 @@ fn rounded(score: f64) -> f64 {
 
 /// Resolves header cells (already trimmed) found on `line`.
 pub(crate) fn resolve(headers: &[String], line: u64, resolver: &Resolver) -> Header {
+    resolve_with(headers, line, resolver, true)
+}
+
+/// How many fields the header cells name, without the fuzzy pass and the suggestions (what
+/// sniffing the delimiter and looking for the header compare).
+pub(crate) fn recognised(headers: &[String], resolver: &Resolver) -> usize {
+    resolve_with(headers, 0, resolver, false).recognised()
+}
+
+fn resolve_with(headers: &[String], line: u64, resolver: &Resolver, guess: bool) -> Header {
     let normalized: Vec<String> = headers.iter().map(|h| normalize_header(h)).collect();
     let mut columns: Vec<Column> = headers
         .iter()
@@ -264,7 +294,9 @@ pub(crate) fn resolve(headers: &[String], line: u64, resolver: &Resolver) -> Hea
             }
         }
     }
-    fuzzy(&normalized, &mut columns, &mut claims, &shadowed);
+    if guess {
+        fuzzy(&normalized, &mut columns, &mut claims, &shadowed);
+    }
     for column in columns.iter().filter(|c| c.match_kind == MatchKind::Unknown) {
         let message = match shadowed.get(&column.index) {
             Some((field, first)) => format!(
@@ -284,7 +316,7 @@ pub(crate) fn resolve(headers: &[String], line: u64, resolver: &Resolver) -> Hea
     for field in Field::ALL.into_iter().filter(|f| f.is_required() && !claims.contains_key(f)) {
         let mut candidates: Vec<Suggestion> = columns
             .iter()
-            .filter(|c| c.match_kind == MatchKind::Unknown && !normalized[c.index].is_empty())
+            .filter(|c| guess && c.match_kind == MatchKind::Unknown && !normalized[c.index].is_empty())
             .map(|c| Suggestion {
                 index: c.index,
                 header: c.header.clone(),

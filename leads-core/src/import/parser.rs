@@ -2,9 +2,10 @@
 //!
 //! Feed it chunks of any size; it calls back once per record with the record's fields and the
 //! physical line the record starts on. It accepts CRLF, LF and CR line ends (also inside quoted
-//! fields, where they count as lines), `""` escapes, and is lenient where spreadsheets are sloppy:
-//! a quote inside an unquoted field is literal, text after a closing quote is kept, and blanks
-//! before an opening quote are dropped. Lines that hold nothing are skipped.
+//! fields, where they count as lines), `""` escapes, and blanks before an opening quote are
+//! dropped. A quote inside an unquoted field, or text after a closing quote, is kept as read and
+//! the record says where (`malformed`), for the rules to report. Lines that hold nothing are
+//! skipped.
 //!
 //! A record that lies whole in one chunk and whose fields are verbatim slices of it (the usual
 //! case: no `""` escapes or text after a closing quote) is handed out without copying; others
@@ -27,6 +28,10 @@ pub(crate) struct RawRecord<'a> {
     pub(crate) field_count: usize,
     /// The first field longer than `max_field` bytes (cut short in the record).
     pub(crate) overflow: Option<usize>,
+    /// The fields with a quote out of place (inside an unquoted field, or followed by text
+    /// after its closing quote; kept as read): bit `i` for field `i`, bit 63 for every field
+    /// from 63 on. See [`is_malformed`](Self::is_malformed).
+    pub(crate) malformed: u64,
     /// The record ends inside a quoted field at the end of input.
     pub(crate) unclosed_quote: bool,
     /// `buf` as text, when it is already known to be valid UTF-8.
@@ -41,10 +46,16 @@ impl<'a> RawRecord<'a> {
         (buf, text): (&'a [u8], Option<&'a str>),
         bounds: &'a [(usize, usize)],
         field_count: usize,
-        overflow: Option<usize>,
+        (overflow, malformed): (Option<usize>, u64),
         unclosed_quote: bool,
     ) -> Self {
-        RawRecord { line, buf, bounds, field_count, overflow, unclosed_quote, text }
+        RawRecord { line, buf, bounds, field_count, overflow, malformed, unclosed_quote, text }
+    }
+
+    /// Whether field `i` holds a quote out of place (for a field from 63 on: whether one of
+    /// those does).
+    pub(crate) fn is_malformed(&self, i: usize) -> bool {
+        self.malformed & (1 << i.min(63)) != 0
     }
 
     /// Where the fields sit in [`bytes`](Self::bytes).
@@ -131,6 +142,11 @@ pub(crate) struct Parser {
     field_start: usize,
     field_count: usize,
     overflow: Option<usize>,
+    /// As [`RawRecord::malformed`].
+    malformed: u64,
+    /// Where, in `buf`, the current field's text after its closing quote starts (blanks there
+    /// are padding; anything else is a quote out of place).
+    after_quote: Option<usize>,
 }
 
 impl Parser {
@@ -150,7 +166,15 @@ impl Parser {
             field_start: 0,
             field_count: 0,
             overflow: None,
+            malformed: 0,
+            after_quote: None,
         }
+    }
+
+    /// The physical line reading has reached (where a record cut off by the end of input or a
+    /// limit starts, or the line after the last record).
+    pub(crate) fn line(&self) -> u64 {
+        if matches!(self.state, State::RecordStart | State::Stopped) { self.line } else { self.record_line }
     }
 
     /// Parses a chunk, calling `sink` for every record it completes.
@@ -199,6 +223,7 @@ impl Parser {
                             bounds: &self.bounds,
                             field_count: self.field_count,
                             overflow: None,
+                            malformed: 0,
                             unclosed_quote: false,
                             text: text.and_then(|t| t.get(i..end)),
                         };
@@ -235,6 +260,7 @@ impl Parser {
                             self.cur = (i, i);
                             self.state = State::Quoted;
                         } else {
+                            self.flag_malformed();
                             self.push(input, i - 1, i);
                         }
                     } else {
@@ -280,9 +306,12 @@ impl Parser {
                             return Flow::Stop;
                         }
                     } else {
-                        // An escaped quote, or text after the closing quote (kept, as
-                        // spreadsheets do): the field is no longer a slice of the input.
+                        // An escaped quote, or text after the closing quote (kept as read,
+                        // and flagged): the field is no longer a slice of the input.
                         self.own(input);
+                        if b != b'"' {
+                            self.after_quote.get_or_insert(self.buf.len());
+                        }
                         self.push(input, i - 1, i);
                         self.state = if b == b'"' { State::Quoted } else { State::Unquoted };
                     }
@@ -401,6 +430,8 @@ impl Parser {
         self.bounds.clear();
         self.field_count = 0;
         self.overflow = None;
+        self.malformed = 0;
+        self.after_quote = None;
     }
 
     /// The current field's text so far.
@@ -448,7 +479,17 @@ impl Parser {
         }
     }
 
+    /// Marks the current field as holding a quote out of place.
+    fn flag_malformed(&mut self) {
+        self.malformed |= 1 << self.field_count.min(63);
+    }
+
     fn end_field(&mut self) {
+        if let Some(at) = self.after_quote.take()
+            && self.buf.get(at..).is_some_and(|rest| rest.iter().any(|&c| c != b' ' && c != b'\t'))
+        {
+            self.flag_malformed();
+        }
         if self.field_count < MAX_FIELDS {
             let bound = if self.owned {
                 (self.field_start, self.buf.len())
@@ -476,6 +517,7 @@ impl Parser {
             bounds: &self.bounds,
             field_count: self.field_count,
             overflow: self.overflow,
+            malformed: self.malformed,
             unclosed_quote,
             text: None,
         };

@@ -17,6 +17,16 @@ use crate::model::{Delimiter, Encoding, Field, InterestLevel, Issue, IssueCode, 
 /// Longest issue `value`, in characters; longer values are cut and end with `…`.
 const MAX_VALUE_CHARS: usize = 256;
 
+/// A header search: the first record's header, its line and how many fields it names without
+/// guessing, and the lines of the records read since.
+#[derive(Debug)]
+struct HeaderSearch {
+    first: Header,
+    line: u64,
+    named: usize,
+    later: Vec<u64>,
+}
+
 /// Per-record work: the header, then the rules for each row.
 pub(crate) struct RowValidator {
     pub(crate) check: Arc<RecordCheck>,
@@ -29,6 +39,10 @@ pub(crate) struct RowValidator {
     pub(crate) keep_rejected: bool,
     pub(crate) header: Option<Header>,
     header_line: u64,
+    /// While looking for the header below a first record that does not resolve.
+    search: Option<HeaderSearch>,
+    /// Whether the first line is Excel's `sep=X` (it set the delimiter; it is skipped).
+    pub(crate) sep_line: bool,
     pub(crate) rows: u64,
     pub(crate) valid: u64,
     pub(crate) invalid: u64,
@@ -83,7 +97,7 @@ impl RecordCheck {
         if !self.joined.is_empty() {
             return RecordVerdict::NeedsFullRules; // a joined value is built by the full rules
         }
-        if r.unclosed_quote || r.overflow.is_some() || r.field_count != self.width {
+        if r.unclosed_quote || r.overflow.is_some() || r.malformed != 0 || r.field_count != self.width {
             return RecordVerdict::NeedsFullRules;
         }
         let mut verdicts = [None; 7];
@@ -165,6 +179,8 @@ impl RowValidator {
             keep_rejected: true,
             header: None,
             header_line: 1,
+            search: None,
+            sep_line: false,
             rows: 0,
             valid: 0,
             invalid: 0,
@@ -207,6 +223,9 @@ impl RowValidator {
             return Flow::Continue;
         }
         if self.header.is_none() {
+            if self.sep_line && r.line == 1 {
+                return Flow::Continue;
+            }
             return self.header(r, text);
         }
         if self.rows == self.max_rows {
@@ -258,7 +277,6 @@ impl RowValidator {
     }
 
     fn header(&mut self, r: &RawRecord<'_>, text: Option<&str>) -> Flow {
-        self.header_line = r.line;
         // A header cut short or run on into the rows would be resolved into noise: report the
         // one real problem and stop.
         let broken = if r.unclosed_quote {
@@ -273,6 +291,9 @@ impl RowValidator {
             })
         };
         if let Some((code, message)) = broken {
+            if let Some(search) = self.search.take() {
+                return self.adopt(search.first, search.line); // the first record stays the header
+            }
             self.file_issue(Some(r.line), code, message);
             self.header = Some(Header::default());
             self.stopped = true;
@@ -280,7 +301,50 @@ impl RowValidator {
         }
         let fields = Fields::new(r, text);
         let cells: Vec<String> = (0..r.len()).map(|i| fields.lossy(i).trim().to_owned()).collect();
-        let header = header::resolve(&cells, r.line, &self.resolver);
+        match self.search.take() {
+            None => {
+                let header = header::resolve(&cells, r.line, &self.resolver);
+                if !header.has_errors() {
+                    return self.adopt(header, r.line);
+                }
+                // The first record does not resolve: the header may be one of the next few.
+                let named = header::recognised(&cells, &self.resolver);
+                self.search = Some(HeaderSearch { first: header, line: r.line, named, later: Vec::new() });
+                Flow::Continue
+            }
+            Some(mut search) => {
+                if header::is_later_header(search.named, header::recognised(&cells, &self.resolver)) {
+                    let skipped: Vec<String> =
+                        std::iter::once(search.line).chain(search.later).map(|l| l.to_string()).collect();
+                    let (s, were) = if skipped.len() == 1 { ("", "was") } else { ("s", "were") };
+                    let message = format!(
+                        "The header is on line {}; line{s} {} above it {were} skipped",
+                        r.line,
+                        skipped.join(", ")
+                    );
+                    self.file_issue(Some(r.line), IssueCode::PreambleSkipped, message);
+                    return self.adopt(header::resolve(&cells, r.line, &self.resolver), r.line);
+                }
+                search.later.push(r.line);
+                if 1 + search.later.len() >= header::HEADER_SEARCH_RECORDS {
+                    return self.adopt(search.first, search.line); // no better header: the first stays
+                }
+                self.search = Some(search);
+                Flow::Continue
+            }
+        }
+    }
+
+    /// Ends a header search at the end of the input: the first record stays the header.
+    pub(crate) fn end_search(&mut self) {
+        if let Some(search) = self.search.take() {
+            self.adopt(search.first, search.line);
+        }
+    }
+
+    /// Takes `header`, found on `line`, as the file's header.
+    fn adopt(&mut self, header: Header, line: u64) -> Flow {
+        self.header_line = line;
         let stop = header.has_errors();
         self.issues.extend(header.issues.iter().cloned());
         let mapped = header.mapped.clone();
@@ -348,9 +412,22 @@ impl RowValidator {
             let found = r.field_count;
             let mut message = format!("Expected {width} fields, as in the header, but found {found}");
             if found > width {
-                let extra: Vec<String> =
-                    (width..r.len().min(width + 5)).map(|i| format!("{:?}", fields.lossy(i))).collect();
-                message.push_str(&format!(" (extra: {})", extra.join(", ")));
+                match shifted_from(&check, &fields) {
+                    Some(col) => message.push_str(&format!(
+                        "; from column {} ({:?}) on, the values fit one column to the right: column {} ({:?}) probably holds an unquoted delimiter ({:?} and {:?} are one value; quote it)",
+                        col + 1,
+                        self.column_header(col),
+                        col,
+                        self.column_header(col - 1),
+                        fields.lossy(col - 1),
+                        fields.lossy(col),
+                    )),
+                    None => {
+                        let extra: Vec<String> =
+                            (width..r.len().min(width + 5)).map(|i| format!("{:?}", fields.lossy(i))).collect();
+                        message.push_str(&format!(" (extra: {})", extra.join(", ")));
+                    }
+                }
             }
             self.issue(r, None, None, None, IssueCode::FieldCount, message);
             return self.reject(r, &fields);
@@ -385,6 +462,21 @@ impl RowValidator {
                     Some(fields.lossy(col)),
                     IssueCode::LimitExceeded,
                     format!("{} is longer than the {max}-byte field limit (max_field_bytes)", field.label()),
+                );
+                continue;
+            }
+            if r.is_malformed(col) {
+                let value = fields.lossy(col);
+                self.issue(
+                    r,
+                    Some(col),
+                    Some(field),
+                    Some(value.clone()),
+                    IssueCode::MalformedQuote,
+                    format!(
+                        "{} has a quote out of place (read as {value:?}); to put a quote in a value, quote the whole value and double the quote inside: \"Acme \"\"Widgets\"\" Inc\"",
+                        field.label()
+                    ),
                 );
                 continue;
             }
@@ -541,6 +633,7 @@ impl RowValidator {
     }
 
     pub(crate) fn end(&mut self) {
+        self.end_search();
         if self.header.is_none() {
             self.file_issue(None, IssueCode::EmptyFile, "The file is empty".into());
         } else if self.rows == 0 && !self.stopped {
@@ -566,6 +659,20 @@ impl RowValidator {
             issues_truncated: self.truncated,
         }
     }
+}
+
+/// For a record with more fields than the header: the first mapped column (past the first)
+/// whose value breaks its field's rule while the next value would pass it, where the values
+/// start to sit one column to the right of their place.
+fn shifted_from(check: &RecordCheck, fields: &Fields<'_>) -> Option<usize> {
+    let verdict = |field: Field, col: usize| fields.get(col).map(|v| check.rules.verdict(field, trim(v)));
+    let fails = |field, col| matches!(verdict(field, col), Some(Err(_)));
+    let passes = |field, col| matches!(verdict(field, col), Some(Ok(v)) if !matches!(v, Verdict::Empty));
+    check
+        .mapped
+        .iter()
+        .find(|&&(col, field)| col > 0 && fails(field, col) && passes(field, col + 1))
+        .map(|&(col, _)| col)
 }
 
 /// Whether every field of the record is empty or blank.

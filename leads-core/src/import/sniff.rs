@@ -5,7 +5,7 @@
 //! one whose rows agree with the header's field count, then the one with more fields. Because
 //! the header decides first, a `;` file whose values hold decimal commas cannot fool it.
 
-use crate::import::header::{Resolver, resolve};
+use crate::import::header::{self, HEADER_SEARCH_RECORDS, Resolver, is_later_header};
 use crate::import::parser::{Flow, Parser, RawRecord};
 use crate::model::Delimiter;
 
@@ -21,42 +21,47 @@ struct Score {
 }
 
 fn score(sample: &[u8], complete: bool, delimiter: Delimiter, resolver: &Resolver) -> Option<Score> {
-    let mut header: Option<(Vec<String>, u64)> = None;
-    // Per data row: does its field count agree with the header's?
-    let mut agrees: Vec<bool> = Vec::new();
+    // The sample's non-blank records: (cells, field count).
+    let mut records: Vec<(Vec<String>, usize)> = Vec::new();
     let mut sink = |r: RawRecord<'_>| {
         let cells: Vec<String> = r.iter().map(|f| String::from_utf8_lossy(f).trim().to_owned()).collect();
         if cells.iter().all(String::is_empty) {
             return Flow::Continue;
         }
-        match &header {
-            None => header = Some((cells, r.line)),
-            Some((h, _)) => {
-                let h = h.len();
-                let extra_blank = cells.get(h..).is_some_and(|extra| extra.iter().all(String::is_empty));
-                agrees.push(r.field_count == h || (r.field_count > h && extra_blank));
-                if agrees.len() + 1 >= SAMPLE_RECORDS {
-                    return Flow::Stop;
-                }
-            }
-        }
-        Flow::Continue
+        records.push((cells, r.field_count));
+        if records.len() >= SAMPLE_RECORDS + HEADER_SEARCH_RECORDS { Flow::Stop } else { Flow::Continue }
     };
     let mut parser = Parser::new(delimiter.byte(), sample.len().max(16));
     if parser.feed(sample, &mut sink) == Flow::Continue && complete {
         parser.finish(&mut sink);
     }
-    let (cells, line) = header?;
+    // The header as the validator will find it: the first record, or a later one of the first
+    // few that names more fields (a title or notes above the header).
+    let recognised = |i: usize| header::recognised(&records[i].0, resolver);
+    if records.is_empty() {
+        return None;
+    }
+    let first = recognised(0);
+    let (at, recognised) = (1..records.len().min(HEADER_SEARCH_RECORDS))
+        .map(|i| (i, recognised(i)))
+        .find(|&(_, n)| is_later_header(first, n))
+        .unwrap_or((0, first));
+    let (cells, ..) = &records[at];
     if cells.len() < 2 {
         return None;
     }
+    let h = cells.len();
+    // Per data row: does its field count agree with the header's?
+    let agrees: Vec<bool> = records[at + 1..]
+        .iter()
+        .take(SAMPLE_RECORDS - 1)
+        .map(|(cells, count)| {
+            let extra_blank = cells.get(h..).is_some_and(|extra| extra.iter().all(String::is_empty));
+            *count == h || (*count > h && extra_blank)
+        })
+        .collect();
     let consistent = agrees.iter().filter(|&&a| a).count();
-    Some(Score {
-        recognised: resolve(&cells, line, resolver).recognised(),
-        all_consistent: consistent == agrees.len(),
-        consistent,
-        header_fields: cells.len(),
-    })
+    Some(Score { recognised, all_consistent: consistent == agrees.len(), consistent, header_fields: h })
 }
 
 /// Picks the delimiter for a file opening with `sample`; `complete` says whether that is all of it.

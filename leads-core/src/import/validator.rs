@@ -341,11 +341,12 @@ impl Validator {
             parsing.finish(!decoding.over_limit);
             if decoding.over_limit {
                 let limit = decoding.max_bytes;
+                let line = parsing.parser.as_ref().map_or(1, Parser::line);
                 parsing.rows.file_issue(
-                    None,
+                    Some(line),
                     IssueCode::LimitExceeded,
                     format!(
-                        "The file is larger than the {limit}-byte limit (max_bytes); the rest was not read"
+                        "The file is larger than the {limit}-byte limit (max_bytes); reading stopped at line {line}, the rest was not read"
                     ),
                 );
             }
@@ -462,8 +463,11 @@ impl Parsing {
     fn start(&mut self, complete: bool) {
         let sample = std::mem::take(&mut self.sample);
         let sniffed = &sample[..sample.len().min(SNIFF_BYTES)];
+        let sep = sep_line(sniffed);
+        self.rows.sep_line = sep.is_some();
         self.delimiter = self
             .forced
+            .or(sep)
             .unwrap_or_else(|| sniff(sniffed, complete && sample.len() <= SNIFF_BYTES, &self.rows.resolver));
         let parser = self.parser.insert(Parser::new(self.delimiter.byte(), self.max_field));
         let (rows, sink, pending) = (&mut self.rows, &mut self.sink, &mut self.pending);
@@ -485,6 +489,13 @@ impl Parsing {
         }
         rows.end();
     }
+}
+
+/// The delimiter of Excel's `sep=X` first line (any case), when the text opens with one.
+fn sep_line(text: &[u8]) -> Option<Delimiter> {
+    let rest = text.get(..4).filter(|p| p.eq_ignore_ascii_case(b"sep=")).map(|_| &text[4..])?;
+    let delimiter = Delimiter::ALL.into_iter().find(|d| rest.first() == Some(&d.byte()))?;
+    matches!(rest.get(1), None | Some(b'\r' | b'\n')).then_some(delimiter)
 }
 
 /// The longest valid UTF-8 text that `chunk` starts with when it is valid but for a character

@@ -40,11 +40,18 @@ pub enum IssueCode {
     UnclosedQuote,
     /// A limit (bytes, rows, field length) was exceeded.
     LimitExceeded,
+    /// A quote inside an unquoted field, or text between a closing quote and the next
+    /// delimiter: the value as read is shown, never silently changed.
+    MalformedQuote,
+    /// A value holds NUL or another control character (C0 but TAB, CR and LF; C1).
+    InvalidCharacter,
+    /// Records above the header were skipped (a title or notes): a warning naming their lines.
+    PreambleSkipped,
 }
 
 impl IssueCode {
     /// Every code, in documentation order.
-    pub const ALL: [IssueCode; 13] = [
+    pub const ALL: [IssueCode; 16] = [
         IssueCode::EmptyFile,
         IssueCode::MissingColumn,
         IssueCode::DuplicateColumn,
@@ -58,6 +65,9 @@ impl IssueCode {
         IssueCode::InvalidEncoding,
         IssueCode::UnclosedQuote,
         IssueCode::LimitExceeded,
+        IssueCode::MalformedQuote,
+        IssueCode::InvalidCharacter,
+        IssueCode::PreambleSkipped,
     ];
 
     /// The code as it appears in JSON (`"invalid_choice"`).
@@ -77,6 +87,9 @@ impl IssueCode {
             IssueCode::InvalidEncoding => "invalid_encoding",
             IssueCode::UnclosedQuote => "unclosed_quote",
             IssueCode::LimitExceeded => "limit_exceeded",
+            IssueCode::MalformedQuote => "malformed_quote",
+            IssueCode::InvalidCharacter => "invalid_character",
+            IssueCode::PreambleSkipped => "preamble_skipped",
         }
     }
 
@@ -84,7 +97,7 @@ impl IssueCode {
     #[must_use]
     pub fn severity(self) -> Severity {
         match self {
-            IssueCode::UnknownColumn => Severity::Warning,
+            IssueCode::UnknownColumn | IssueCode::PreambleSkipped => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -106,6 +119,11 @@ impl IssueCode {
             IssueCode::InvalidEncoding => "The bytes are not valid in the file's encoding.",
             IssueCode::UnclosedQuote => "A quoted field is never closed.",
             IssueCode::LimitExceeded => "A limit (bytes, rows, field length) was exceeded.",
+            IssueCode::MalformedQuote => {
+                "A quote inside an unquoted field, or text after a closing quote; the value is shown as read."
+            }
+            IssueCode::InvalidCharacter => "A value holds NUL or another control character.",
+            IssueCode::PreambleSkipped => "Records above the header were skipped (warning).",
         }
     }
 }

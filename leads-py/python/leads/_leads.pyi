@@ -51,6 +51,7 @@ class _ImportOptions(TypedDict, total=False):
     delimiter: Literal[",", ";", "\t", "|"]
     statuses: Sequence[str]
     interest_synonyms: bool
+    status_synonyms: bool
     mapping: Mapping[str, Optional[_Field]]
     aliases: Mapping[str, _Field]
     max_issues: int

@@ -44,6 +44,9 @@ const line: number | null = first ? first.line : null;
 const leads: Lead[] = result.leads;
 const assigned: string | null = leads.length > 0 ? leads[0].salesperson : null;
 const codes: IssueCode[] = issueCodes();
+const mapped: ImportOptions = { mapping: { Vorname: "lead_name", Nachname: "lead_name", Notizen: null }, status_synonyms: false };
+const likeliest: string | undefined = validateCsv(bytes, mapped).report.suggestions?.lead_name?.[0]?.header;
+const score: number | undefined = report.columns[0]?.score;
 
 const v = new CsvValidator();
 const t = new CsvValidator(options, "table");
@@ -115,4 +118,4 @@ const badEncoding: ImportOptions = { encoding: "ebcdic" };
 // @ts-expect-error: not an import mode
 const badMode: Promise<ImportResult> = new MemoryStore().importCsv("u", "", null, "lenient");
 
-export { some, one, code, line, assigned, codes, taken, progress, truncated, bad, badEncoding, fromText, fromBuffer, fixMe, rows, text, limit, stores, badMode };
+export { some, one, code, line, assigned, codes, likeliest, score, taken, progress, truncated, bad, badEncoding, fromText, fromBuffer, fixMe, rows, text, limit, stores, badMode };

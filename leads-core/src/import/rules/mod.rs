@@ -422,6 +422,9 @@ impl Rules {
         if value.is_empty() {
             return if field.is_required() { Err(IssueCode::Required) } else { Ok(Verdict::Empty) };
         }
+        if control_character(value).is_some() {
+            return Err(IssueCode::InvalidCharacter);
+        }
         match field {
             Field::InterestLevel => InterestLevel::parse(value, self.synonyms)
                 .map(Verdict::Interest)
@@ -453,6 +456,14 @@ impl Rules {
             }
             IssueCode::InvalidChoice if field == Field::Status => self.status_message.clone(),
             IssueCode::InvalidChoice => "Interest Level must be High, Medium or Low".into(),
+            IssueCode::InvalidCharacter => {
+                let c = control_character(value).unwrap_or('\0');
+                let name = if c == '\0' { " (NUL)" } else { "" };
+                format!(
+                    "{label} holds the control character U+{:04X}{name}, which cannot be stored; remove it",
+                    u32::from(c)
+                )
+            }
             _ => {
                 // A value with nothing of an email or a phone in it ("n/a", "none") is shown
                 // whole, not cut at a separator into a meaningless part ("n").
@@ -463,6 +474,19 @@ impl Rules {
         };
         Violation { code, message }
     }
+}
+
+/// The first control character of `value` that no store keeps as text: C0 but TAB, LF and CR
+/// (NUL above all: PostgreSQL text cannot hold it), and C1.
+#[inline]
+pub(crate) fn control_character(value: &str) -> Option<char> {
+    // One pass over the bytes for the usual value, which has none (C1 is 0xC2 0x80..0x9F).
+    if !value.bytes().any(|b| b < 0x20 || b == 0xC2) {
+        return None;
+    }
+    value
+        .chars()
+        .find(|&c| (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || ('\u{80}'..='\u{9F}').contains(&c))
 }
 
 /// `"a, b or c"`.
