@@ -60,8 +60,8 @@ pub use model::system_clock;
 pub use model::{
     Account, BadTimestamp, Blanks, Clock, Column, DEFAULT_STATUSES, Delimiter, Encoding, Field,
     InterestLevel, Issue, IssueCode, Lead, MAX_LEAD_ID_CHARS, MAX_LEAD_NAME_CHARS, MAX_SALESPERSON_CHARS,
-    MAX_SOURCE_CHARS, MatchKind, OnExisting, OnNew, Report, STATUS_SYNONYMS, Session, Severity, StoredLead,
-    Suggestion, Timestamp, UnknownName, UpsertOutcome, User, UserRecord, normalize_header,
+    MAX_SOURCE_CHARS, MatchKind, OnExisting, OnNew, Params, Report, STATUS_SYNONYMS, Session, Severity,
+    StoredLead, Suggestion, Timestamp, UnknownName, UpsertOutcome, User, UserRecord, normalize_header,
 };
 pub use query::{DEFAULT_LIMIT, LeadQuery, MAX_LIMIT, MAX_OFFSET, Sort, SortKey, compare, matches};
 pub use store::{

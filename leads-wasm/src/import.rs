@@ -71,6 +71,8 @@ export interface Issue {
   code: IssueCode;
   severity: "error" | "warning";
   message: string;
+  /** The values the message names, as data ({"first_line": 14}), to word it yourself. */
+  params: Record<string, unknown>;
 }
 
 /** The canonical report: the same JSON in Rust, the browser and Python. */

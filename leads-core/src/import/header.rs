@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::{Column, Issue, IssueCode, MatchKind, Severity, Suggestion};
+use crate::model::{Column, Issue, IssueCode, MatchKind, Params, Severity, Suggestion, params};
 use crate::model::{Field, normalize_header};
 
 /// Lowest similarity of a fuzzy match (edit distance on normalised headers: one typo in a label
@@ -159,12 +159,12 @@ impl Claim {
 
 fn file_issue(
     line: u64,
-    column: Option<String>,
-    field: Option<Field>,
+    (column, field): (Option<String>, Option<Field>),
     code: IssueCode,
     message: String,
+    params: Params,
 ) -> Issue {
-    Issue::new(code, message).at(Some(line), None).about(column, field)
+    Issue::new(code, message).with_params(params).at(Some(line), None).about(column, field)
 }
 
 /// The spellings a header is compared with for `field`: its label, its key, its aliases and
@@ -270,8 +270,7 @@ fn resolve_with(headers: &[String], line: u64, resolver: &Resolver, guess: bool)
                     shadowed.remove(&i);
                     issues.push(file_issue(
                         line,
-                        Some(headers[i].clone()),
-                        Some(field),
+                        (Some(headers[i].clone()), Some(field)),
                         IssueCode::DuplicateColumn,
                         format!(
                             "Columns {} ({:?}) and {} ({:?}) both name {}; keep one",
@@ -281,6 +280,13 @@ fn resolve_with(headers: &[String], line: u64, resolver: &Resolver, guess: bool)
                             headers[i],
                             field.label()
                         ),
+                        params! {
+                            "label" => field.label(),
+                            "first_position" => first + 1,
+                            "first_header" => headers[first],
+                            "position" => i + 1,
+                            "header" => headers[i],
+                        },
                     ));
                 }
                 Some(claim) if claim.joins(field, pass) => {
@@ -298,19 +304,29 @@ fn resolve_with(headers: &[String], line: u64, resolver: &Resolver, guess: bool)
         fuzzy(&normalized, &mut columns, &mut claims, &shadowed);
     }
     for column in columns.iter().filter(|c| c.match_kind == MatchKind::Unknown) {
+        let mut params = params! {"header" => column.header, "position" => column.index + 1};
         let message = match shadowed.get(&column.index) {
-            Some((field, first)) => format!(
-                "Column {:?} looks like {}, which column {:?} already gives; it is ignored",
-                column.header,
-                field.label(),
-                headers[*first]
-            ),
+            Some((field, first)) => {
+                params.extend(params! {"label" => field.label(), "given_by" => headers[*first]});
+                format!(
+                    "Column {:?} looks like {}, which column {:?} already gives; it is ignored",
+                    column.header,
+                    field.label(),
+                    headers[*first]
+                )
+            }
             None if column.header.is_empty() => {
                 format!("Column {} has no header; it is ignored", column.index + 1)
             }
             None => format!("Column {:?} matches no lead field; it is ignored", column.header),
         };
-        issues.push(file_issue(line, Some(column.header.clone()), None, IssueCode::UnknownColumn, message));
+        issues.push(file_issue(
+            line,
+            (Some(column.header.clone()), None),
+            IssueCode::UnknownColumn,
+            message,
+            params,
+        ));
     }
     let mut suggestions = BTreeMap::new();
     for field in Field::ALL.into_iter().filter(|f| f.is_required() && !claims.contains_key(f)) {
@@ -332,10 +348,12 @@ fn resolve_with(headers: &[String], line: u64, resolver: &Resolver, guess: bool)
             field.label(),
             field.examples()
         );
+        let mut params = params! {"label" => field.label()};
         if let Some(best) = candidates.first() {
             message.push_str(&format!(", or map a column to it (the likeliest: {:?})", best.header));
+            params.insert("likeliest".into(), best.header.clone().into());
         }
-        issues.push(file_issue(line, None, Some(field), IssueCode::MissingColumn, message));
+        issues.push(file_issue(line, (None, Some(field)), IssueCode::MissingColumn, message, params));
         if !candidates.is_empty() {
             suggestions.insert(field, candidates);
         }

@@ -9,10 +9,10 @@ use crate::import::header::{self, Aliases, Header, Mapping, Resolver};
 use crate::import::options::ImportOptions;
 use crate::import::parser::{Flow, RawRecord};
 use crate::import::rejects::RejectedRow;
-use crate::import::rules::{Checked, Rules, Verdict, trim};
+use crate::import::rules::{Checked, Rules, Verdict, Violation, trim};
 use crate::import::seen::{SeenIds, id_hash};
 use crate::import::table::LeadTable;
-use crate::model::{Delimiter, Encoding, Field, InterestLevel, Issue, IssueCode, Lead, Report};
+use crate::model::{Delimiter, Encoding, Field, InterestLevel, Issue, IssueCode, Lead, Report, params};
 
 /// Longest issue `value`, in characters; longer values are cut and end with `…`.
 const MAX_VALUE_CHARS: usize = 256;
@@ -197,8 +197,8 @@ impl RowValidator {
         }
     }
 
-    pub(crate) fn file_issue(&mut self, line: Option<u64>, code: IssueCode, message: String) {
-        self.issues.push(Issue::new(code, message).at(line, None));
+    pub(crate) fn file_issue(&mut self, line: Option<u64>, said: Violation) {
+        self.issues.push(Issue::new(said.code, said.message).with_params(said.params).at(line, None));
     }
 
     pub(crate) fn record(&mut self, r: &RawRecord<'_>) -> Flow {
@@ -232,8 +232,11 @@ impl RowValidator {
             let max = self.max_rows;
             self.file_issue(
                 Some(r.line),
-                IssueCode::LimitExceeded,
-                format!("The file has more than {max} rows (max_rows); the rest was not read"),
+                Violation {
+                    code: IssueCode::LimitExceeded,
+                    message: format!("The file has more than {max} rows (max_rows); the rest was not read"),
+                    params: params! {"limit" => "max_rows", "max" => max},
+                },
             );
             self.stopped = true;
             return Flow::Stop;
@@ -280,21 +283,29 @@ impl RowValidator {
         // A header cut short or run on into the rows would be resolved into noise: report the
         // one real problem and stop.
         let broken = if r.unclosed_quote {
-            Some((IssueCode::UnclosedQuote, format!("A quoted header on line {} is never closed", r.line)))
+            Some(Violation {
+                code: IssueCode::UnclosedQuote,
+                message: format!("A quoted header on line {} is never closed", r.line),
+                params: params! {"line" => r.line},
+            })
         } else {
             r.overflow.map(|col| {
                 let max = self.max_field;
-                (
-                    IssueCode::LimitExceeded,
-                    format!("Header {} is longer than the {max}-byte field limit (max_field_bytes)", col + 1),
-                )
+                Violation {
+                    code: IssueCode::LimitExceeded,
+                    message: format!(
+                        "Header {} is longer than the {max}-byte field limit (max_field_bytes)",
+                        col + 1
+                    ),
+                    params: params! {"limit" => "max_field_bytes", "max" => max, "position" => col + 1},
+                }
             })
         };
-        if let Some((code, message)) = broken {
+        if let Some(said) = broken {
             if let Some(search) = self.search.take() {
                 return self.adopt(search.first, search.line); // the first record stays the header
             }
-            self.file_issue(Some(r.line), code, message);
+            self.file_issue(Some(r.line), said);
             self.header = Some(Header::default());
             self.stopped = true;
             return Flow::Stop;
@@ -322,7 +333,12 @@ impl RowValidator {
                         r.line,
                         skipped.join(", ")
                     );
-                    self.file_issue(Some(r.line), IssueCode::PreambleSkipped, message);
+                    let lines: Vec<u64> = skipped.iter().filter_map(|l| l.parse().ok()).collect();
+                    let params = params! {"header_line" => r.line, "lines" => lines};
+                    self.file_issue(
+                        Some(r.line),
+                        Violation { code: IssueCode::PreambleSkipped, message, params },
+                    );
                     return self.adopt(header::resolve(&cells, r.line, &self.resolver), r.line);
                 }
                 search.later.push(r.line);
@@ -375,13 +391,13 @@ impl RowValidator {
         column: Option<usize>,
         field: Option<Field>,
         value: Option<String>,
-        code: IssueCode,
-        message: String,
+        said: Violation,
     ) {
         let header = self.header.as_ref().map(|h| &h.columns);
         let column = column.and_then(|c| header.and_then(|h| h.get(c)).map(|c| c.header.clone()));
         self.current.push(
-            Issue::new(code, message)
+            Issue::new(said.code, said.message)
+                .with_params(said.params)
                 .at(Some(r.line), Some(self.rows))
                 .about(column, field)
                 .with_value(value.map(|v| cut(&v))),
@@ -402,8 +418,11 @@ impl RowValidator {
                 Some(last),
                 field,
                 Some(fields.lossy(last)),
-                IssueCode::UnclosedQuote,
-                format!("A quoted field that starts on line {lines} is never closed; the rest of the file was read into it"),
+                Violation {
+                    code: IssueCode::UnclosedQuote,
+                    message: format!("A quoted field that starts on line {lines} is never closed; the rest of the file was read into it"),
+                    params: params! {"line" => lines},
+                },
             );
             return self.reject(r, &fields);
         }
@@ -411,9 +430,17 @@ impl RowValidator {
         if r.field_count < width || (r.field_count > width && !extra_blank) {
             let found = r.field_count;
             let mut message = format!("Expected {width} fields, as in the header, but found {found}");
+            let mut params = params! {"expected" => width, "found" => found};
             if found > width {
                 match shifted_from(&check, &fields) {
-                    Some(col) => message.push_str(&format!(
+                    Some(col) => {
+                        params.extend(params! {
+                            "shift_position" => col + 1,
+                            "shift_header" => self.column_header(col),
+                            "split_position" => col,
+                            "split_header" => self.column_header(col - 1),
+                        });
+                        message.push_str(&format!(
                         "; from column {} ({:?}) on, the values fit one column to the right: column {} ({:?}) probably holds an unquoted delimiter ({:?} and {:?} are one value; quote it)",
                         col + 1,
                         self.column_header(col),
@@ -421,15 +448,18 @@ impl RowValidator {
                         self.column_header(col - 1),
                         fields.lossy(col - 1),
                         fields.lossy(col),
-                    )),
+                    ));
+                    }
                     None => {
                         let extra: Vec<String> =
-                            (width..r.len().min(width + 5)).map(|i| format!("{:?}", fields.lossy(i))).collect();
-                        message.push_str(&format!(" (extra: {})", extra.join(", ")));
+                            (width..r.len().min(width + 5)).map(|i| fields.lossy(i)).collect();
+                        let quoted: Vec<String> = extra.iter().map(|e| format!("{e:?}")).collect();
+                        message.push_str(&format!(" (extra: {})", quoted.join(", ")));
+                        params.insert("extra".into(), extra.into());
                     }
                 }
             }
-            self.issue(r, None, None, None, IssueCode::FieldCount, message);
+            self.issue(r, None, None, None, Violation { code: IssueCode::FieldCount, message, params });
             return self.reject(r, &fields);
         }
         // The joined values of fields fed by several columns (their parts trimmed, empty ones
@@ -460,8 +490,11 @@ impl RowValidator {
                     Some(col),
                     Some(field),
                     Some(fields.lossy(col)),
-                    IssueCode::LimitExceeded,
-                    format!("{} is longer than the {max}-byte field limit (max_field_bytes)", field.label()),
+                    Violation {
+                        code: IssueCode::LimitExceeded,
+                        message: format!("{} is longer than the {max}-byte field limit (max_field_bytes)", field.label()),
+                        params: params! {"limit" => "max_field_bytes", "max" => max, "label" => field.label()},
+                    },
                 );
                 continue;
             }
@@ -472,18 +505,28 @@ impl RowValidator {
                     Some(col),
                     Some(field),
                     Some(value.clone()),
-                    IssueCode::MalformedQuote,
-                    format!(
-                        "{} has a quote out of place (read as {value:?}); to put a quote in a value, quote the whole value and double the quote inside: \"Acme \"\"Widgets\"\" Inc\"",
-                        field.label()
-                    ),
+                    Violation {
+                        code: IssueCode::MalformedQuote,
+                        message: format!(
+                            "{} has a quote out of place (read as {value:?}); to put a quote in a value, quote the whole value and double the quote inside: \"Acme \"\"Widgets\"\" Inc\"",
+                            field.label()
+                        ),
+                        params: params! {"label" => field.label(), "value" => value},
+                    },
                 );
                 continue;
             }
             let Some(text) = fields.get(col) else {
                 let encoding = self.encoding;
-                self.issue(r, Some(col), Some(field), Some(fields.lossy(col)), IssueCode::InvalidEncoding,
-                    format!("{} holds bytes that are not valid {encoding} (set the encoding option if the file was saved in another one)", field.label()));
+                let said = Violation {
+                    code: IssueCode::InvalidEncoding,
+                    message: format!(
+                        "{} holds bytes that are not valid {encoding} (set the encoding option if the file was saved in another one)",
+                        field.label()
+                    ),
+                    params: params! {"label" => field.label(), "encoding" => encoding.as_str()},
+                };
+                self.issue(r, Some(col), Some(field), Some(fields.lossy(col)), said);
                 continue;
             };
             let value = trim(text);
@@ -498,13 +541,15 @@ impl RowValidator {
                     match check.rules.verdict(field, whole) {
                         Ok(verdict) => values[field as usize] = Some((whole.as_str(), verdict)),
                         Err(code) => {
-                            let mut message = check.rules.violation(field, whole, code).message;
+                            let mut said = check.rules.violation(field, whole, code);
                             if code == IssueCode::Required {
-                                let names: Vec<String> =
-                                    columns.iter().map(|&c| format!("{:?}", self.column_header(c))).collect();
-                                message.push_str(&format!(": {} are all empty", names.join(", ")));
+                                let parts: Vec<&str> =
+                                    columns.iter().map(|&c| self.column_header(c)).collect();
+                                let names: Vec<String> = parts.iter().map(|p| format!("{p:?}")).collect();
+                                said.message.push_str(&format!(": {} are all empty", names.join(", ")));
+                                said.params.insert("parts".into(), parts.into());
                             }
-                            self.issue(r, Some(columns[0]), Some(field), Some(whole.clone()), code, message);
+                            self.issue(r, Some(columns[0]), Some(field), Some(whole.clone()), said);
                         }
                     }
                 }
@@ -520,16 +565,19 @@ impl RowValidator {
                             Some(col),
                             Some(field),
                             Some(text.to_owned()),
-                            IssueCode::DuplicateLeadId,
-                            format!("Lead ID {value:?} already appears on line {first}"),
+                            Violation {
+                                code: IssueCode::DuplicateLeadId,
+                                message: format!("Lead ID {value:?} already appears on line {first}"),
+                                params: params! {"lead_id" => value, "first_line" => first},
+                            },
                         );
                         continue;
                     }
                     values[field as usize] = Some((value, verdict));
                 }
                 Err(code) => {
-                    let message = check.rules.violation(field, value, code).message;
-                    self.issue(r, Some(col), Some(field), Some(text.to_owned()), code, message);
+                    let said = check.rules.violation(field, value, code);
+                    self.issue(r, Some(col), Some(field), Some(text.to_owned()), said);
                 }
             }
         }
@@ -550,8 +598,8 @@ impl RowValidator {
             return;
         }
         if let Err(code) = rules.verdict(field, value) {
-            let message = rules.violation(field, value, code).message;
-            self.issue(r, Some(col), Some(field), Some(text.to_owned()), code, message);
+            let said = rules.violation(field, value, code);
+            self.issue(r, Some(col), Some(field), Some(text.to_owned()), said);
         }
     }
 
@@ -635,13 +683,21 @@ impl RowValidator {
     pub(crate) fn end(&mut self) {
         self.end_search();
         if self.header.is_none() {
-            self.file_issue(None, IssueCode::EmptyFile, "The file is empty".into());
+            let said = Violation {
+                code: IssueCode::EmptyFile,
+                message: "The file is empty".into(),
+                params: params! {},
+            };
+            self.file_issue(None, said);
         } else if self.rows == 0 && !self.stopped {
             let line = self.header_line;
             self.file_issue(
                 Some(line),
-                IssueCode::EmptyFile,
-                format!("The file has a header (line {line}) but no data rows"),
+                Violation {
+                    code: IssueCode::EmptyFile,
+                    message: format!("The file has a header (line {line}) but no data rows"),
+                    params: params! {"header_line" => line},
+                },
             );
         }
     }

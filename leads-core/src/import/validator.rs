@@ -9,10 +9,10 @@ use crate::import::options::ImportOptions;
 use crate::import::parser::{Flow, Parser, RawRecord};
 use crate::import::rejects::RejectedRow;
 use crate::import::rows::{RecordVerdict, RowValidator, record_text};
-use crate::import::rules::Rules;
+use crate::import::rules::{Rules, Violation};
 use crate::import::sniff::sniff;
 use crate::import::table::LeadTable;
-use crate::model::{Column, Delimiter, Encoding, IssueCode, Lead, Report};
+use crate::model::{Column, Delimiter, Encoding, IssueCode, Lead, Report, params};
 
 /// What a validation produced: the report, the valid leads and the rejected rows.
 #[derive(Debug, Clone, PartialEq)]
@@ -344,10 +344,13 @@ impl Validator {
                 let line = parsing.parser.as_ref().map_or(1, Parser::line);
                 parsing.rows.file_issue(
                     Some(line),
-                    IssueCode::LimitExceeded,
-                    format!(
-                        "The file is larger than the {limit}-byte limit (max_bytes); reading stopped at line {line}, the rest was not read"
-                    ),
+                    Violation {
+                        code: IssueCode::LimitExceeded,
+                        message: format!(
+                            "The file is larger than the {limit}-byte limit (max_bytes); reading stopped at line {line}, the rest was not read"
+                        ),
+                        params: params! {"limit" => "max_bytes", "max" => limit, "line" => line},
+                    },
                 );
             }
             parsing.rows.finished = Some(parsing.rows.report(decoding.encoding, parsing.delimiter));

@@ -12,7 +12,8 @@ pub(crate) mod user;
 pub use dialect::{Delimiter, Encoding};
 pub use lead::{Lead, StoredLead};
 pub use outcome::{Blanks, OnExisting, OnNew, UpsertOutcome};
-pub use report::{Column, Issue, IssueCode, MatchKind, Report, Severity, Suggestion};
+pub(crate) use report::params;
+pub use report::{Column, Issue, IssueCode, MatchKind, Params, Report, Severity, Suggestion};
 pub use schema::{
     DEFAULT_STATUSES, Field, InterestLevel, MAX_LEAD_ID_CHARS, MAX_LEAD_NAME_CHARS, MAX_SALESPERSON_CHARS,
     MAX_SOURCE_CHARS, STATUS_SYNONYMS, UnknownName, normalize_header,

@@ -163,7 +163,25 @@ pub struct Issue {
     pub severity: Severity,
     /// A sentence for a person.
     pub message: String,
+    /// The values the message names, as data (`{"first_line": 14}`), so a frontend can word
+    /// the message itself; the keys of each code are listed in the README.
+    #[serde(default)]
+    pub params: Params,
 }
+
+/// An issue's `params`: names to JSON values.
+pub type Params = serde_json::Map<String, serde_json::Value>;
+
+/// `params!{"first_line" => 14, "lead_id" => id}`: an issue's [`Params`].
+macro_rules! params {
+    ($($key:literal => $value:expr),* $(,)?) => {{
+        #[allow(unused_mut)]
+        let mut map = $crate::model::Params::new();
+        $(map.insert($key.to_owned(), serde_json::json!($value));)*
+        map
+    }};
+}
+pub(crate) use params;
 
 impl Issue {
     /// An issue of `code` saying `message`, its severity the code's, in no place yet: the one
@@ -178,7 +196,14 @@ impl Issue {
             code,
             severity: code.severity(),
             message: message.into(),
+            params: Params::new(),
         }
+    }
+
+    /// With the message's values as data.
+    pub(crate) fn with_params(mut self, params: Params) -> Self {
+        self.params = params;
+        self
     }
 
     /// On `line` (of record `record`, `None` for the file).

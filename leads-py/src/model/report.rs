@@ -73,6 +73,12 @@ impl Issue {
         &self.0.message
     }
 
+    /// The values the message names, as data (``{"first_line": 14}``), to word it yourself.
+    #[getter]
+    fn params<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_dict(py, &self.0.params)
+    }
+
     /// The issue as in the canonical report JSON.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         to_dict(py, &self.0)

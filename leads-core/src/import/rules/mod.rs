@@ -11,7 +11,7 @@ use crate::error::Result;
 use crate::import::options::ImportOptions;
 use crate::model::{
     Field, InterestLevel, Issue, IssueCode, MAX_LEAD_ID_CHARS, MAX_LEAD_NAME_CHARS, MAX_SALESPERSON_CHARS,
-    MAX_SOURCE_CHARS,
+    MAX_SOURCE_CHARS, Params, params,
 };
 
 /// Separators between several contacts in one cell.
@@ -280,6 +280,8 @@ pub(crate) fn max_chars(field: Field) -> Option<usize> {
 pub(crate) struct Violation {
     pub(crate) code: IssueCode,
     pub(crate) message: String,
+    /// The message's values as data.
+    pub(crate) params: Params,
 }
 
 impl Violation {
@@ -287,6 +289,7 @@ impl Violation {
     /// the field's label as the column.
     pub(crate) fn issue(self, field: Field, value: &str) -> Issue {
         Issue::new(self.code, self.message)
+            .with_params(self.params)
             .about(Some(field.label().to_owned()), Some(field))
             .with_value(Some(value.to_owned()))
     }
@@ -448,20 +451,31 @@ impl Rules {
     /// What broke: `code` from [`verdict`](Self::verdict) with a sentence for a person.
     pub(crate) fn violation(&self, field: Field, value: &str, code: IssueCode) -> Violation {
         let label = field.label();
-        let message = match code {
-            IssueCode::Required => format!("{label} is required"),
+        let (message, params) = match code {
+            IssueCode::Required => (format!("{label} is required"), params! {"label" => label}),
             IssueCode::TooLong => {
                 let (max, chars) = (max_chars(field).unwrap_or(0), value.chars().count());
-                format!("{label} must be at most {max} characters (this one has {chars})")
+                (
+                    format!("{label} must be at most {max} characters (this one has {chars})"),
+                    params! {"label" => label, "max" => max, "length" => chars},
+                )
             }
-            IssueCode::InvalidChoice if field == Field::Status => self.status_message.clone(),
-            IssueCode::InvalidChoice => "Interest Level must be High, Medium or Low".into(),
+            IssueCode::InvalidChoice if field == Field::Status => {
+                (self.status_message.clone(), params! {"label" => label, "allowed" => self.statuses})
+            }
+            IssueCode::InvalidChoice => (
+                "Interest Level must be High, Medium or Low".into(),
+                params! {"label" => label, "allowed" => ["High", "Medium", "Low"]},
+            ),
             IssueCode::InvalidCharacter => {
                 let c = control_character(value).unwrap_or('\0');
                 let name = if c == '\0' { " (NUL)" } else { "" };
-                format!(
-                    "{label} holds the control character U+{:04X}{name}, which cannot be stored; remove it",
-                    u32::from(c)
+                let code_point = format!("U+{:04X}", u32::from(c));
+                (
+                    format!(
+                        "{label} holds the control character {code_point}{name}, which cannot be stored; remove it"
+                    ),
+                    params! {"label" => label, "code_point" => code_point},
                 )
             }
             _ => {
@@ -469,10 +483,15 @@ impl Rules {
                 // whole, not cut at a separator into a meaningless part ("n").
                 let attempt = value.bytes().any(|b| b == b'@' || b.is_ascii_digit());
                 let part = if attempt { scan_contact(value).err().unwrap_or(value) } else { value };
-                format!("Contact Information must be email addresses or phone numbers; {part:?} is neither")
+                (
+                    format!(
+                        "Contact Information must be email addresses or phone numbers; {part:?} is neither"
+                    ),
+                    params! {"label" => label, "part" => part},
+                )
             }
         };
-        Violation { code, message }
+        Violation { code, message, params }
     }
 }
 
