@@ -99,6 +99,20 @@ mod tests {
     }
 
     #[test]
+    fn rows_with_joined_fields_come_back_in_their_own_columns() {
+        let csv = "Record ID,First Name,Last Name,Email,Phone,Source,Rating,Status\n\
+                   51,Ada,Lovelace,ada@example.com,n/a,Web,Hot,Open\n";
+        let v = crate::validate(csv.as_bytes(), &crate::ImportOptions::default()).unwrap();
+        assert_eq!(v.report.issues[0].column.as_deref(), Some("Phone"), "the bad part's column");
+        let mut out = Vec::new();
+        write_rejected_csv(&mut out, &v.report, &v.rejected).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
+        assert_eq!(lines[0], "Record ID,First Name,Last Name,Email,Phone,Source,Rating,Status,errors");
+        assert!(lines[1].starts_with("51,Ada,Lovelace,ada@example.com,n/a,Web,Hot,Open,"), "{}", lines[1]);
+    }
+
+    #[test]
     fn header_cells_are_neutralised_too() {
         let csv = "Lead ID,Lead Name,Contact Information,Source,Interest Level,Status,=HYPERLINK(\"x\"),+cmd|' /C calc'!A0\n\
                    L-1,Ann,nobody,Web,High,New,a,b\n";

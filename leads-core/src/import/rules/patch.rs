@@ -194,4 +194,23 @@ mod tests {
         assert_eq!(patch.apply(&checked, &options).unwrap().status, "Signed");
         assert_eq!(patch.apply(&checked, &ImportOptions::default()).unwrap_err().code(), "invalid_lead");
     }
+
+    #[test]
+    fn an_edit_with_a_control_character_is_refused_naming_it() {
+        let lead = Lead {
+            lead_id: "L-1".into(),
+            lead_name: "Ann".into(),
+            contact_information: "ann@example.com".into(),
+            source: "Web".into(),
+            status: "New".into(),
+            ..blank()
+        };
+        let stored = check_lead(&lead, &ImportOptions::default()).unwrap();
+        let patch = LeadPatch { lead_name: Some("Ann\0Smith".into()), ..LeadPatch::default() };
+        let err = patch.apply(&stored, &ImportOptions::default()).unwrap_err();
+        assert_eq!(err.code(), "invalid_lead");
+        let ErrorKind::InvalidLead { issues } = err.kind() else { panic!("{err:?}") };
+        assert_eq!(issues[0].code, crate::model::IssueCode::InvalidCharacter);
+        assert_eq!(issues[0].params["code_point"], "U+0000");
+    }
 }
