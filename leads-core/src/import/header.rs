@@ -15,6 +15,9 @@ use crate::model::{Field, normalize_header};
 const FUZZY_MIN: f64 = 0.8;
 /// Shortest normalised header a fuzzy match is tried on ("nme" is too short to guess from).
 const FUZZY_MIN_LEN: usize = 4;
+/// Longest normalised header a fuzzy match or a suggestion is tried on: no label or alias is
+/// near that long, and a hostile header of a thousand long cells stays cheap.
+const GUESS_MAX_LEN: usize = 64;
 /// Lowest score of a suggestion (below it, a likeness is as often chance: "TAGS" and "stage").
 const SUGGESTION_MIN: f64 = 0.65;
 /// Most suggestions per missing field.
@@ -186,9 +189,18 @@ fn similarity(a: &str, b: &str) -> f64 {
     1.0 - strsim::osa_distance(a, b) as f64 / longest as f64
 }
 
-/// How close a normalised header is to `field` by edit distance alone (the fuzzy match).
+/// How close a normalised header is to `field` by edit distance alone (the fuzzy match); 0
+/// for spellings whose lengths alone keep them below [`FUZZY_MIN`] (the distance is at least
+/// the difference in length), which are not compared.
 fn edit_score(normalized: &str, field: Field) -> f64 {
-    spellings(field).map(|s| similarity(normalized, &s)).fold(0.0, f64::max)
+    let n = normalized.chars().count();
+    spellings(field)
+        .filter(|s| {
+            let m = s.chars().count();
+            1.0 - n.abs_diff(m) as f64 / n.max(m).max(1) as f64 >= FUZZY_MIN
+        })
+        .map(|s| similarity(normalized, &s))
+        .fold(0.0, f64::max)
 }
 
 /// How likely a normalised header is `field`, for suggestions: the edit score, or, when one
@@ -332,7 +344,10 @@ fn resolve_with(headers: &[String], line: u64, resolver: &Resolver, guess: bool)
     for field in Field::ALL.into_iter().filter(|f| f.is_required() && !claims.contains_key(f)) {
         let mut candidates: Vec<Suggestion> = columns
             .iter()
-            .filter(|c| guess && c.match_kind == MatchKind::Unknown && !normalized[c.index].is_empty())
+            .filter(|c| {
+                let n = normalized[c.index].len();
+                guess && c.match_kind == MatchKind::Unknown && n > 0 && n <= GUESS_MAX_LEN
+            })
             .map(|c| Suggestion {
                 index: c.index,
                 header: c.header.clone(),
@@ -380,7 +395,7 @@ fn fuzzy(
         let header = &normalized[c.index];
         if c.match_kind != MatchKind::Unknown
             || shadowed.contains_key(&c.index)
-            || header.chars().count() < FUZZY_MIN_LEN
+            || !(FUZZY_MIN_LEN..=GUESS_MAX_LEN).contains(&header.chars().count())
         {
             continue;
         }
