@@ -154,8 +154,10 @@ w('crm','zoho_leads', "Record Id,Lead Owner,First Name,Last Name,Company,Email,P
   "zcrm_4876876000000123003,,Edsger,Dijkstra,Mathematisch Centrum,edsger@example.nl,,,Cold Call,Not Contacted,Active,2026-11-04 11:00:00\n",
   leads=[L("zcrm_4876876000000123001","Ada Lovelace","ada@example.com","Trade Show","High","Contacted","Grace Hopper"),
          L("zcrm_4876876000000123002","Alan Turing","alan@example.com","Web Download","Medium","Lost","Grace Hopper")])
-w('crm','pipedrive_people', "Person - ID,Person - Name,Person - Label,Person - Organization,Person - Email - Work,Person - Email - Home,Person - Phone - Work,Person - Phone - Mobile,Person - Owner,Person - Person created\n"
-  "101,Ada Lovelace,Hot lead,Analytical Engines,ada@example.com,,+44 20 7946 0001,,Grace Hopper,2026-11-02 09:15:00\n")
+w('crm','pipedrive_people', "Person - ID,Person - Name,Person - First name,Person - Last name,Person - Label,Person - Organization,Person - Title,Person - Email - Work,Person - Email - Home,Person - Email - Other,Person - Phone - Work,Person - Phone - Mobile,Person - Owner,Person - Person created\n"
+  "101,Ada Lovelace,Ada,Lovelace,Hot lead,Analytical Engines,CTO,ada@example.com,,,+44 20 7946 0001,,Grace Hopper,2026-11-02 09:15:00\n")
+w('crm','pipedrive_people_name_parts', "Person - ID,Person - First name,Person - Last name,Person - Email - Work,Person - Phone - Mobile,Person - Label,Person - Owner\n"
+  "101,Ada,Lovelace,ada@example.com,+44 7700 900123,Warm lead,Grace Hopper\n")
 w('crm','mailchimp_audience', "Email Address,First Name,Last Name,Address,Phone Number,Birthday,MEMBER_RATING,OPTIN_TIME,OPTIN_IP,CONFIRM_TIME,CONFIRM_IP,LATITUDE,LONGITUDE,GMTOFF,DSTOFF,TIMEZONE,CC,REGION,LAST_CHANGED,LEID,EUID,NOTES,TAGS\n"
   "ada@example.com,Ada,Lovelace,,+44 20 7946 0001,,2,2026-11-02 09:15:00,,2026-11-02 09:16:00,,,,,,,GB,,2026-11-02 09:16:00,123456789,a1b2c3d4e5,,\"newsletter\"\n")
 w('crm','linkedin_connections', "Notes:\n\"When exporting your connection data, you may notice that some of the email addresses are missing. You will only see email addresses for connections who have allowed their connections to see or download their email address using this setting https://www.linkedin.com/psettings/privacy/email. You can learn more here https://www.linkedin.com/help/linkedin/answer/261\"\n\nFirst Name,Last Name,URL,Email Address,Company,Position,Connected On\n"

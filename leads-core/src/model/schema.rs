@@ -110,6 +110,8 @@ impl Field {
                 "last",
                 "surname",
                 "familyname",
+                "personfirstname",
+                "personlastname",
             ],
             _ => &[],
         }
