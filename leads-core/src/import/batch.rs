@@ -26,6 +26,7 @@ struct RecordMeta {
     field_count: usize,
     overflow: Option<usize>,
     malformed: u64,
+    controls: bool,
     unclosed_quote: bool,
 }
 
@@ -40,6 +41,7 @@ impl RecordBatch {
             field_count: r.field_count,
             overflow: r.overflow,
             malformed: r.malformed,
+            controls: r.controls,
             unclosed_quote: r.unclosed_quote,
         });
     }
@@ -96,7 +98,7 @@ impl RecordBatch {
             (&self.buf[buf_start..m.buf_end], text),
             &self.bounds[bounds_start..m.bounds_end],
             m.field_count,
-            (m.overflow, m.malformed),
+            (m.overflow, m.malformed, m.controls),
             m.unclosed_quote,
         )
     }

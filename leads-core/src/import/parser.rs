@@ -32,6 +32,9 @@ pub(crate) struct RawRecord<'a> {
     /// after its closing quote; kept as read): bit `i` for field `i`, bit 63 for every field
     /// from 63 on. See [`is_malformed`](Self::is_malformed).
     pub(crate) malformed: u64,
+    /// Whether the record may hold a control character (a byte below 0x20, or 0xC2): `false`
+    /// means the rules need not look for them value by value.
+    pub(crate) controls: bool,
     /// The record ends inside a quoted field at the end of input.
     pub(crate) unclosed_quote: bool,
     /// `buf` as text, when it is already known to be valid UTF-8.
@@ -46,10 +49,10 @@ impl<'a> RawRecord<'a> {
         (buf, text): (&'a [u8], Option<&'a str>),
         bounds: &'a [(usize, usize)],
         field_count: usize,
-        (overflow, malformed): (Option<usize>, u64),
+        (overflow, malformed, controls): (Option<usize>, u64, bool),
         unclosed_quote: bool,
     ) -> Self {
-        RawRecord { line, buf, bounds, field_count, overflow, malformed, unclosed_quote, text }
+        RawRecord { line, buf, bounds, field_count, overflow, malformed, controls, unclosed_quote, text }
     }
 
     /// Whether field `i` holds a quote out of place (for a field from 63 on: whether one of
@@ -111,6 +114,25 @@ enum State {
     Stopped,
 }
 
+/// Whether `bytes` hold a byte below 0x20 or a 0xC2 (the lead byte of every C1 control in
+/// UTF-8): the record-wide test that lets the rules skip looking for control characters value
+/// by value. Eight bytes at a time.
+#[inline]
+pub(crate) fn may_hold_controls(bytes: &[u8]) -> bool {
+    let mut words = bytes.chunks_exact(8);
+    for chunk in &mut words {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        // Bytes below 0x20 (the zero-byte trick on w - 0x20 per byte, ASCII bytes only), and 0xC2.
+        let low = w.wrapping_sub(splat(0x20)) & !w & splat(0x80);
+        if low | zero_bytes(w ^ splat(0xC2)) != 0 {
+            return true;
+        }
+    }
+    words.remainder().iter().any(|&b| b < 0x20 || b == 0xC2)
+}
+
 /// `b` in every byte of a word.
 const fn splat(b: u8) -> u64 {
     u64::from_ne_bytes([b; 8])
@@ -147,6 +169,9 @@ pub(crate) struct Parser {
     /// Where, in `buf`, the current field's text after its closing quote starts (blanks there
     /// are padding; anything else is a quote out of place).
     after_quote: Option<usize>,
+    /// Whether the bytes [`find_special`](Self::find_special) went over since the flag was
+    /// cleared may hold a control character (as [`may_hold_controls`]).
+    controls: bool,
 }
 
 impl Parser {
@@ -168,6 +193,7 @@ impl Parser {
             overflow: None,
             malformed: 0,
             after_quote: None,
+            controls: false,
         }
     }
 
@@ -210,6 +236,7 @@ impl Parser {
                         self.prev_cr = false;
                         self.record_line = self.line;
                         self.begin_record(i);
+                        self.controls = false;
                         let Some(end) = self.plain_record(input, i) else {
                             self.bounds.clear();
                             self.state = State::FieldStart;
@@ -224,6 +251,7 @@ impl Parser {
                             field_count: self.field_count,
                             overflow: None,
                             malformed: 0,
+                            controls: self.controls,
                             unclosed_quote: false,
                             text: text.and_then(|t| t.get(i..end)),
                         };
@@ -341,8 +369,10 @@ impl Parser {
     }
 
     /// Where the next special byte is at or after `i` (the delimiter, a quote, CR or LF; the
-    /// delimiter only outside quotes), or `input.len()`.
-    fn find_special(&self, input: &[u8], mut i: usize, unquoted: bool) -> usize {
+    /// delimiter only outside quotes), or `input.len()`. On the way it notes (in `controls`)
+    /// whether the bytes before that one may hold a control character, in the same word
+    /// operations: the rules then need no pass of their own.
+    fn find_special(&mut self, input: &[u8], mut i: usize, unquoted: bool) -> usize {
         let delimiter = if unquoted { self.delimiter } else { b'"' };
         let (d, q, cr, lf) = (splat(delimiter), splat(b'"'), splat(b'\r'), splat(b'\n'));
         while let Some(bytes) = input.get(i..i + 8) {
@@ -350,14 +380,23 @@ impl Parser {
             word.copy_from_slice(bytes);
             let w = u64::from_le_bytes(word);
             let hits = zero_bytes(w ^ d) | zero_bytes(w ^ q) | zero_bytes(w ^ cr) | zero_bytes(w ^ lf);
+            // As `may_hold_controls`; a flag above a true one may be false, so only the bytes
+            // before the special one count (a false flag there sits above a true one there).
+            let controls = (w.wrapping_sub(splat(0x20)) & !w & splat(0x80)) | zero_bytes(w ^ splat(0xC2));
             if hits != 0 {
                 // The lowest flagged byte is a true match (false ones only sit above one).
-                return i + (hits.trailing_zeros() / 8) as usize;
+                let k = hits.trailing_zeros() / 8;
+                let before = if k == 0 { 0 } else { u64::MAX >> (64 - 8 * k) };
+                self.controls |= controls & before != 0;
+                return i + k as usize;
             }
+            self.controls |= controls != 0;
             i += 8;
         }
         let special = |b: u8| b == delimiter || b == b'"' || b == b'\r' || b == b'\n';
-        input[i..].iter().position(|&b| special(b)).map_or(input.len(), |k| i + k)
+        let end = input[i..].iter().position(|&b| special(b)).map_or(input.len(), |k| i + k);
+        self.controls |= may_hold_controls(&input[i..end]);
+        end
     }
 
     /// Parses the usual kind of record starting at `input[start]` in one go: every field
@@ -518,6 +557,7 @@ impl Parser {
             field_count: self.field_count,
             overflow: self.overflow,
             malformed: self.malformed,
+            controls: may_hold_controls(buf),
             unclosed_quote,
             text: None,
         };
@@ -556,6 +596,52 @@ mod tests {
         }
         p.finish(&mut sink);
         out
+    }
+
+    #[test]
+    fn records_say_whether_they_may_hold_controls_in_any_chunking() {
+        let cases: [(&[u8], bool); 6] = [
+            (b"alpha,beta,gamma\n", false),
+            (b"alpha,be\x00ta,gamma\n", true),
+            (b"alpha,beta,gamma gamma gamma\x1b\n", true),
+            (b"\"alpha\",\"be\xc2\x85ta\"\n", true),
+            (b"\"long quoted value with ,\",x\r\n", false),
+            (b"Zo\xc3\xab,\xe7\x8e\x8b,x\n", false),
+        ];
+        for (input, controls) in cases {
+            for piece in 1..=input.len() {
+                let mut seen = Vec::new();
+                let mut p = Parser::new(b',', 1024);
+                let mut sink = |r: RawRecord<'_>| {
+                    seen.push(r.controls);
+                    Flow::Continue
+                };
+                for chunk in input.chunks(piece) {
+                    p.feed(chunk, &mut sink);
+                }
+                p.finish(&mut sink);
+                assert_eq!(seen, [controls], "{:?} in pieces of {piece}", String::from_utf8_lossy(input));
+            }
+        }
+    }
+
+    #[test]
+    fn control_bytes_are_found_in_any_position() {
+        for len in 0..20 {
+            let clean = vec![b'a'; len];
+            assert!(!may_hold_controls(&clean));
+            for at in 0..len {
+                for b in [0u8, 0x01, 0x09, 0x1F, 0xC2] {
+                    let mut bytes = clean.clone();
+                    bytes[at] = b;
+                    assert!(may_hold_controls(&bytes), "{b:#x} at {at} of {len}");
+                }
+                let mut high = clean.clone();
+                high[at] = 0xC3; // é's lead byte: not a control
+                assert!(!may_hold_controls(&high));
+            }
+        }
+        assert!(!may_hold_controls("Zoë Ørsted, 王小明 ~ DEL\x7f".as_bytes()));
     }
 
     fn parse(input: &str) -> Vec<Rec> {

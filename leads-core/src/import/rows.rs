@@ -94,8 +94,9 @@ impl RecordCheck {
         let (Some(text), Some(id_column)) = (text, self.id_column) else {
             return RecordVerdict::NeedsFullRules;
         };
-        if !self.joined.is_empty() {
-            return RecordVerdict::NeedsFullRules; // a joined value is built by the full rules
+        // A joined value is built by the full rules; control characters are named by them.
+        if !self.joined.is_empty() || r.controls {
+            return RecordVerdict::NeedsFullRules;
         }
         if r.unclosed_quote || r.overflow.is_some() || r.malformed != 0 || r.field_count != self.width {
             return RecordVerdict::NeedsFullRules;
@@ -105,7 +106,7 @@ impl RecordCheck {
             let Some(value) = r.range(col).and_then(|range| text.get(range)) else {
                 return RecordVerdict::NeedsFullRules;
             };
-            match self.rules.verdict(field, trim(value)) {
+            match self.rules.verdict_without_controls(field, trim(value)) {
                 Ok(verdict) => verdicts[field as usize] = Some(verdict),
                 Err(_) => return RecordVerdict::NeedsFullRules,
             }

@@ -422,11 +422,22 @@ impl Rules {
     /// failure.
     #[inline]
     pub(crate) fn verdict(&self, field: Field, value: &str) -> std::result::Result<Verdict, IssueCode> {
-        if value.is_empty() {
-            return if field.is_required() { Err(IssueCode::Required) } else { Ok(Verdict::Empty) };
-        }
         if control_character(value).is_some() {
             return Err(IssueCode::InvalidCharacter);
+        }
+        self.verdict_without_controls(field, value)
+    }
+
+    /// [`verdict`](Self::verdict) for a value already known to hold no control character (its
+    /// record passed [`may_hold_controls`](crate::import::parser::may_hold_controls)).
+    #[inline]
+    pub(crate) fn verdict_without_controls(
+        &self,
+        field: Field,
+        value: &str,
+    ) -> std::result::Result<Verdict, IssueCode> {
+        if value.is_empty() {
+            return if field.is_required() { Err(IssueCode::Required) } else { Ok(Verdict::Empty) };
         }
         match field {
             Field::InterestLevel => InterestLevel::parse(value, self.synonyms)
