@@ -132,6 +132,11 @@ impl ImportOptions {
                 return bad("aliases", format!("{header:?} is not a usable header"));
             }
         }
+        if let Some(name) = &self.file_name
+            && (name.chars().count() > 255 || name.chars().any(char::is_control))
+        {
+            return bad("file_name", "a file name is at most 255 characters, no control characters".into());
+        }
         if self.max_bytes == 0 {
             return bad("max_bytes", "must be at least 1".into());
         }
@@ -151,5 +156,23 @@ impl ImportOptions {
             Some(s) => s.clone(),
             None => DEFAULT_STATUSES.iter().map(|s| (*s).to_owned()).collect(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_and_mapping_headers_are_checked() {
+        let refused = |options: ImportOptions| options.check().unwrap_err().code();
+        let named = |name: &str| ImportOptions { file_name: Some(name.into()), ..ImportOptions::default() };
+        assert!(named("week 2 (final).csv").check().is_ok());
+        // A NUL would be refused by PostgreSQL when the job is recorded; an upload names it.
+        assert_eq!(refused(named("leads\0.csv")), "invalid_option");
+        assert_eq!(refused(named(&"x".repeat(256))), "invalid_option");
+        let mut mapping = ImportOptions::default();
+        mapping.mapping.insert("  ".into(), Some(Field::LeadId));
+        assert_eq!(refused(mapping), "invalid_option");
     }
 }
