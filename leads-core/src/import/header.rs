@@ -366,7 +366,7 @@ fn resolve_with(headers: &[String], line: u64, resolver: &Resolver, guess: bool)
         let mut params = params! {"label" => field.label()};
         if let Some(best) = candidates.first() {
             message.push_str(&format!(", or map a column to it (the likeliest: {:?})", best.header));
-            params.insert("likeliest".into(), best.header.clone().into());
+            params.insert("likeliest", best.header.clone().into());
         }
         issues.push(file_issue(line, (None, Some(field)), IssueCode::MissingColumn, message, params));
         if !candidates.is_empty() {

@@ -456,7 +456,7 @@ impl RowValidator {
                             (width..r.len().min(width + 5)).map(|i| fields.lossy(i)).collect();
                         let quoted: Vec<String> = extra.iter().map(|e| format!("{e:?}")).collect();
                         message.push_str(&format!(" (extra: {})", quoted.join(", ")));
-                        params.insert("extra".into(), extra.into());
+                        params.insert("extra", extra.into());
                     }
                 }
             }
@@ -548,7 +548,7 @@ impl RowValidator {
                                     columns.iter().map(|&c| self.column_header(c)).collect();
                                 let names: Vec<String> = parts.iter().map(|p| format!("{p:?}")).collect();
                                 said.message.push_str(&format!(": {} are all empty", names.join(", ")));
-                                said.params.insert("parts".into(), parts.into());
+                                said.params.insert("parts", parts.into());
                             }
                             self.issue(r, Some(columns[0]), Some(field), Some(whole.clone()), said);
                         }

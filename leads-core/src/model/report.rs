@@ -169,16 +169,87 @@ pub struct Issue {
     pub params: Params,
 }
 
-/// An issue's `params`: names to JSON values.
-pub type Params = serde_json::Map<String, serde_json::Value>;
+/// An issue's `params`: names to JSON values, in the order they were given; a JSON object
+/// when serialised. Kept as a short list with static names (a report lists up to
+/// `max_issues` of them, so each costs a few dozen bytes, not a map's node).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Params(Vec<(std::borrow::Cow<'static, str>, serde_json::Value)>);
+
+impl Params {
+    /// No params.
+    #[must_use]
+    pub fn new() -> Self {
+        Params(Vec::new())
+    }
+
+    /// The value of `name`, if given.
+    #[must_use]
+    pub fn get(&self, name: &str) -> Option<&serde_json::Value> {
+        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v)
+    }
+
+    /// The names and values, in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &serde_json::Value)> {
+        self.0.iter().map(|(k, v)| (k.as_ref(), v))
+    }
+
+    /// How many there are.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are none.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Sets `name` (replacing an earlier value).
+    pub(crate) fn insert(&mut self, name: &'static str, value: serde_json::Value) {
+        self.0.retain(|(k, _)| k != name);
+        self.0.push((std::borrow::Cow::Borrowed(name), value));
+    }
+
+    /// Sets every one of `more`.
+    pub(crate) fn extend(&mut self, more: Params) {
+        for (k, v) in more.0 {
+            self.0.retain(|(old, _)| *old != k);
+            self.0.push((k, v));
+        }
+    }
+}
+
+impl std::ops::Index<&str> for Params {
+    type Output = serde_json::Value;
+
+    /// The value of `name`, or JSON `null`.
+    fn index(&self, name: &str) -> &serde_json::Value {
+        const NULL: serde_json::Value = serde_json::Value::Null;
+        self.get(name).unwrap_or(&NULL)
+    }
+}
+
+impl Serialize for Params {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(k, v)| (k.as_ref(), v)))
+    }
+}
+
+impl<'de> Deserialize<'de> for Params {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let map = serde_json::Map::<String, serde_json::Value>::deserialize(deserializer)?;
+        Ok(Params(map.into_iter().map(|(k, v)| (std::borrow::Cow::Owned(k), v)).collect()))
+    }
+}
 
 /// `params!{"first_line" => 14, "lead_id" => id}`: an issue's [`Params`].
 macro_rules! params {
     ($($key:literal => $value:expr),* $(,)?) => {{
         #[allow(unused_mut)]
-        let mut map = $crate::model::Params::new();
-        $(map.insert($key.to_owned(), serde_json::json!($value));)*
-        map
+        let mut params = $crate::model::Params::new();
+        $(params.insert($key, serde_json::json!($value));)*
+        params
     }};
 }
 pub(crate) use params;
