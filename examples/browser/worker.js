@@ -1,45 +1,130 @@
-// The demo's Web Worker: validates the picked file as it streams (the page never blocks), keeps
-// the valid leads in a MemoryStore and answers the preview's queries with the server's
-// semantics.
-import init, { CsvValidator, MemoryStore } from "/pkg/leads_wasm.js";
+// The page's Web Worker: every check of the file happens here, in leads-wasm (the rules the
+// server applies), so the page never blocks. It keeps the picked file, the mapping and the
+// fixes; each "validate" reads the whole file again with them, so a fix is checked against
+// every other row (a Lead ID made a duplicate is caught) and lines stay the file's.
+//
+// In:  {type: "validate", id, file?, mapping?, fixes?, preview}  (file/mapping/fixes kept when absent)
+//      {type: "fix", id, record, column, value}                   (one cell; then validates again)
+//      {type: "cancel"}                                            (stops the running validation)
+//      {type: "query", query}                                      (the offline preview's leads)
+// Out: {type: "progress", id, bytes, total, rows}
+//      {type: "done", id, report, rows: {record: {line, values}}, rejected: Uint8Array,
+//       corrected: Blob | null, correctedError, fixed: [record...], ms}
+//      {type: "cancelled", id} · {type: "page", page} · {type: "error", id, code, message}
+import init, { CsvValidator, MemoryStore } from "./pkg/leads_wasm.js";
 
 const ready = init();
-let USER = null;
+let file = null;
+let mapping = {};
+let fixes = {};
+let rows = new Map();
+let running = 0;
 let store = null;
+let owner = null;
 
-async function validate(file) {
+async function validate(id, preview) {
   await ready;
-  // The preview's own store, for this page only: its one user owns the leads of the file.
-  store = new MemoryStore(true);
-  USER = (await store.register("preview", "a preview of this file")).uuid;
-  const validator = new CsvValidator();
+  running = id;
+  const started = performance.now();
+  const hasFixes = Object.keys(fixes).length > 0;
+  const options = Object.keys(mapping).length > 0 ? { mapping } : null;
+  const validator = new CsvValidator(options, preview ? "stream" : "none", hasFixes ? fixes : null);
+  if (preview) {
+    store = new MemoryStore(true);
+    owner = (await store.register("preview", "a preview of this file")).uuid;
+  }
+  const corrected = [];
+  let correctedError = null;
+  const take = () => {
+    if (!hasFixes || correctedError) return;
+    try {
+      corrected.push(validator.takeCorrected());
+    } catch (e) {
+      correctedError = String(e.message ?? e);
+    }
+  };
   const reader = file.stream().getReader();
   let last = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    validator.push(value);
-    const leads = validator.takeLeads();
-    if (leads.length > 0) await store.upsertLeads(USER, leads);
-    const now = performance.now();
-    if (now - last > 100) {
-      last = now;
-      postMessage({ type: "progress", total: file.size, ...validator.progress });
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (running !== id) {
+        await reader.cancel();
+        postMessage({ type: "cancelled", id });
+        return;
+      }
+      validator.push(value);
+      take();
+      if (preview) {
+        const leads = validator.takeLeads();
+        if (leads.length > 0) await store.upsertLeads(owner, leads);
+      }
+      const now = performance.now();
+      if (now - last > 100) {
+        last = now;
+        postMessage({ type: "progress", id, total: file.size, ...validator.progress });
+        // Let a "cancel" in.
+        await new Promise((r) => setTimeout(r, 0));
+      }
     }
+    const report = validator.finish();
+    take();
+    if (preview) {
+      const leads = validator.takeLeads();
+      if (leads.length > 0) await store.upsertLeads(owner, leads);
+    }
+    rows = new Map(validator.rejectedRows().map((r) => [r.record, r]));
+    // The rows the issues list names, with their cells as the person sees them now.
+    const shown = {};
+    for (const issue of report.issues) {
+      const row = rows.get(issue.record);
+      if (row) shown[issue.record] = { line: row.line, values: row.values };
+    }
+    const rejected = validator.rejectedCsv();
+    postMessage({ type: "progress", id, total: file.size, ...validator.progress });
+    postMessage(
+      {
+        type: "done",
+        id,
+        report,
+        rows: shown,
+        rejected,
+        corrected: hasFixes && !correctedError ? new Blob(corrected, { type: "text/csv" }) : null,
+        correctedError,
+        fixed: Object.keys(fixes).map(Number),
+        ms: performance.now() - started,
+      },
+      [rejected.buffer],
+    );
+  } finally {
+    validator.free();
+    if (running === id) running = 0;
   }
-  const report = validator.finish();
-  const rest = validator.takeLeads();
-  if (rest.length > 0) await store.upsertLeads(USER, rest);
-  const rejected = validator.rejectedCsv();
-  postMessage({ type: "progress", total: file.size, ...validator.progress });
-  postMessage({ type: "done", report, rejected }, [rejected.buffer]);
 }
 
 onmessage = async ({ data }) => {
   try {
-    if (data.type === "validate") await validate(data.file);
-    if (data.type === "query" && store) postMessage({ type: "page", page: await store.query(USER, data.query), query: data.query });
+    if (data.type === "cancel") {
+      running = -1;
+    } else if (data.type === "validate") {
+      if (data.file) {
+        file = data.file;
+        fixes = {};
+      }
+      if (data.mapping) mapping = data.mapping;
+      if (data.fixes) fixes = data.fixes;
+      await validate(data.id, data.preview);
+    } else if (data.type === "fix") {
+      const row = rows.get(data.record);
+      const cells = [...(fixes[data.record] ?? row?.values ?? [])];
+      cells[data.column] = data.value;
+      fixes[data.record] = cells;
+      await validate(data.id, data.preview);
+    } else if (data.type === "query" && store) {
+      postMessage({ type: "page", page: await store.query(owner, data.query), query: data.query });
+    }
   } catch (e) {
-    postMessage({ type: "error", code: e.code ?? "error", message: String(e.message ?? e) });
+    postMessage({ type: "error", id: data.id, code: e.code ?? "error", message: String(e.message ?? e) });
   }
 };

@@ -16,6 +16,9 @@ variables through `app.config` (Flask's `from_prefixed_env`), or from a mapping 
 - `LEADS_LOGIN_RATE` (`LOGIN_RATE`): login attempts allowed per client address (default
   `30 per minute`, flask-limiter's notation), on top of the store's per-username throttling
   (5 failures in 15 minutes);
+- `LEADS_UI_DIR` / `LEADS_UI_PKG` (`UI_DIR`, `UI_PKG`): the frontend served under `/ui/`
+  (`examples/browser`) and the npm package's web build it loads (`target/npm/leads-wasm/web`,
+  made by `scripts/build-npm`); `/` redirects there;
 - `STORE`: a `leads.Store`; by default SupabaseStore when `SUPABASE_URL` and `SUPABASE_KEY` are
   set, else MemoryStore when `DB` is `:memory:`, else the embedded SqliteStore on `DB`.
 
@@ -38,7 +41,18 @@ from pathlib import Path
 from typing import IO, Any, Callable, Dict, Iterator, Literal, Mapping, NoReturn, Optional, Tuple, TypeVar, Union, cast
 
 import leads
-from flask import Blueprint, Flask, Request, Response, current_app, jsonify, request, stream_with_context
+from flask import (
+    Blueprint,
+    Flask,
+    Request,
+    Response,
+    current_app,
+    jsonify,
+    redirect,
+    request,
+    send_from_directory,
+    stream_with_context,
+)
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from werkzeug.exceptions import HTTPException
@@ -82,6 +96,8 @@ HTTP_CODES = {
 }
 
 bp = Blueprint("leads", __name__)
+
+HERE = Path(__file__).resolve().parent
 
 
 class ApiError(HTTPException):
@@ -246,6 +262,39 @@ def logout_all() -> Tuple[str, int]:
     """Every token of the user issued until now stops working."""
     store().logout_everywhere(bearer_user())
     return "", 204
+
+
+@bp.get("/user/workspaces")
+def workspaces() -> Response:
+    """The workspaces the token's user works in: their own first (role `owner`), then those they
+    are a member of: `{"items": [{"uuid", "username", "role"}]}`."""
+    return jsonify({"items": store().workspaces(bearer_user())})
+
+
+#: The frontend's files (examples/browser) that `/ui/` serves: pages, scripts, styles, images.
+UI_FILES = (".html", ".js", ".css", ".svg", ".png")
+
+
+@bp.get("/")
+def home() -> Response:
+    """The frontend lives under `/ui/` (a one- or two-letter path is never a workspace's name)."""
+    return redirect("/ui/")
+
+
+@bp.get("/ui/")
+@bp.get("/ui/<name>")
+def ui(name: str = "index.html") -> Response:
+    """The frontend (DESIGN §9), same origin as the API: `examples/browser` (config `UI_DIR`)."""
+    if not name.endswith(UI_FILES):
+        fail(404, "not_found", f"no such file: {name}")
+    return send_from_directory(current_app.config["UI_DIR"], name, max_age=0)
+
+
+@bp.get("/ui/pkg/<path:name>")
+def ui_package(name: str) -> Response:
+    """The npm package's web build (config `UI_PKG`, default `target/npm/leads-wasm/web`, made by
+    `scripts/build-npm`)."""
+    return send_from_directory(current_app.config["UI_PKG"], name, max_age=0)
 
 
 @bp.post("/<username>")
@@ -567,6 +616,8 @@ def create_app(config: Optional[Mapping[str, Any]] = None) -> Flask:
         STORE=None,
         DB="leads.db",
         LOGIN_RATE="30 per minute",
+        UI_DIR=str(HERE.parent / "browser"),
+        UI_PKG=str(HERE.parent.parent / "target" / "npm" / "leads-wasm" / "web"),
     )
     app.config.from_prefixed_env("LEADS")
     if config:

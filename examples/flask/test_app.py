@@ -432,6 +432,10 @@ def test_members_teams_and_roles_over_rest(client: FlaskClient) -> None:
     r = client.post("/olga/members", headers=owner, json={"username": "ravi", "role": "rep", "team_ids": "x"})
     assert r.status_code == 400 and r.get_json()["error"]["field"] == "team_ids"
     assert [m["username"] for m in client.get("/olga/members", headers=owner).get_json()["items"]] == ["ravi"]
+    # The rep's workspaces: their own, then Olga's as a rep.
+    spaces = client.get("/user/workspaces", headers=rep).get_json()["items"]
+    assert [(w["username"], w["role"]) for w in spaces] == [("ravi", "owner"), ("olga", "rep")]
+    assert client.get("/user/workspaces").status_code == 401
 
     # The rep lists their leads (Grace's), edits one, and may not delete, import or manage members.
     page = client.get("/olga?total=true", headers=rep).get_json()
@@ -457,6 +461,21 @@ def test_members_teams_and_roles_over_rest(client: FlaskClient) -> None:
     assert client.delete("/olga/members/ravi", headers=owner).status_code == 204
     assert client.get("/olga", headers=rep).status_code == 403
     assert client.delete("/olga/members/ravi", headers=owner).status_code == 404
+
+
+def test_the_frontend_is_served_same_origin_under_ui(tmp_path: Path) -> None:
+    (tmp_path / "leads_wasm.js").write_text("export default 1;\n")
+    c = create_app(config(UI_PKG=str(tmp_path))).test_client()
+    r = c.get("/")
+    assert r.status_code == 302 and r.headers["Location"].endswith("/ui/")
+    page = c.get("/ui/")
+    assert page.status_code == 200 and page.mimetype == "text/html" and b"<main" in page.data
+    assert c.get("/ui/app.js").mimetype == "text/javascript"
+    assert c.get("/ui/pkg/leads_wasm.js").get_data(as_text=True) == "export default 1;\n"
+    # Only the page's own files: not the tests, the server, node_modules or anything above.
+    for path in ("/ui/e2e.test.mjs", "/ui/serve.mjs", "/ui/package.json", "/ui/..%2Fflask%2Fapp.py", "/ui/pkg/../x"):
+        r = c.get(path)
+        assert r.status_code == 404 and r.get_json()["error"]["code"] == "not_found", path
 
 
 def test_login_throttling_and_token_revocation(tmp_path: Path) -> None:

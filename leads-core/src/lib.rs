@@ -49,9 +49,9 @@ pub use auth::{
 };
 pub use error::{Error, ErrorKind, Result};
 pub use import::{
-    DEFAULT_MAX_BYTES, DEFAULT_MAX_FIELD_BYTES, DEFAULT_MAX_ISSUES, DEFAULT_MAX_ROWS, ImportOptions,
-    LeadPatch, LeadTable, Progress, RejectedRow, Validation, Validator, check_contact, check_lead, is_email,
-    is_phone, validate, validate_reader, write_rejected_csv,
+    DEFAULT_MAX_BYTES, DEFAULT_MAX_FIELD_BYTES, DEFAULT_MAX_ISSUES, DEFAULT_MAX_ROWS, Fixes, ImportOptions,
+    LeadPatch, LeadTable, Progress, RejectedRow, Validation, Validator, check_contact, check_lead,
+    fixes_from_json, is_email, is_phone, validate, validate_reader, write_rejected_csv,
 };
 #[cfg(not(target_arch = "wasm32"))]
 pub use import::{MAX_CHUNK_SIZE, validate_parallel};
@@ -69,8 +69,8 @@ pub use store::{
     ImportProgress, ImportWrites, Imported, Job, JobCounts, JobFinish, JobKind, JobPage, JobSpec, JobStart,
     JobState, LOGIN_WINDOW_SECS, LeadChange, MAX_DRY_RUN_CHANGES, MAX_FAILED_LOGINS, MAX_JOB_ISSUES,
     MAX_JOB_LIMIT, MaybeSend, MaybeSync, Member, MemberChange, MemoryStore, Page, ProgressCallback, Reverted,
-    Salesperson, SalespersonName, Store, Team, WritePlan, authenticate, change_password, dedupe_last,
-    export_csv, login, logout_everywhere, register,
+    Salesperson, SalespersonName, Store, Team, Workspace, WritePlan, authenticate, change_password,
+    dedupe_last, export_csv, login, logout_everywhere, register,
 };
 #[cfg(feature = "supabase")]
 pub use store::{

@@ -623,6 +623,13 @@ impl Store {
         )
     }
 
+    /// The workspaces ``user`` works in: ``[{"uuid", "username", "role"}]``, their own first
+    /// (role ``"owner"``), then the ones they are a member of, by owner's username.
+    fn workspaces<'py>(&self, py: Python<'py>, user: &str) -> PyResult<Bound<'py, PyAny>> {
+        let user = uuid("user", user)?;
+        to_dict(py, &with_store!(self, py, |s| async { s.workspaces(user).await }).map_err(to_py)?)
+    }
+
     /// The workspace's members: ``[{"user_uuid", "username", "role", "salesperson_id",
     /// "team_ids"}]``, by username.
     #[pyo3(signature = (user, *, actor=None))]

@@ -329,6 +329,10 @@ def test_members_act_per_their_role(make) -> None:  # type: ignore[no-untyped-de
     member = store.add_member(owner, f"rep_{tag}", "rep", salesperson_id=grace["id"])
     assert (member["role"], member["salesperson_id"], member["team_ids"]) == ("rep", grace["id"], [])
     assert [m["username"] for m in store.members(owner)] == [f"rep_{tag}"]
+    spaces = [(w["uuid"], w["username"], w["role"]) for w in store.workspaces(rep)]
+    assert spaces == [(rep, f"rep_{tag}", "owner"), (owner, f"own_{tag}", "rep")]
+    with pytest.raises(leads.NotFoundError):
+        store.workspaces(str(uuid.uuid4()))
     with pytest.raises(leads.ConflictError):
         store.add_member(owner, f"rep_{tag}", "viewer")
     with pytest.raises(leads.InvalidOptionError):

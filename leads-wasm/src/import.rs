@@ -55,6 +55,17 @@ export interface Column {
   score?: number;
 }
 
+/** An invalid row as it was in the file: its cells (one per header column) and its issues' messages. */
+export interface RejectedRow {
+  line: number;
+  record: number;
+  values: string[];
+  errors: string[];
+}
+
+/** A fix-in-place step's corrections: a record (1-based data-record index, as in issues) -> its cells, one per header column. */
+export type Fixes = Record<number, string[]>;
+
 /** A column that may hold a missing field, for a mapping step to offer. */
 export interface Suggestion {
   index: number;
@@ -241,13 +252,25 @@ impl CsvValidator {
     /// `takeLeads` as they complete), `"table"` (kept compactly in WebAssembly memory; take them
     /// all with `leadTable()` after `finish`: the fastest way to validate a big file) or
     /// `"none"` (the report only).
+    ///
+    /// `fixes` (a fix-in-place step's corrections: `{"<record>": [cells...]}`) replaces those
+    /// records before the rules run, and turns on the corrected file: every data record, fixed
+    /// or as read, as UTF-8 CSV, taken with `takeCorrected()`.
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(unchecked_optional_param_type = "ImportOptions | null")] options_value: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "\"stream\" | \"table\" | \"none\"")] collect: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "Fixes | null")] fixes: JsValue,
     ) -> Result<CsvValidator, JsValue> {
         let collect = optional_string("collect", &collect)?;
-        let inner = leads_core::Validator::new(&options(options_value)?).map_err(js)?;
+        let mut inner = leads_core::Validator::new(&options(options_value)?).map_err(js)?;
+        if !fixes.is_undefined() && !fixes.is_null() {
+            let json = js_sys::JSON::stringify(&fixes)
+                .ok()
+                .and_then(|j| j.as_string())
+                .ok_or_else(|| invalid_option("fixes", "fixes must be a plain object"))?;
+            inner = inner.fixes(leads_core::fixes_from_json(&json).map_err(js)?).write_corrected(true);
+        }
         let inner = match collect.as_deref().unwrap_or("stream") {
             "stream" => inner,
             "table" => inner.lead_table(true),
@@ -301,6 +324,25 @@ impl CsvValidator {
         let report = self.inner.try_finish().map_err(js)?;
         self.rejected.extend(self.inner.drain_rejected());
         to_js(self.report.insert(report))
+    }
+
+    /// After `finish`: the invalid rows as `{line, record, values, errors}`, each with its cells
+    /// as read (one per header column) — what a fix-in-place step edits.
+    #[wasm_bindgen(js_name = rejectedRows, unchecked_return_type = "RejectedRow[]")]
+    pub fn rejected_rows(&self) -> Result<JsValue, JsValue> {
+        if self.report.is_none() {
+            return Err(invalid_option("finish", "call finish() first"));
+        }
+        to_js(&self.rejected)
+    }
+
+    /// With `fixes`: the corrected file's bytes written since the last call (after `finish`, the
+    /// rest). Throws `invalid_option` (option `fixes`) when a record cannot be written back
+    /// unchanged without a fix (an unclosed or misplaced quote, a field over the limit,
+    /// undecodable bytes) or the file was not read to its end; the message names the line.
+    #[wasm_bindgen(js_name = takeCorrected)]
+    pub fn take_corrected(&mut self) -> Result<Vec<u8>, JsValue> {
+        self.inner.take_corrected().map_err(js)
     }
 
     /// After `finish`: the invalid rows as CSV bytes (see `rejectedCsv`).

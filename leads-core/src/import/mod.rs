@@ -4,6 +4,7 @@
 
 pub(crate) mod batch;
 pub(crate) mod decode;
+pub(crate) mod fixes;
 pub(crate) mod header;
 pub(crate) mod options;
 #[cfg(not(target_arch = "wasm32"))]
@@ -17,6 +18,7 @@ pub(crate) mod sniff;
 pub(crate) mod table;
 pub(crate) mod validator;
 
+pub use fixes::{Fixes, fixes_from_json};
 pub use options::{
     DEFAULT_MAX_BYTES, DEFAULT_MAX_FIELD_BYTES, DEFAULT_MAX_ISSUES, DEFAULT_MAX_ROWS, ImportOptions,
 };

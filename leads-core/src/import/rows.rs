@@ -5,6 +5,7 @@
 use std::collections::VecDeque;
 use std::sync::Arc;
 
+use crate::import::fixes::{Corrected, FixedRecord, Fixes, unwritable};
 use crate::import::header::{self, Aliases, Header, Mapping, Resolver};
 use crate::import::options::ImportOptions;
 use crate::import::parser::{Flow, RawRecord};
@@ -57,6 +58,11 @@ pub(crate) struct RowValidator {
     pub(crate) rejected: VecDeque<RejectedRow>,
     /// Issues of the current row (reused).
     current: Vec<Issue>,
+    /// Records replaced before the rules (each taken when its record comes).
+    pub(crate) fixes: Fixes,
+    /// The corrected file, when asked for, and the delimiter it is written with.
+    pub(crate) corrected: Option<Corrected>,
+    pub(crate) delimiter: Delimiter,
     pub(crate) finished: Option<Report>,
 }
 
@@ -194,6 +200,9 @@ impl RowValidator {
             table: None,
             rejected: VecDeque::new(),
             current: Vec::new(),
+            fixes: Fixes::new(),
+            corrected: None,
+            delimiter: Delimiter::Comma,
             finished: None,
         }
     }
@@ -243,11 +252,50 @@ impl RowValidator {
             return Flow::Stop;
         }
         self.rows += 1;
+        if self.corrected.is_some() {
+            self.correct_header();
+        }
+        if let Some(cells) = self.fixes.remove(&self.rows) {
+            let fixed = FixedRecord::new(&cells);
+            let record = fixed.record(r.line, self.max_field);
+            if let Some(out) = &mut self.corrected {
+                out.row(cells.iter().map(String::as_str));
+            }
+            let text = record.text;
+            return match self.check.pre(&record, text) {
+                RecordVerdict::Clean { id_hash, verdicts } => {
+                    self.clean_row(&record, text, id_hash, verdicts);
+                    Flow::Continue
+                }
+                RecordVerdict::NeedsFullRules => {
+                    self.row(&record, text);
+                    Flow::Continue
+                }
+            };
+        }
+        if let Some(out) = &mut self.corrected {
+            match unwritable(r, text) {
+                Some(why) => {
+                    out.blocked.get_or_insert((r.line, why));
+                }
+                None => {
+                    let fields = Fields::new(r, text);
+                    out.row((0..r.len()).map(|i| fields.get(i).unwrap_or_default()));
+                }
+            }
+        }
         match pre {
             RecordVerdict::Clean { id_hash, verdicts } => self.clean_row(r, text, id_hash, verdicts),
             RecordVerdict::NeedsFullRules => self.row(r, text),
         }
         Flow::Continue
+    }
+
+    /// Starts the corrected file with the header, once it is known.
+    pub(crate) fn correct_header(&mut self) {
+        if let (Some(out), Some(header)) = (&mut self.corrected, &self.header) {
+            out.header(self.delimiter, self.sep_line, header.columns.iter().map(|c| c.header.as_str()));
+        }
     }
 
     /// Gets the set of Lead IDs ready for coming IDs of these [`id_hash`]es (a hint, no effect

@@ -196,6 +196,69 @@ impl Validator {
         self
     }
 
+    /// Replaces records before the rules run: `fixes` maps a record (the 1-based data-record
+    /// index of issues and rejected rows) to its cells, one per header column. The report, the
+    /// leads and the rejected rows are then those of the file with those records replaced; lines
+    /// stay the file's. Fixes for records the file does not have are ignored.
+    ///
+    /// ```
+    /// let csv = "Lead ID,Lead Name,Contact Information,Source,Interest Level,Status\n\
+    ///            L-1,Ada,ada@example,Web,High,New\n";
+    /// let fixed = ["L-1", "Ada", "ada@example.com", "Web", "High", "New"].map(String::from).to_vec();
+    /// let mut v = leads_core::Validator::new(&Default::default())?
+    ///     .fixes([(1, fixed)].into())
+    ///     .write_corrected(true);
+    /// v.push(csv.as_bytes());
+    /// assert_eq!(v.finish().valid, 1);
+    /// let corrected = String::from_utf8(v.take_corrected()?).unwrap();
+    /// assert!(corrected.ends_with("\r\nL-1,Ada,ada@example.com,Web,High,New\r\n"));
+    /// # Ok::<(), leads_core::Error>(())
+    /// ```
+    #[must_use]
+    pub fn fixes(mut self, fixes: crate::import::fixes::Fixes) -> Self {
+        self.parsing.rows.fixes = fixes;
+        self
+    }
+
+    /// Writes the corrected file as the input is read: the header as read, then every data
+    /// record — replaced by its [`fixes`](Self::fixes) or as read — as UTF-8 CSV with a BOM,
+    /// the file's delimiter (and `sep=` line) and CRLF line ends. Preamble and blank lines are
+    /// left out. Values are written exactly, with no formula neutralising (the file is for
+    /// upload). Take the bytes with [`take_corrected`](Self::take_corrected).
+    #[must_use]
+    pub fn write_corrected(mut self, on: bool) -> Self {
+        self.parsing.rows.corrected = on.then(crate::import::fixes::Corrected::new);
+        self
+    }
+
+    /// The corrected file's bytes written since the last call (after
+    /// [`finish`](Self::finish): all the rest, the header included even without rows).
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidOption`](crate::ErrorKind::InvalidOption) (option `fixes`) when a
+    /// record could not be written back unchanged and has no fix (an unclosed or misplaced quote, a field over the
+    /// limit, bytes that could not be decoded), or the file was not read to its end (a limit,
+    /// a header error): its message names the line. Without `write_corrected`, nothing.
+    pub fn take_corrected(&mut self) -> crate::Result<Vec<u8>> {
+        let finished = self.is_finished();
+        let rows = &mut self.parsing.rows;
+        if finished {
+            rows.correct_header();
+        }
+        let stopped = rows.stopped || self.decoding.over_limit;
+        let Some(out) = &mut rows.corrected else { return Ok(Vec::new()) };
+        let blocked = out.blocked.or_else(|| (finished && stopped).then_some((0, "")));
+        if let Some((line, why)) = blocked {
+            let message = if line == 0 {
+                "the file was not read to its end (see the report's issues), so it cannot be written back whole".to_owned()
+            } else {
+                format!("line {line} cannot be written back unchanged ({why}): fix that record first")
+            };
+            return Err(crate::ErrorKind::InvalidOption { option: "fixes".into(), message }.into());
+        }
+        out.take()
+    }
+
     /// Feeds the next chunk of the file. Chunks may end anywhere: inside a character, a quoted
     /// field or a CRLF.
     pub fn push(&mut self, chunk: &[u8]) {
@@ -472,6 +535,7 @@ impl Parsing {
             .forced
             .or(sep)
             .unwrap_or_else(|| sniff(sniffed, complete && sample.len() <= SNIFF_BYTES, &self.rows.resolver));
+        self.rows.delimiter = self.delimiter;
         let parser = self.parser.insert(Parser::new(self.delimiter.byte(), self.max_field));
         let (rows, sink, pending) = (&mut self.rows, &mut self.sink, &mut self.pending);
         parser.feed(&sample, &mut |r| dispatch_record(rows, sink, pending, &r));

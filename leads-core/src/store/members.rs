@@ -23,6 +23,18 @@ pub struct Member {
     pub team_ids: Vec<Uuid>,
 }
 
+/// A workspace a user works in (DESIGN §6): its owner's uuid and username, and the user's
+/// role there (`owner` for their own).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Workspace {
+    /// The workspace's id: its owner's user uuid (`"Leads".user_uuid`).
+    pub uuid: Uuid,
+    /// Its owner's username, the `/<username>` of the REST routes.
+    pub username: String,
+    /// The user's role in it.
+    pub role: Role,
+}
+
 /// A salesperson's id, name and team, without counting their leads.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SalespersonName {

@@ -15,7 +15,8 @@ use crate::query::cursor::{Cursor, compare};
 use crate::query::filter::{eq_ci, matches};
 use crate::store::job::{ItemAction, Job, JobCursor, JobFinish, JobPage, JobStart, JobState, Reverted, Undo};
 use crate::store::{
-    BatchedWrites, Decision, Member, Page, Salesperson, Store, Team, WritePlan, dedupe_last, team_name,
+    BatchedWrites, Decision, Member, Page, Salesperson, Store, Team, Workspace, WritePlan, dedupe_last,
+    team_name,
 };
 
 /// The embedded store. Cheap to create; everything is lost when it is dropped.
@@ -651,6 +652,21 @@ impl Store for MemoryStore {
         let before = data.members.len();
         data.members.retain(|m| m.user_uuid != user);
         if data.members.len() == before { Err(not_found("member", user)) } else { Ok(()) }
+    }
+
+    async fn memberships(&self, user: Uuid) -> Result<Vec<Workspace>> {
+        let inner = self.lock();
+        let mut all: Vec<Workspace> = inner
+            .data
+            .iter()
+            .filter_map(|(ws, data)| {
+                let member = data.members.iter().find(|m| m.user_uuid == user)?;
+                let owner = inner.users.iter().find(|u| u.user.uuid == *ws)?;
+                Some(Workspace { uuid: *ws, username: owner.user.username.clone(), role: member.role })
+            })
+            .collect();
+        all.sort_by_key(|w| w.username.to_lowercase());
+        Ok(all)
     }
 
     async fn members(&self, workspace: Uuid) -> Result<Vec<Member>> {

@@ -25,7 +25,7 @@ pub use job::{
     MAX_JOB_ISSUES, MAX_JOB_LIMIT, Reverted,
 };
 pub(crate) use job::{check_job_limit, job_page, undo};
-pub use members::{Member, MemberChange, SalespersonName, Team};
+pub use members::{Member, MemberChange, SalespersonName, Team, Workspace};
 pub(crate) use members::{check_member, team_name};
 pub use memory::MemoryStore;
 pub use merge::{Decision, FieldChange, LeadChange, MAX_DRY_RUN_CHANGES, WritePlan};
@@ -471,6 +471,24 @@ pub trait Store: MaybeSync {
 
     /// The workspace's members, by username.
     fn members(&self, workspace: Uuid) -> impl Future<Output = Result<Vec<Member>>> + MaybeSend;
+
+    /// The workspaces `user` is a member of (their own not included), by owner's username.
+    fn memberships(&self, user: Uuid) -> impl Future<Output = Result<Vec<Workspace>>> + MaybeSend;
+
+    /// The workspaces `user` works in: their own first (role `owner`), then the ones they are
+    /// a member of, by owner's username.
+    ///
+    /// # Errors
+    /// [`ErrorKind::NotFound`] for an unknown user.
+    fn workspaces(&self, user: Uuid) -> impl Future<Output = Result<Vec<Workspace>>> + MaybeSend {
+        async move {
+            let own = self.account(user).await?.ok_or_else(|| not_found("user", user))?.record.user;
+            let mut all =
+                vec![Workspace { uuid: own.uuid, username: own.username, role: crate::auth::Role::Owner }];
+            all.extend(self.memberships(user).await?);
+            Ok(all)
+        }
+    }
 
     /// Makes the user `username` a member of `workspace` with `role`, linked to a salesperson
     /// and leading teams.

@@ -31,7 +31,8 @@ use crate::store::job::{
     ItemAction, Job, JobCounts, JobCursor, JobFinish, JobKind, JobPage, JobStart, JobState, Reverted, Undo,
 };
 use crate::store::{
-    Decision, ImportWrites, Member, Page, Salesperson, Store, Team, WritePlan, dedupe_last, team_name,
+    Decision, ImportWrites, Member, Page, Salesperson, Store, Team, Workspace, WritePlan, dedupe_last,
+    team_name,
 };
 
 /// The schema, one migration per entry; `PRAGMA user_version` is how many have run.
@@ -1552,6 +1553,26 @@ impl Store for SqliteStore {
             )
             .map_err(db_error)?;
         if n == 0 { Err(not_found("member", user)) } else { Ok(()) }
+    }
+
+    async fn memberships(&self, user: Uuid) -> Result<Vec<Workspace>> {
+        let conn = self.lock();
+        let mut statement = conn
+            .prepare_cached(
+                r#"select m.workspace, u."userName", m.role
+                   from "Members" m join "Users" u on u.uuid = m.workspace
+                   where m.user_uuid = ?1 order by lower(u."userName")"#,
+            )
+            .map_err(db_error)?;
+        let rows = statement
+            .query_map([user], |r| Ok((r.get::<_, Uuid>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))
+            .and_then(Iterator::collect::<rusqlite::Result<Vec<_>>>)
+            .map_err(db_error)?;
+        rows.into_iter()
+            .map(|(uuid, username, role)| {
+                Ok(Workspace { uuid, username, role: crate::auth::Role::parse(&role)? })
+            })
+            .collect()
     }
 
     async fn members(&self, workspace: Uuid) -> Result<Vec<Member>> {

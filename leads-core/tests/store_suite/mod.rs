@@ -187,6 +187,22 @@ async fn teams_and_roles<S: Store>(store: &S, prefix: &str) {
     assert_eq!(code(bad_team), "not_found");
     let listed: Vec<String> = store.members(ws).await.unwrap().into_iter().map(|m| m.username).collect();
     assert_eq!(listed, ["adm", "mga", "mgr", "rep", "vie"].map(&name));
+    // The rep is also a viewer in the admin's own workspace: they see both, with their roles,
+    // after their own; an outsider sees their own only.
+    store.add_member(ids[1], &name("rep"), Role::Viewer, None, &[]).await.unwrap();
+    let spaces: Vec<(Uuid, String, Role)> =
+        store.workspaces(ids[4]).await.unwrap().into_iter().map(|w| (w.uuid, w.username, w.role)).collect();
+    assert_eq!(
+        spaces,
+        [
+            (ids[4], name("rep"), Role::Owner),
+            (ids[1], name("adm"), Role::Viewer),
+            (ws, name("boss"), Role::Rep)
+        ]
+    );
+    assert_eq!(store.workspaces(ids[6]).await.unwrap().len(), 1);
+    assert_eq!(code(store.workspaces(leads_core::new_uuid()).await), "not_found");
+    store.remove_member(ids[1], ids[4]).await.unwrap();
 
     let acting: Vec<Acting<'_, S>> = ids.iter().map(|a| Acting::new(store, *a, ws)).collect();
     //                      owner  admin  mgr(team) mgr(all) rep  viewer outsider

@@ -23,6 +23,8 @@ import {
   type UpsertOutcome,
   type User,
   type ImportOptions,
+  type Fixes,
+  type RejectedRow,
   type Issue,
   type IssueCode,
   type Lead,
@@ -59,6 +61,13 @@ const taken: Lead[] = v.takeLeads();
 const progress: Progress = v.progress;
 const done: Report = v.finish();
 const rows: Uint8Array = v.rejectedCsv();
+const fixes: Fixes = { 3: ["L-3", "Cy", "cy@example.com", "Web", "High", "New"] };
+const fixing = new CsvValidator(null, "none", fixes);
+fixing.push(bytes);
+fixing.finish();
+const corrected: Uint8Array = fixing.takeCorrected();
+const toFix: RejectedRow[] = fixing.rejectedRows();
+const cells: string[] = toFix[0]?.values ?? [];
 
 const query: LeadQuery = LeadQuery.parse("status=Open&sort=-created_at");
 const text: string = query.toString();

@@ -35,7 +35,7 @@ use crate::query::LeadQuery;
 use crate::query::cursor::Cursor;
 use crate::store::{
     BatchedWrites, Job, JobFinish, JobPage, JobStart, Member, Page, Reverted, Salesperson, Store, Team,
-    WritePlan, dedupe_last,
+    Workspace, WritePlan, dedupe_last,
 };
 
 /// Where a bulk upsert has got: called after each batch.
@@ -784,6 +784,12 @@ impl Store for SupabaseStore {
         let rows: Vec<Value> =
             self.json(self.builder("Members").delete(), &params, "return=representation", true).await?;
         if rows.is_empty() { Err(not_found("member", user)) } else { Ok(()) }
+    }
+
+    async fn memberships(&self, user: Uuid) -> Result<Vec<Workspace>> {
+        let body = json!({ "p_user": user }).to_string();
+        let value: Value = self.json(self.builder("rpc/leads_memberships").rpc(body), &[], "", true).await?;
+        rpc_value(value, "leads_memberships")
     }
 
     async fn members(&self, workspace: Uuid) -> Result<Vec<Member>> {
