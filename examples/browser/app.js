@@ -127,7 +127,7 @@ function chooseWorkspace(i) {
   state.offline = false;
   $("signin").hidden = true;
   $("account").hidden = false;
-  $("account-text").textContent = `Signed in as ${state.me.username} · ${state.ws.username} · role: ${state.ws.role}`;
+  $("account-text").textContent = `${state.me.username} · workspace ${state.ws.username} · role: ${state.ws.role}`;
   $("tabs").hidden = false;
   const importer = CAN_IMPORT.has(state.ws.role);
   document.querySelector('[data-tab="history"]').hidden = !importer;
@@ -259,6 +259,9 @@ function render(data) {
   const ready = fileLevel.length === 0 && report.rows > 0;
   $("upload-section").hidden = !(ready && state.ws && !state.offline && CAN_IMPORT.has(state.ws.role));
   $("preview-section").hidden = !(state.offline || !state.ws) || report.valid === 0;
+  $("preview-title").textContent = data.previewCapped
+    ? `Valid leads in this file (a preview of the first ${data.previewCapped.toLocaleString()})`
+    : "Valid leads in this file";
   if (!$("preview-section").hidden) previewView.reset(), previewView.load();
 }
 
@@ -272,7 +275,9 @@ function renderMapping(report) {
   if (section.hidden) return;
   $("mapping-text").textContent = missing
     ? "Some fields have no column. Pick the column that holds each one (the likeliest is preselected), then check again."
-    : "Some columns were matched by a close spelling. Check that each field has the right column.";
+    : report.columns.some((c) => c.match === "fuzzy")
+      ? "Some columns were matched by a close spelling. Check that each field has the right column."
+      : "Your mapping is in use; change a column and check again if needed.";
   const saved = localStorage.getItem(headerKey(report));
   $("saved-mapping").hidden = !saved || Object.keys(state.mapping).length > 0;
   const body = $("mapping").tBodies[0];
@@ -283,7 +288,7 @@ function renderMapping(report) {
     const choice = feeding.length === 1 ? feeding[0].index : feeding.length === 0 && suggested ? suggested.index : null;
     const how =
       feeding.length > 1
-        ? `joined from ${feeding.map((c) => `“${c.header}”`).join(" + ")}`
+        ? `joined from ${feeding.length} columns (${MATCH[feeding[0].match]})`
         : feeding.length === 1
           ? MATCH[feeding[0].match] + (feeding[0].score != null ? ` (${Math.round(feeding[0].score * 100)}%)` : "")
           : suggested
@@ -292,18 +297,22 @@ function renderMapping(report) {
               ? "optional, not in the file"
               : "missing";
     const id = `map-${field}`;
-    const select = el(
-      "select",
-      { id, "data-field": field, disabled: feeding.length > 1 },
-      el("option", { value: "" }, "— not in the file —"),
-      report.columns.map((c) => el("option", { value: String(c.index), selected: c.index === choice }, c.header || `(column ${c.index + 1})`)),
-    );
+    // A field joined from several columns is shown as such (name parts, contact columns).
+    const select =
+      feeding.length > 1
+        ? el("span", { id }, feeding.map((c) => c.header).join(" + "))
+        : el(
+            "select",
+            { id, "data-field": field },
+            el("option", { value: "" }, "— not in the file —"),
+            report.columns.map((c) => el("option", { value: String(c.index), selected: c.index === choice }, c.header || `(column ${c.index + 1})`)),
+          );
     const missingHere = feeding.length === 0 && field !== "salesperson";
     body.append(
       el(
         "tr",
         { class: missingHere ? "missing" : "" },
-        el("th", { scope: "row" }, el("label", { for: id }, label)),
+        el("th", { scope: "row" }, feeding.length > 1 ? label : el("label", { for: id }, label)),
         el("td", {}, select),
         el("td", {}, missingHere ? el("span", { class: "sev error" }, el("span", { "aria-hidden": "true" }, "✖ "), how) : how),
       ),
@@ -313,9 +322,11 @@ function renderMapping(report) {
 
 function chosenMapping(report) {
   const mapping = {};
-  for (const select of $("mapping").querySelectorAll("select:not(:disabled)")) {
+  for (const select of $("mapping").querySelectorAll("select")) {
     const field = select.dataset.field;
     const chosen = select.value === "" ? null : report.columns[Number(select.value)];
+    const feeding = report.columns.filter((c) => c.field === field);
+    if (feeding.length === 1 ? feeding[0] === chosen : chosen === null) continue; // unchanged
     // Columns that fed this field and were not chosen are ignored from now on.
     for (const c of report.columns) if (c.field === field && c !== chosen) mapping[c.header] = null;
     if (chosen) mapping[chosen.header] = field;
@@ -347,11 +358,14 @@ function columnOf(report, issue) {
   );
 }
 
-function renderIssues(data) {
+/** Issues are listed a hundred at a time: a big file's thousand stay quick to show. */
+const ISSUES_SHOWN = 100;
+
+function renderIssues(data, shown = ISSUES_SHOWN) {
   const { report } = data;
   const body = $("issues").tBodies[0];
   body.replaceChildren();
-  for (const issue of report.issues) {
+  for (const issue of report.issues.slice(0, shown)) {
     const column = columnOf(report, issue);
     const row = data.rows[issue.record];
     let value = issue.value ?? "";
@@ -386,6 +400,10 @@ function renderIssues(data) {
     );
   }
   $("issues-section").hidden = report.issues.length === 0;
+  const more = $("issues-next");
+  more.hidden = report.issues.length <= shown;
+  more.textContent = `Show ${Math.min(ISSUES_SHOWN, report.issues.length - shown)} more of ${report.issues.length.toLocaleString()} issues`;
+  more.onclick = () => renderIssues(data, shown + ISSUES_SHOWN);
   const errors = report.issues.filter((i) => i.severity === "error").length;
   $("issues-more").textContent = report.issues_truncated
     ? `Only the first ${report.issues.length} issues are listed.`
@@ -571,7 +589,8 @@ function jobRow(job) {
     revert.disabled = true;
     try {
       const r = await api("POST", wsPath(`/imports/${job.id}/revert`));
-      const conflicts = r.conflicts.length ? ` ${plural(r.conflicts.length, "lead")} changed since and left as they are: ${r.conflicts.join(", ")}.` : "";
+      const n = r.conflicts.length;
+      const conflicts = n ? ` ${plural(n, "lead")} changed since and left as ${n === 1 ? "it is" : "they are"}: ${r.conflicts.join(", ")}.` : "";
       $("history-status").textContent = `Reverted: ${r.deleted} removed, ${r.restored} put back.${conflicts}`;
       loadHistory();
     } catch (e) {
@@ -594,7 +613,11 @@ function jobRow(job) {
 // ---------- start ----------
 
 const drop = $("drop");
-$("file").addEventListener("change", (e) => start(e.target.files[0]));
+$("file").addEventListener("change", (e) => {
+  start(e.target.files[0]);
+  // So that picking the same file again (after fixing it elsewhere) checks it again.
+  e.target.value = "";
+});
 drop.addEventListener("dragover", (e) => (e.preventDefault(), drop.classList.add("over")));
 drop.addEventListener("dragleave", () => drop.classList.remove("over"));
 drop.addEventListener("drop", (e) => {

@@ -9,11 +9,13 @@
 //      {type: "query", query}                                      (the offline preview's leads)
 // Out: {type: "progress", id, bytes, total, rows}
 //      {type: "done", id, report, rows: {record: {line, values}}, rejected: Uint8Array,
-//       corrected: Blob | null, correctedError, fixed: [record...], ms}
+//       corrected: Blob | null, correctedError, fixed: [record...], previewCapped, ms}
 //      {type: "cancelled", id} · {type: "page", page} · {type: "error", id, code, message}
 import init, { CsvValidator, MemoryStore } from "./pkg/leads_wasm.js";
 
 const ready = init();
+/** The offline preview keeps this many valid leads (a big file is checked whole all the same). */
+const PREVIEW_MAX = 10000;
 let file = null;
 let mapping = {};
 let fixes = {};
@@ -21,6 +23,18 @@ let rows = new Map();
 let running = 0;
 let store = null;
 let owner = null;
+let previewed = 0;
+
+/** Adds the validator's completed leads to the preview, up to PREVIEW_MAX. */
+async function keep(validator) {
+  const leads = validator.takeLeads();
+  const room = PREVIEW_MAX - previewed;
+  if (leads.length > 0 && room > 0) {
+    const some = leads.length > room ? leads.slice(0, room) : leads;
+    previewed += some.length;
+    await store.upsertLeads(owner, some);
+  }
+}
 
 async function validate(id, preview) {
   await ready;
@@ -32,6 +46,7 @@ async function validate(id, preview) {
   if (preview) {
     store = new MemoryStore(true);
     owner = (await store.register("preview", "a preview of this file")).uuid;
+    previewed = 0;
   }
   const corrected = [];
   let correctedError = null;
@@ -56,10 +71,7 @@ async function validate(id, preview) {
       }
       validator.push(value);
       take();
-      if (preview) {
-        const leads = validator.takeLeads();
-        if (leads.length > 0) await store.upsertLeads(owner, leads);
-      }
+      if (preview) await keep(validator);
       const now = performance.now();
       if (now - last > 100) {
         last = now;
@@ -70,10 +82,7 @@ async function validate(id, preview) {
     }
     const report = validator.finish();
     take();
-    if (preview) {
-      const leads = validator.takeLeads();
-      if (leads.length > 0) await store.upsertLeads(owner, leads);
-    }
+    if (preview) await keep(validator);
     rows = new Map(validator.rejectedRows().map((r) => [r.record, r]));
     // The rows the issues list names, with their cells as the person sees them now.
     const shown = {};
@@ -93,6 +102,7 @@ async function validate(id, preview) {
         corrected: hasFixes && !correctedError ? new Blob(corrected, { type: "text/csv" }) : null,
         correctedError,
         fixed: Object.keys(fixes).map(Number),
+        previewCapped: preview && report.valid > PREVIEW_MAX ? PREVIEW_MAX : null,
         ms: performance.now() - started,
       },
       [rejected.buffer],

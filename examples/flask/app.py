@@ -56,6 +56,7 @@ from flask import (
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 Mode = Literal["strict", "skip_invalid"]  # anything else: 400 invalid_option from leads
 
@@ -276,7 +277,7 @@ UI_FILES = (".html", ".js", ".css", ".svg", ".png")
 
 
 @bp.get("/")
-def home() -> Response:
+def home() -> WerkzeugResponse:
     """The frontend lives under `/ui/` (a one- or two-letter path is never a workspace's name)."""
     return redirect("/ui/")
 

@@ -46,7 +46,7 @@ fn errors_are_js_errors_with_a_code() {
 
 #[wasm_bindgen_test]
 fn chunks_and_tables_agree() {
-    let mut v = CsvValidator::new(JsValue::UNDEFINED, "table".into()).unwrap();
+    let mut v = CsvValidator::new(JsValue::UNDEFINED, "table".into(), JsValue::UNDEFINED).unwrap();
     for chunk in CSV.as_bytes().chunks(3) {
         v.push(js_sys::Uint8Array::from(chunk).into()).unwrap();
     }
