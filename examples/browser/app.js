@@ -490,9 +490,10 @@ $("do-import").addEventListener("click", () => upload(false));
 
 // ---------- browsing leads (stored ones, or the file's valid ones offline) ----------
 
-function leadBrowser(container, source, { caption, exportable }) {
+function leadBrowser(container, source, { caption, exportable, sort }) {
   container.replaceChildren($("browser-template").content.cloneNode(true));
   const form = container.querySelector("form");
+  form.sort.value = sort;
   const table = container.querySelector("table");
   const text = container.querySelector(".page-text");
   const [prev, next, exporter] = container.querySelectorAll(".pager button");
@@ -628,8 +629,8 @@ drop.addEventListener("drop", (e) => {
 
 await init();
 state.statuses = defaultStatuses();
-leadsView = leadBrowser($("browser"), (q) => api("GET", wsPath(`?${q}`)), { caption: "Stored leads", exportable: true });
-previewView = leadBrowser($("preview"), (q) => void worker.postMessage({ type: "query", query: q }), { caption: "Valid leads in the file", exportable: false });
+leadsView = leadBrowser($("browser"), (q) => api("GET", wsPath(`?${q}`)), { caption: "Stored leads", exportable: true, sort: "-created_at" });
+previewView = leadBrowser($("preview"), (q) => void worker.postMessage({ type: "query", query: q }), { caption: "Valid leads in the file", exportable: false, sort: "lead_id" });
 if (state.token && state.me) {
   signedIn({ token: state.token, ...state.me }).catch(() => signOut());
 }

@@ -269,6 +269,9 @@ test("offline: the page checks, fixes and previews a file without a server", asy
   assert.match(await checked(page, /210 rows/), /210 rows, 204 valid, 6 with errors/);
   assert.equal(await page.locator("#upload-section:not([hidden])").count(), 0, "nothing to import into offline");
   await page.waitForFunction(() => /of 204$/.test(document.querySelector("#preview .page-text").textContent));
+  const previewIds = await page.$$eval("#preview tbody tr td:first-child", (tds) => tds.map((td) => td.textContent));
+  assert.deepEqual(previewIds, [...previewIds].sort(), "the preview is in Lead ID order");
+  assert.equal(previewIds.length, 20);
   const label = await page.getAttribute("#issues tbody tr.error input", "aria-label");
   assert.match(label, /^Fix Contact Information on line 18$/);
   await fixCell(page, label, "maria.gomez@gmail.com");
