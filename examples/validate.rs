@@ -9,7 +9,7 @@
 
 use std::process::ExitCode;
 
-use leads_core::{ImportOptions, Validator};
+use leads_core::{ImportOptions, validate_parallel};
 
 const USAGE: &str = "usage: validate FILE [--delimiter X] [--encoding Y] [--statuses A,B,C] [--max-issues N]";
 
@@ -29,9 +29,11 @@ fn main() -> ExitCode {
         }
     };
     // Only the report is printed: keep neither leads nor rejected rows, so memory stays small
-    // however large the file.
-    let validator = Validator::new(&options).map(|v| v.keep_leads(false).keep_rejected(false));
-    let report = match validator.and_then(|mut v| v.push_reader(file).map(|()| v.finish())) {
+    // however large the file. Two threads: reading and parsing on this one, the row rules on a
+    // worker (the same verdict as one `Validator`, in about half the time).
+    let size = file.metadata().ok().map(|m| m.len());
+    let validated = validate_parallel(file, &options, false, size, 1 << 20, &mut |_| Ok(()));
+    let report = match validated.map(|(report, _)| report) {
         Ok(report) => report,
         Err(e) => {
             eprintln!("validate: {path}: {e}");

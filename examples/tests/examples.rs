@@ -105,3 +105,28 @@ fn validate_command_line_errors_go_to_stderr_with_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read /nonexistent/leads.csv"));
 }
+
+#[test]
+fn validate_gives_one_validator_s_verdict_on_a_file_of_many_chunks() {
+    // Over 1 MiB, so the two-thread path reads several chunks; errors of every kind of row rule.
+    let mut csv = String::from("Lead ID,Lead Name,Contact Information,Source,Interest Level,Status\n");
+    for i in 0..40_000 {
+        let contact = if i % 97 == 0 { "nobody".to_owned() } else { format!("lead{i}@example.com") };
+        let interest = if i % 89 == 0 { "Hotter" } else { "High" };
+        let id = if i % 83 == 0 { 1 } else { i };
+        csv.push_str(&format!("L-{id},Lead {i},{contact},Web,{interest},New\n"));
+    }
+    let dir = std::env::temp_dir().join(format!("leads-validate-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("many.csv");
+    std::fs::write(&path, &csv).unwrap();
+    let out = example("validate", &[path.to_str().unwrap(), "--max-issues", "5000"]);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let printed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let options = leads_core::ImportOptions { max_issues: 5000, ..Default::default() };
+    let one = leads_core::validate(csv.as_bytes(), &options).unwrap().report;
+    assert!(one.invalid > 1000, "{}", one.invalid);
+    let expected: serde_json::Value = serde_json::from_str(&one.to_json()).unwrap();
+    assert_eq!(printed, expected);
+}
