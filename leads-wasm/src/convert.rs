@@ -25,7 +25,8 @@ pub(crate) fn optional_string(name: &str, value: &JsValue) -> Result<Option<Stri
     if value.is_undefined() || value.is_null() { Ok(None) } else { string(name, value).map(Some) }
 }
 
-/// An optional boolean argument.
+/// An optional boolean argument (the stores' methods take some).
+#[cfg_attr(not(feature = "stores"), allow(dead_code))]
 pub(crate) fn optional_bool(name: &str, value: &JsValue) -> Result<Option<bool>, JsValue> {
     if value.is_undefined() || value.is_null() {
         return Ok(None);

@@ -7,6 +7,7 @@ mod convert;
 mod error;
 mod import;
 mod query;
+#[cfg(feature = "stores")]
 mod store;
 
 pub use error::to_js_error;
@@ -14,10 +15,11 @@ pub use import::{
     CsvValidator, LeadTable, default_statuses, error_codes, issue_codes, rejected_csv, validate_csv,
 };
 pub use query::LeadQuery;
+#[cfg(feature = "stores")]
 pub use store::MemoryStore;
 #[cfg(feature = "supabase")]
 pub use store::SupabaseStore;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "stores"))]
 pub use store::sleep_for_tests;
 
 /// Runs when the module is instantiated: a Rust panic (a bug) becomes a thrown JS `Error` with

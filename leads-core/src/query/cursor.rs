@@ -160,11 +160,15 @@ impl Cursor {
     }
 
     /// The sort values of the last lead, in sort order.
+    // Read by SqliteStore and SupabaseStore: unused in a wasm build without the latter.
+    #[cfg_attr(all(target_arch = "wasm32", not(feature = "supabase")), allow(dead_code))]
     pub(crate) fn keys(&self) -> &[KeyValue] {
         &self.keys
     }
 
     /// The id of the last lead.
+    // Read by SqliteStore and SupabaseStore: unused in a wasm build without the latter.
+    #[cfg_attr(all(target_arch = "wasm32", not(feature = "supabase")), allow(dead_code))]
     pub(crate) fn id(&self) -> Uuid {
         self.id
     }
