@@ -50,7 +50,7 @@ pub use auth::{
 pub use error::{Error, ErrorKind, Result};
 pub use import::{
     DEFAULT_MAX_BYTES, DEFAULT_MAX_FIELD_BYTES, DEFAULT_MAX_ISSUES, DEFAULT_MAX_ROWS, Fixes, ImportOptions,
-    LeadPatch, LeadTable, Progress, RejectedRow, Validation, Validator, check_contact, check_lead,
+    LeadPatch, LeadRow, LeadTable, Progress, RejectedRow, Validation, Validator, check_contact, check_lead,
     fixes_from_json, is_email, is_phone, validate, validate_reader, write_rejected_csv,
 };
 #[cfg(not(target_arch = "wasm32"))]

@@ -1,7 +1,8 @@
 """Validating the generated lead file from Python: `leads` against the same rules written with
-`csv.DictReader`, pandas and polars, in one run.
+`csv.DictReader`, pandas and polars, in one run; and leads handing its valid leads to polars or
+pandas as a DataFrame (`report.leads.to_polars()` / `to_pandas()`, through Arrow).
 
-    .venv/bin/python leads-py/bench/validate.py [--rows 1000000] [--repeat 3]
+    .venv/bin/python leads-py/bench/validate.py [--rows 1000000] [--repeat 3] [--profile default|messy]
 
 Each contender runs in its own process (so peak memory is its own: ru_maxrss, including the
 interpreter and its imports), validates the file `--repeat` times and keeps the fastest run. Every
@@ -180,8 +181,26 @@ def with_leads_as_objects(path: Path) -> Tuple[int, int]:
     return len(objects), report.invalid
 
 
+def with_leads_to_polars(path: Path) -> Tuple[int, int]:
+    import leads
+
+    report = leads.validate_csv(path)
+    frame = report.leads.to_polars()
+    return frame.height, report.invalid
+
+
+def with_leads_to_pandas(path: Path) -> Tuple[int, int]:
+    import leads
+
+    report = leads.validate_csv(path)
+    frame = report.leads.to_pandas()
+    return len(frame), report.invalid
+
+
 CONTENDERS: Dict[str, Callable[[Path], Tuple[int, int]]] = {
     "leads (report + valid leads)": with_leads,
+    "leads + polars DataFrame (to_polars)": with_leads_to_polars,
+    "leads + pandas DataFrame (to_pandas)": with_leads_to_pandas,
     "leads (report only)": with_leads_report_only,
     "leads (+ every lead as a Python object)": with_leads_as_objects,
     "csv.DictReader + rules": with_csv,
@@ -205,6 +224,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--profile", choices=["default", "messy"], default="default", help="leads-gen's profile")
     ap.add_argument("--one", help=argparse.SUPPRESS)
     ap.add_argument("--file", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -212,11 +232,25 @@ def main() -> int:
         print(json.dumps(run_one(args.one, args.file, args.repeat)))
         return 0
 
-    path = ROOT / "target" / "bench" / f"leads-{args.rows}.csv"
+    messy = args.profile == "messy"
+    path = ROOT / "target" / "bench" / f"leads-{args.rows}{'-messy' if messy else ''}.csv"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
+        profile = ["--profile", "messy"] if messy else []
         subprocess.run(
-            ["cargo", "run", "--quiet", "--release", "-p", "leads-gen", "--", str(args.rows), "-o", str(path)],
+            [
+                "cargo",
+                "run",
+                "--quiet",
+                "--release",
+                "-p",
+                "leads-gen",
+                "--",
+                str(args.rows),
+                *profile,
+                "-o",
+                str(path),
+            ],
             cwd=ROOT,
             check=True,
         )

@@ -27,5 +27,5 @@ pub use parallel::{MAX_CHUNK_SIZE, validate_parallel};
 pub use rejects::{RejectedRow, write_rejected_csv};
 pub use rules::patch::{LeadPatch, check_lead};
 pub use rules::{check_contact, is_email, is_phone};
-pub use table::LeadTable;
+pub use table::{LeadRow, LeadTable};
 pub use validator::{Progress, Validation, Validator, validate, validate_reader};

@@ -81,23 +81,62 @@ impl LeadTable {
         (0..self.len()).map(|i| self.lead_at(i))
     }
 
-    /// The lead at `index < len()`.
-    fn lead_at(&self, index: usize) -> Lead {
+    /// The lead at `index`, borrowed from the table (no allocation): for copying leads out in
+    /// bulk, e.g. into columns.
+    #[must_use]
+    pub fn row(&self, index: usize) -> Option<LeadRow<'_>> {
+        (index < self.len()).then(|| self.row_at(index))
+    }
+
+    fn row_at(&self, index: usize) -> LeadRow<'_> {
         let at = index * TEXT_FIELDS;
         let start = if at == 0 { 0 } else { self.ends[at - 1] };
         let mut bounds = [0; TEXT_FIELDS + 1];
         bounds[0] = start;
         bounds[1..].copy_from_slice(&self.ends[at..at + TEXT_FIELDS]);
-        let field = |k: usize| self.text[bounds[k]..bounds[k + 1]].to_owned();
+        let field = |k: usize| &self.text[bounds[k]..bounds[k + 1]];
         let salesperson = field(4);
-        Lead {
+        LeadRow {
             lead_id: field(0),
             lead_name: field(1),
             contact_information: field(2),
             source: field(3),
             interest_level: self.interest[index],
-            status: self.statuses.get(self.status[index] as usize).cloned().unwrap_or_default(),
+            status: self.statuses.get(self.status[index] as usize).map_or("", String::as_str),
             salesperson: (!salesperson.is_empty()).then_some(salesperson),
         }
     }
+
+    /// The lead at `index < len()`.
+    fn lead_at(&self, index: usize) -> Lead {
+        let r = self.row_at(index);
+        Lead {
+            lead_id: r.lead_id.to_owned(),
+            lead_name: r.lead_name.to_owned(),
+            contact_information: r.contact_information.to_owned(),
+            source: r.source.to_owned(),
+            interest_level: r.interest_level,
+            status: r.status.to_owned(),
+            salesperson: r.salesperson.map(str::to_owned),
+        }
+    }
+}
+
+/// A lead borrowed from a [`LeadTable`] ([`LeadTable::row`]): the fields of a [`Lead`], as `&str`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LeadRow<'t> {
+    /// Lead ID.
+    pub lead_id: &'t str,
+    /// Lead Name.
+    pub lead_name: &'t str,
+    /// Contact Information (normalised).
+    pub contact_information: &'t str,
+    /// Source.
+    pub source: &'t str,
+    /// Interest Level.
+    pub interest_level: InterestLevel,
+    /// Status, in the vocabulary's casing.
+    pub status: &'t str,
+    /// Assigned Salesperson; `None` when unassigned.
+    pub salesperson: Option<&'t str>,
 }

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use leads_core::{StoredLead, Timestamp, Uuid};
-use pyo3::exceptions::PyIndexError;
+use pyo3::exceptions::{PyIndexError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PySlice;
 
@@ -212,6 +212,34 @@ impl LeadList {
         (0..self.leads.len()).filter_map(|i| self.leads.get(i)).map(|l| to_dict(py, &l)).collect()
     }
 
+    /// The leads as an Arrow table (seven string columns named as the Lead's fields;
+    /// `salesperson` null when unassigned), exported through the Arrow PyCapsule interface
+    /// (``__arrow_c_stream__``): ``pyarrow.table(leads.to_arrow())``, ``polars.DataFrame(...)``.
+    /// The columns are built from the compact table in one pass, with no Python object per lead.
+    fn to_arrow(&self, py: Python<'_>) -> PyResult<pyo3_arrow::PyTable> {
+        let batch = py.detach(|| arrow_batch(&self.leads)).map_err(|e| PyValueError::new_err(e.to_string()))?;
+        let schema = batch.schema();
+        pyo3_arrow::PyTable::try_new(vec![batch], schema)
+    }
+
+    /// The leads as a polars ``DataFrame`` (from ``to_arrow()``); needs polars installed.
+    fn to_polars<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let polars = optional_module(py, "polars", "to_polars")?;
+        polars.getattr("DataFrame")?.call1((self.to_arrow(py)?,))
+    }
+
+    /// The leads as a pandas ``DataFrame`` (from ``to_arrow()``); needs pandas ≥ 3 (or pandas
+    /// and pyarrow).
+    fn to_pandas<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let pandas = optional_module(py, "pandas", "to_pandas")?;
+        let frame = pandas.getattr("DataFrame")?;
+        let table = self.to_arrow(py)?;
+        if frame.hasattr("from_arrow")? {
+            return frame.call_method1("from_arrow", (table,));
+        }
+        optional_module(py, "pyarrow", "to_pandas")?.call_method1("table", (table,))?.call_method0("to_pandas")
+    }
+
     fn __repr__(&self) -> String {
         format!("<LeadList of {} leads>", self.leads.len())
     }
@@ -234,4 +262,49 @@ impl LeadIter {
         let i = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         self.leads.get(i).map(Lead::from)
     }
+}
+
+/// The leads as one Arrow record batch.
+fn arrow_batch(leads: &Leads) -> Result<arrow_array::RecordBatch, arrow_schema::ArrowError> {
+    use arrow_array::builder::StringBuilder;
+    use arrow_schema::{DataType, Field, Schema};
+    let n = leads.len();
+    let mut columns: Vec<StringBuilder> = (0..7).map(|_| StringBuilder::with_capacity(n, n * 16)).collect();
+    let mut push = |r: leads_core::LeadRow<'_>| {
+        let texts = [r.lead_id, r.lead_name, r.contact_information, r.source, r.interest_level.as_str(), r.status];
+        for (column, text) in columns.iter_mut().zip(texts) {
+            column.append_value(text);
+        }
+        columns[6].append_option(r.salesperson);
+    };
+    match leads {
+        Leads::Table(t) => (0..n).filter_map(|i| t.row(i)).for_each(&mut push),
+        Leads::List(l) => l.iter().for_each(|lead| {
+            push(leads_core::LeadRow {
+                lead_id: &lead.lead_id,
+                lead_name: &lead.lead_name,
+                contact_information: &lead.contact_information,
+                source: &lead.source,
+                interest_level: lead.interest_level,
+                status: &lead.status,
+                salesperson: lead.salesperson.as_deref(),
+            })
+        }),
+    }
+    let names = ["lead_id", "lead_name", "contact_information", "source", "interest_level", "status", "salesperson"];
+    let schema = Schema::new(
+        names.iter().enumerate().map(|(i, name)| Field::new(*name, DataType::Utf8, i == 6)).collect::<Vec<_>>(),
+    );
+    let arrays: Vec<arrow_array::ArrayRef> =
+        columns.iter_mut().map(|c| std::sync::Arc::new(c.finish()) as arrow_array::ArrayRef).collect();
+    arrow_array::RecordBatch::try_new(std::sync::Arc::new(schema), arrays)
+}
+
+/// An optional dependency, or an ImportError saying which method needs it.
+fn optional_module<'py>(py: Python<'py>, name: &str, method: &str) -> PyResult<Bound<'py, PyModule>> {
+    py.import(name).map_err(|e| {
+        pyo3::exceptions::PyImportError::new_err(format!(
+            "LeadList.{method}() needs {name} (pip install {name}): {e}"
+        ))
+    })
 }
