@@ -43,6 +43,10 @@ def test_to_arrow_is_the_leads_as_string_columns(kind: int) -> None:
     assert [f.nullable for f in table.schema] == [False] * 6 + [True]
     assert table.to_pylist() == expected
     assert table.column("salesperson").null_count == 1
+    # The same rows as string_view columns (what polars holds).
+    views = pa.table(got.to_arrow(string_view=True))
+    assert all(t == pa.string_view() for t in views.schema.types)
+    assert views.to_pylist() == expected
 
 
 @pytest.mark.parametrize("kind", [0, 1], ids=["table", "list"])

@@ -216,8 +216,14 @@ impl LeadList {
     /// `salesperson` null when unassigned), exported through the Arrow PyCapsule interface
     /// (``__arrow_c_stream__``): ``pyarrow.table(leads.to_arrow())``, ``polars.DataFrame(...)``.
     /// The columns are built from the compact table in one pass, with no Python object per lead.
-    fn to_arrow(&self, py: Python<'_>) -> PyResult<pyo3_arrow::PyTable> {
-        let batch = py.detach(|| arrow_batch(&self.leads)).map_err(|e| PyValueError::new_err(e.to_string()))?;
+    ///
+    /// With ``string_view=True`` the columns are Arrow's ``string_view`` (what polars holds, so
+    /// ``to_polars`` uses it: no conversion there) instead of ``string``.
+    #[pyo3(signature = (*, string_view=false))]
+    fn to_arrow(&self, py: Python<'_>, string_view: bool) -> PyResult<pyo3_arrow::PyTable> {
+        let batch = py
+            .detach(|| if string_view { arrow_view_batch(&self.leads) } else { arrow_batch(&self.leads) })
+            .map_err(|e| PyValueError::new_err(e.to_string()))?;
         let schema = batch.schema();
         pyo3_arrow::PyTable::try_new(vec![batch], schema)
     }
@@ -225,7 +231,7 @@ impl LeadList {
     /// The leads as a polars ``DataFrame`` (from ``to_arrow()``); needs polars installed.
     fn to_polars<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let polars = optional_module(py, "polars", "to_polars")?;
-        polars.getattr("DataFrame")?.call1((self.to_arrow(py)?,))
+        polars.getattr("DataFrame")?.call1((self.to_arrow(py, true)?,))
     }
 
     /// The leads as a pandas ``DataFrame`` (from ``to_arrow()``); needs pandas ≥ 3 (or pandas
@@ -233,11 +239,13 @@ impl LeadList {
     fn to_pandas<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let pandas = optional_module(py, "pandas", "to_pandas")?;
         let frame = pandas.getattr("DataFrame")?;
-        let table = self.to_arrow(py)?;
+        let table = self.to_arrow(py, false)?;
         if frame.hasattr("from_arrow")? {
             return frame.call_method1("from_arrow", (table,));
         }
-        optional_module(py, "pyarrow", "to_pandas")?.call_method1("table", (table,))?.call_method0("to_pandas")
+        optional_module(py, "pyarrow", "to_pandas")?
+            .call_method1("table", (table,))?
+            .call_method0("to_pandas")
     }
 
     fn __repr__(&self) -> String {
@@ -264,21 +272,62 @@ impl LeadIter {
     }
 }
 
-/// The leads as one Arrow record batch.
+/// The leads as one Arrow record batch of `string` columns.
 fn arrow_batch(leads: &Leads) -> Result<arrow_array::RecordBatch, arrow_schema::ArrowError> {
-    use arrow_array::builder::StringBuilder;
-    use arrow_schema::{DataType, Field, Schema};
     let n = leads.len();
-    let mut columns: Vec<StringBuilder> = (0..7).map(|_| StringBuilder::with_capacity(n, n * 16)).collect();
-    let mut push = |r: leads_core::LeadRow<'_>| {
-        let texts = [r.lead_id, r.lead_name, r.contact_information, r.source, r.interest_level.as_str(), r.status];
-        for (column, text) in columns.iter_mut().zip(texts) {
-            column.append_value(text);
+    let builders = (0..7).map(|_| arrow_array::builder::StringBuilder::with_capacity(n, n * 16)).collect();
+    batch_of(leads, builders, arrow_schema::DataType::Utf8)
+}
+
+/// The same with `string_view` columns.
+fn arrow_view_batch(leads: &Leads) -> Result<arrow_array::RecordBatch, arrow_schema::ArrowError> {
+    let n = leads.len();
+    let builders = (0..7).map(|_| arrow_array::builder::StringViewBuilder::with_capacity(n)).collect();
+    batch_of(leads, builders, arrow_schema::DataType::Utf8View)
+}
+
+/// A string column builder of either kind.
+trait TextColumn {
+    fn value(&mut self, text: &str);
+    fn option(&mut self, text: Option<&str>);
+    fn done(&mut self) -> arrow_array::ArrayRef;
+}
+
+macro_rules! text_column {
+    ($builder:ty) => {
+        impl TextColumn for $builder {
+            fn value(&mut self, text: &str) {
+                self.append_value(text);
+            }
+            fn option(&mut self, text: Option<&str>) {
+                self.append_option(text);
+            }
+            fn done(&mut self) -> arrow_array::ArrayRef {
+                std::sync::Arc::new(self.finish())
+            }
         }
-        columns[6].append_option(r.salesperson);
+    };
+}
+text_column!(arrow_array::builder::StringBuilder);
+text_column!(arrow_array::builder::StringViewBuilder);
+
+/// Fills the seven columns (salesperson null when unassigned) and makes the batch.
+fn batch_of<B: TextColumn>(
+    leads: &Leads,
+    mut columns: Vec<B>,
+    kind: arrow_schema::DataType,
+) -> Result<arrow_array::RecordBatch, arrow_schema::ArrowError> {
+    use arrow_schema::{Field, Schema};
+    let mut push = |r: leads_core::LeadRow<'_>| {
+        let texts =
+            [r.lead_id, r.lead_name, r.contact_information, r.source, r.interest_level.as_str(), r.status];
+        for (column, text) in columns.iter_mut().zip(texts) {
+            column.value(text);
+        }
+        columns[6].option(r.salesperson);
     };
     match leads {
-        Leads::Table(t) => (0..n).filter_map(|i| t.row(i)).for_each(&mut push),
+        Leads::Table(t) => (0..t.len()).filter_map(|i| t.row(i)).for_each(&mut push),
         Leads::List(l) => l.iter().for_each(|lead| {
             push(leads_core::LeadRow {
                 lead_id: &lead.lead_id,
@@ -291,13 +340,12 @@ fn arrow_batch(leads: &Leads) -> Result<arrow_array::RecordBatch, arrow_schema::
             })
         }),
     }
-    let names = ["lead_id", "lead_name", "contact_information", "source", "interest_level", "status", "salesperson"];
-    let schema = Schema::new(
-        names.iter().enumerate().map(|(i, name)| Field::new(*name, DataType::Utf8, i == 6)).collect::<Vec<_>>(),
-    );
-    let arrays: Vec<arrow_array::ArrayRef> =
-        columns.iter_mut().map(|c| std::sync::Arc::new(c.finish()) as arrow_array::ArrayRef).collect();
-    arrow_array::RecordBatch::try_new(std::sync::Arc::new(schema), arrays)
+    let names =
+        ["lead_id", "lead_name", "contact_information", "source", "interest_level", "status", "salesperson"];
+    let fields: Vec<Field> =
+        names.iter().enumerate().map(|(i, name)| Field::new(*name, kind.clone(), i == 6)).collect();
+    let arrays = columns.iter_mut().map(TextColumn::done).collect();
+    arrow_array::RecordBatch::try_new(std::sync::Arc::new(Schema::new(fields)), arrays)
 }
 
 /// An optional dependency, or an ImportError saying which method needs it.
