@@ -348,7 +348,7 @@ impl Store {
     ) -> PyResult<Bound<'py, PyAny>> {
         let user = uuid("user", user)?;
         let leads: Vec<leads_core::Lead> =
-            leads.try_iter()?.map(|l| Ok(l?.cast::<Lead>()?.get().lead.clone())).collect::<PyResult<_>>()?;
+            leads.try_iter()?.map(|l| Ok(l?.cast::<Lead>()?.get().lead())).collect::<PyResult<_>>()?;
         let outcome = with_store!(self, py, |s| s.upsert_leads(user, &leads)).map_err(to_py)?;
         to_dict(py, &outcome)
     }

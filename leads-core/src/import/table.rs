@@ -109,16 +109,7 @@ impl LeadTable {
 
     /// The lead at `index < len()`.
     fn lead_at(&self, index: usize) -> Lead {
-        let r = self.row_at(index);
-        Lead {
-            lead_id: r.lead_id.to_owned(),
-            lead_name: r.lead_name.to_owned(),
-            contact_information: r.contact_information.to_owned(),
-            source: r.source.to_owned(),
-            interest_level: r.interest_level,
-            status: r.status.to_owned(),
-            salesperson: r.salesperson.map(str::to_owned),
-        }
+        self.row_at(index).to_lead()
     }
 }
 
@@ -139,4 +130,36 @@ pub struct LeadRow<'t> {
     pub status: &'t str,
     /// Assigned Salesperson; `None` when unassigned.
     pub salesperson: Option<&'t str>,
+}
+
+impl LeadRow<'_> {
+    /// The lead, owned.
+    #[must_use]
+    pub fn to_lead(&self) -> Lead {
+        Lead {
+            lead_id: self.lead_id.to_owned(),
+            lead_name: self.lead_name.to_owned(),
+            contact_information: self.contact_information.to_owned(),
+            source: self.source.to_owned(),
+            interest_level: self.interest_level,
+            status: self.status.to_owned(),
+            salesperson: self.salesperson.map(str::to_owned),
+        }
+    }
+}
+
+impl Lead {
+    /// The lead, borrowed as a [`LeadRow`].
+    #[must_use]
+    pub fn row(&self) -> LeadRow<'_> {
+        LeadRow {
+            lead_id: &self.lead_id,
+            lead_name: &self.lead_name,
+            contact_information: &self.contact_information,
+            source: &self.source,
+            interest_level: self.interest_level,
+            status: &self.status,
+            salesperson: self.salesperson.as_deref(),
+        }
+    }
 }

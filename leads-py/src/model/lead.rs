@@ -22,15 +22,29 @@ struct Stored {
 /// A valid lead: the seven fields, normalised by the import rules. Leads read from a store also
 /// have `id`, `user_uuid`, `created_at` and `updated_at` (``None`` for leads from a file).
 #[pyclass(module = "leads._leads", frozen, eq)]
-#[derive(Clone, PartialEq)]
+#[derive(Clone)]
 pub(crate) struct Lead {
-    pub(crate) lead: leads_core::Lead,
+    data: LeadData,
     stored: Option<Stored>,
+}
+
+/// A lead's fields: its own, or a place in a validation's leads (so that iterating over a
+/// million leads makes a million small objects, not seven million strings).
+#[derive(Clone)]
+enum LeadData {
+    Own(leads_core::Lead),
+    In(Arc<Leads>, usize),
+}
+
+impl PartialEq for Lead {
+    fn eq(&self, other: &Self) -> bool {
+        self.row() == other.row() && self.stored == other.stored
+    }
 }
 
 impl From<leads_core::Lead> for Lead {
     fn from(lead: leads_core::Lead) -> Self {
-        Lead { lead, stored: None }
+        Lead { data: LeadData::Own(lead), stored: None }
     }
 }
 
@@ -38,7 +52,43 @@ impl From<StoredLead> for Lead {
     fn from(s: StoredLead) -> Self {
         let stored =
             Stored { id: s.id, user_uuid: s.user_uuid, created_at: s.created_at, updated_at: s.updated_at };
-        Lead { lead: s.lead, stored: Some(stored) }
+        Lead { data: LeadData::Own(s.lead), stored: Some(stored) }
+    }
+}
+
+/// A `Lead` object that Python's cyclic garbage collector does not track: a `Lead` holds no
+/// Python object, so it can be in no reference cycle, and a million tracked ones
+/// (`list(report.leads)`) make the collector run over and over — 1.02 s against 0.16 s for
+/// 980,055 leads, measured (BENCHMARKS.md).
+pub(crate) fn untracked<'py>(py: Python<'py>, lead: Lead) -> PyResult<Bound<'py, Lead>> {
+    let object = Bound::new(py, lead)?;
+    // SAFETY: `object` is a live object of a GC type (every pyclass is one), just made; a `Lead`
+    // holds only Rust data, so no cycle can go through it. Untracking twice is allowed by
+    // CPython (pyo3's dealloc untracks again), as for tuples the interpreter untracks itself.
+    #[allow(unsafe_code)]
+    unsafe {
+        pyo3::ffi::PyObject_GC_UnTrack(object.as_ptr().cast())
+    };
+    Ok(object)
+}
+
+impl Lead {
+    /// The lead at `index` of `leads` (which has it), made without copying its fields.
+    fn at(leads: &Arc<Leads>, index: usize) -> Self {
+        Lead { data: LeadData::In(Arc::clone(leads), index), stored: None }
+    }
+
+    /// The seven fields, borrowed.
+    pub(crate) fn row(&self) -> leads_core::LeadRow<'_> {
+        match &self.data {
+            LeadData::Own(lead) => lead.row(),
+            LeadData::In(leads, i) => leads.row(*i),
+        }
+    }
+
+    /// The lead, owned.
+    pub(crate) fn lead(&self) -> leads_core::Lead {
+        self.row().to_lead()
     }
 }
 
@@ -47,43 +97,43 @@ impl Lead {
     /// The lead's identifier in the user's own system (unique per user).
     #[getter]
     fn lead_id(&self) -> &str {
-        &self.lead.lead_id
+        self.row().lead_id
     }
 
     /// The lead's name.
     #[getter]
     fn lead_name(&self) -> &str {
-        &self.lead.lead_name
+        self.row().lead_name
     }
 
     /// Emails (lower-cased) and/or phone numbers (as given).
     #[getter]
     fn contact_information(&self) -> &str {
-        &self.lead.contact_information
+        self.row().contact_information
     }
 
     /// Where the lead came from.
     #[getter]
     fn source(&self) -> &str {
-        &self.lead.source
+        self.row().source
     }
 
     /// ``"High"``, ``"Medium"`` or ``"Low"``.
     #[getter]
     fn interest_level(&self) -> &'static str {
-        self.lead.interest_level.as_str()
+        self.row().interest_level.as_str()
     }
 
     /// A status of the vocabulary, in its canonical casing.
     #[getter]
     fn status(&self) -> &str {
-        &self.lead.status
+        self.row().status
     }
 
     /// The assigned salesperson, or ``None``.
     #[getter]
     fn salesperson(&self) -> Option<&str> {
-        self.lead.salesperson.as_deref()
+        self.row().salesperson
     }
 
     /// The store's id of the lead (a UUID string), or ``None`` for a lead from a file.
@@ -113,7 +163,7 @@ impl Lead {
     /// The lead as a dict with the seed's snake_case column names (the REST JSON).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         match &self.stored {
-            None => to_dict(py, &self.lead),
+            None => to_dict(py, &self.lead()),
             Some(s) => to_dict(
                 py,
                 &StoredLead {
@@ -121,19 +171,20 @@ impl Lead {
                     user_uuid: s.user_uuid,
                     created_at: s.created_at,
                     updated_at: s.updated_at,
-                    lead: self.lead.clone(),
+                    lead: self.lead(),
                 },
             ),
         }
     }
 
     fn __repr__(&self) -> String {
+        let r = self.row();
         format!(
             "Lead(lead_id={:?}, lead_name={:?}, status={:?}, interest_level={:?})",
-            self.lead.lead_id,
-            self.lead.lead_name,
-            self.lead.status,
-            self.lead.interest_level.as_str()
+            r.lead_id,
+            r.lead_name,
+            r.status,
+            r.interest_level.as_str()
         )
     }
 }
@@ -153,9 +204,14 @@ impl Leads {
     }
 
     fn get(&self, i: usize) -> Option<leads_core::Lead> {
+        (i < self.len()).then(|| self.row(i).to_lead())
+    }
+
+    /// The lead at `i < len()`, borrowed.
+    fn row(&self, i: usize) -> leads_core::LeadRow<'_> {
         match self {
-            Leads::Table(t) => t.get(i),
-            Leads::List(l) => l.get(i).cloned(),
+            Leads::Table(t) => t.row(i).unwrap_or_else(|| unreachable!("index {i} checked by the caller")),
+            Leads::List(l) => l[i].row(),
         }
     }
 }
@@ -176,13 +232,12 @@ impl LeadList {
     fn __getitem__<'py>(&self, py: Python<'py>, index: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
         if let Ok(slice) = index.cast::<PySlice>() {
             let ix = slice.indices(self.leads.len().try_into().unwrap_or(isize::MAX))?;
-            let picked: Vec<Lead> = (0..ix.slicelength)
+            let picked = (0..ix.slicelength)
                 .map(|k| {
-                    let i = ix.start + ix.step * k as isize;
-                    self.leads.get(i as usize).map(Lead::from)
+                    let i = (ix.start + ix.step * k as isize) as usize;
+                    untracked(py, Lead::at(&self.leads, i))
                 })
-                .collect::<Option<_>>()
-                .unwrap_or_default();
+                .collect::<PyResult<Vec<_>>>()?;
             return picked.into_pyobject(py).map(Bound::into_any);
         }
         // An int beyond any index is out of range, as for a list (not an OverflowError).
@@ -198,9 +253,7 @@ impl LeadList {
         if !(0..len).contains(&at) {
             return Err(PyIndexError::new_err("lead index out of range"));
         }
-        let lead =
-            self.leads.get(at as usize).ok_or_else(|| PyIndexError::new_err("lead index out of range"))?;
-        Bound::new(py, Lead::from(lead)).map(Bound::into_any)
+        untracked(py, Lead::at(&self.leads, at as usize)).map(Bound::into_any)
     }
 
     fn __iter__(&self) -> LeadIter {
@@ -266,9 +319,9 @@ impl LeadIter {
         slf
     }
 
-    fn __next__(&self) -> Option<Lead> {
+    fn __next__<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, Lead>>> {
         let i = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        self.leads.get(i).map(Lead::from)
+        (i < self.leads.len()).then(|| untracked(py, Lead::at(&self.leads, i))).transpose()
     }
 }
 
@@ -326,20 +379,7 @@ fn batch_of<B: TextColumn>(
         }
         columns[6].option(r.salesperson);
     };
-    match leads {
-        Leads::Table(t) => (0..t.len()).filter_map(|i| t.row(i)).for_each(&mut push),
-        Leads::List(l) => l.iter().for_each(|lead| {
-            push(leads_core::LeadRow {
-                lead_id: &lead.lead_id,
-                lead_name: &lead.lead_name,
-                contact_information: &lead.contact_information,
-                source: &lead.source,
-                interest_level: lead.interest_level,
-                status: &lead.status,
-                salesperson: lead.salesperson.as_deref(),
-            })
-        }),
-    }
+    (0..leads.len()).for_each(|i| push(leads.row(i)));
     let names =
         ["lead_id", "lead_name", "contact_information", "source", "interest_level", "status", "salesperson"];
     let fields: Vec<Field> =
