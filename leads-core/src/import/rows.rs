@@ -255,23 +255,15 @@ impl RowValidator {
         if self.corrected.is_some() {
             self.correct_header();
         }
-        if let Some(cells) = self.fixes.remove(&self.rows) {
+        if let Some(cells) = (!self.fixes.is_empty()).then(|| self.fixes.remove(&self.rows)).flatten() {
             let fixed = FixedRecord::new(&cells);
             let record = fixed.record(r.line, self.max_field);
             if let Some(out) = &mut self.corrected {
                 out.row(cells.iter().map(String::as_str));
             }
-            let text = record.text;
-            return match self.check.pre(&record, text) {
-                RecordVerdict::Clean { id_hash, verdicts } => {
-                    self.clean_row(&record, text, id_hash, verdicts);
-                    Flow::Continue
-                }
-                RecordVerdict::NeedsFullRules => {
-                    self.row(&record, text);
-                    Flow::Continue
-                }
-            };
+            let pre = self.check.pre(&record, record.text);
+            self.rules_on(&record, record.text, pre);
+            return Flow::Continue;
         }
         if let Some(out) = &mut self.corrected {
             match unwritable(r, text) {
@@ -284,11 +276,17 @@ impl RowValidator {
                 }
             }
         }
+        self.rules_on(r, text, pre);
+        Flow::Continue
+    }
+
+    /// The rules on a data record, given what [`RecordCheck::pre`] said of it.
+    #[inline]
+    fn rules_on(&mut self, r: &RawRecord<'_>, text: Option<&str>, pre: RecordVerdict) {
         match pre {
             RecordVerdict::Clean { id_hash, verdicts } => self.clean_row(r, text, id_hash, verdicts),
             RecordVerdict::NeedsFullRules => self.row(r, text),
         }
-        Flow::Continue
     }
 
     /// Starts the corrected file with the header, once it is known.
