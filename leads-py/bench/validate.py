@@ -62,10 +62,12 @@ def with_csv(path: Path) -> Tuple[int, int]:
         reader = csv.DictReader(f)
         names = {h: field_of(h) for h in reader.fieldnames or []}
         for record, raw in enumerate(reader, 1):
+            # DictReader gives a short row None for the missing values, a long one a None key.
+            ragged = None in raw or None in raw.values()
             row = {names[k]: (v or "").strip() for k, v in raw.items() if k in names}
             if not any(row.values()):
                 continue
-            errors = []
+            errors = ["field_count"] if ragged else []
             for name in ("lead_id", "lead_name", "contact_information", "source", "interest_level", "status"):
                 if not row.get(name):
                     errors.append("required")
@@ -103,7 +105,21 @@ def with_csv(path: Path) -> Tuple[int, int]:
 def with_pandas(path: Path) -> Tuple[int, int]:
     import pandas as pd  # type: ignore[import-untyped]
 
-    df = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8-sig")
+    ragged = 0
+
+    def count_ragged(_: Any) -> None:  # a row with too few or too many fields: skipped and counted
+        nonlocal ragged
+        ragged += 1
+
+    df = pd.read_csv(
+        path,
+        dtype=str,
+        keep_default_na=False,
+        na_filter=False,
+        encoding="utf-8-sig",
+        engine="pyarrow",
+        on_bad_lines=count_ragged,
+    )
     df.columns = [field_of(c) for c in df.columns]
     for c in df.columns:
         df[c] = df[c].str.strip()
@@ -126,20 +142,24 @@ def with_pandas(path: Path) -> Tuple[int, int]:
     good["contact_information"] = good["contact_information"].str.replace(
         EMAIL, lambda m: m.group(0).lower(), regex=True
     )
-    return len(good), int(bad.sum())
+    return len(good), int(bad.sum()) + ragged
 
 
 def with_polars(path: Path) -> Tuple[int, int]:
     import polars as pl
 
-    df = pl.read_csv(path, infer_schema=False, encoding="utf8")
+    # Empty values are "", so null means a value missing from a short row.
+    df = pl.read_csv(path, infer_schema=False, encoding="utf8", empty_string_is_null=False)
     df = df.rename({c: field_of(c) for c in df.columns})
-    df = df.with_columns(pl.col(c).fill_null("").str.strip_chars() for c in df.columns)
-    df = df.filter(pl.any_horizontal(pl.col(c) != "" for c in df.columns))
-    present = {name: pl.col(name) != "" for name in df.columns}
+    ragged = pl.any_horizontal(pl.col(c).is_null() for c in df.columns)
+    fields = df.columns
+    df = df.with_columns(ragged.alias("_ragged"))
+    df = df.with_columns(pl.col(c).fill_null("").str.strip_chars() for c in fields)
+    df = df.filter(pl.any_horizontal(pl.col(c) != "" for c in fields))
+    present = {name: pl.col(name) != "" for name in fields}
     interest = pl.col("interest_level").str.to_lowercase().replace_strict(INTEREST, default=None)
     status = pl.col("status").str.to_lowercase().replace_strict(STATUS, default=None)
-    bad = pl.lit(False)
+    bad = pl.col("_ragged")
     for name in ("lead_id", "lead_name", "contact_information", "source", "interest_level", "status"):
         bad = bad | ~present[name]
     for name, limit in LIMITS.items():

@@ -2,7 +2,7 @@
 // written in JavaScript, in one run. Each contender runs in its own process (peak memory is its
 // own maxRSS), best of --repeat runs; every contender must reach the verdict of leads-wasm.
 //
-//   node leads-wasm/bench/validate.mjs [--rows 100000,1000000] [--repeat 3]
+//   node leads-wasm/bench/validate.mjs [--rows 100000,1000000] [--repeat 3] [--profile default,messy]
 // (after ./scripts/build-npm and `npm install` in leads-wasm/bench)
 import { execFileSync } from "node:child_process";
 import { createReadStream, existsSync, mkdirSync, readFileSync, statSync, openSync, readSync, closeSync } from "node:fs";
@@ -52,6 +52,7 @@ function papaparse(path, chunkSize) {
     if (!any) return;
     record++;
     const errors = [];
+    if (fields.length !== names.length) errors.push("field_count");
     for (const f of REQUIRED) if (!row[f]) errors.push("required");
     for (const [f, max] of Object.entries(LIMITS)) if ((row[f] ?? "").length > max) errors.push("too_long");
     if (row.contact_information && !CONTACT.test(row.contact_information)) errors.push("invalid_contact");
@@ -161,14 +162,16 @@ for (const [name, bytes] of [["leads_wasm_bg.wasm", wasm], ["validate/web/leads_
   console.log(`${name}: ${(bytes.length / 1024).toFixed(0)} KiB, ${(gzipSync(bytes, { level: 9 }).length / 1024).toFixed(0)} KiB gzipped`);
 }
 let failed = false;
-for (const rows of arg("--rows", "100000,1000000").split(",").map(Number)) {
-  const path = join(root, "target", "bench", `leads-${rows}.csv`);
+const runs = arg("--profile", "default,messy").split(",").flatMap((profile) => arg("--rows", "100000,1000000").split(",").map((rows) => [profile, Number(rows)]));
+for (const [profile, rows] of runs) {
+  const path = join(root, "target", "bench", profile === "default" ? `leads-${rows}.csv` : `leads-${rows}-${profile}.csv`);
   if (!existsSync(path)) {
     mkdirSync(dirname(path), { recursive: true });
-    execFileSync("cargo", ["run", "--quiet", "--release", "-p", "leads-gen", "--", String(rows), "-o", path], { cwd: root, stdio: "inherit" });
+    const gen = ["run", "--quiet", "--release", "-p", "leads-gen", "--", String(rows), "-o", path];
+    execFileSync("cargo", profile === "default" ? gen : [...gen, "--profile", profile], { cwd: root, stdio: "inherit" });
   }
   const size = statSync(path).size;
-  console.log(`\n${rows.toLocaleString("en")} rows, ${(size / 1e6).toFixed(1)} MB; best of ${repeat}, each contender in its own process`);
+  console.log(`\n${rows.toLocaleString("en")} rows, ${profile} profile, ${(size / 1e6).toFixed(1)} MB; best of ${repeat}, each contender in its own process`);
   const results = {};
   for (const name of Object.keys(CONTENDERS)) {
     const out = execFileSync(process.execPath, ["--max-old-space-size=8192", fileURLToPath(import.meta.url), "--one", name, "--file", path, "--repeat", String(repeat)], { encoding: "utf8" });

@@ -13,6 +13,7 @@ pub(crate) mod parser;
 pub(crate) mod rejects;
 pub(crate) mod rows;
 pub(crate) mod rules;
+pub(crate) mod scan;
 pub(crate) mod seen;
 pub(crate) mod sniff;
 pub(crate) mod table;

@@ -14,6 +14,8 @@
 //! Memory is bounded by the longest record: a field stops growing at `max_field` bytes (the
 //! record is flagged) and a record stops storing fields after [`MAX_FIELDS`].
 
+use crate::import::scan::Scan;
+
 /// Fields stored per record; later ones are counted but not kept.
 pub(crate) const MAX_FIELDS: usize = 1024;
 
@@ -220,6 +222,7 @@ impl Parser {
         debug_assert!(text.is_none_or(|t| input.starts_with(t.as_bytes())));
         let n = input.len();
         let mut i = 0;
+        let mut scan = Scan::new(self.delimiter);
         while i < n {
             match self.state {
                 State::Stopped => return Flow::Stop,
@@ -237,7 +240,7 @@ impl Parser {
                         self.record_line = self.line;
                         self.begin_record(i);
                         self.controls = false;
-                        let Some(end) = self.plain_record(input, i) else {
+                        let Some(end) = self.plain_record(input, i, &mut scan) else {
                             self.bounds.clear();
                             self.state = State::FieldStart;
                             continue;
@@ -405,20 +408,21 @@ impl Parser {
     /// line end in `input`. Fills `bounds` (relative to `start`) and returns where the line
     /// end is; or returns `None` (`bounds` to be cleared) and the state machine takes the
     /// record from its start.
-    fn plain_record(&mut self, input: &[u8], start: usize) -> Option<usize> {
+    fn plain_record(&mut self, input: &[u8], start: usize, scan: &mut Scan) -> Option<usize> {
+        scan.begin(start);
         let mut i = start;
         loop {
             if self.bounds.len() == MAX_FIELDS {
                 return None;
             }
             let (from, to, next) = if input.get(i) == Some(&b'"') {
-                let end = self.find_special(input, i + 1, false);
-                if input.get(end) != Some(&b'"') {
+                let end = scan.next(input, i + 1, true)?;
+                if input[end] != b'"' {
                     return None;
                 }
                 (i + 1, end, end + 1)
             } else {
-                let end = self.find_special(input, i, true);
+                let end = scan.next(input, i, false)?;
                 (i, end, end)
             };
             if to - from > self.max_field {
@@ -427,7 +431,10 @@ impl Parser {
             self.bounds.push((from - start, to - start));
             match input.get(next) {
                 Some(&b) if b == self.delimiter => i = next + 1,
-                Some(b'\n' | b'\r') => return Some(next),
+                Some(b'\n' | b'\r') => {
+                    self.controls = scan.controls_until(next);
+                    return Some(next);
+                }
                 // A quote inside an unquoted field, a `""` escape or text after a closing quote, or the
                 // end of the input.
                 _ => return None,
