@@ -60,7 +60,8 @@ function papaparse(path, chunkSize) {
     if (row.interest_level && !interest) errors.push("invalid_choice");
     const status = STATUS[(row.status ?? "").toLowerCase()];
     if (row.status && !status) errors.push("invalid_choice");
-    if (row.lead_id) {
+    // A row of the wrong width is not trusted with a Lead ID: later rows are not its duplicates.
+    if (row.lead_id && fields.length === names.length) {
       if (seen.has(row.lead_id)) errors.push("duplicate_lead_id");
       else seen.add(row.lead_id);
     }
