@@ -157,12 +157,14 @@ impl Scan {
         None
     }
 
-    /// Whether the current record's bytes up to `end` (a byte in the current block, as
-    /// [`next`](Self::next) returns) may hold a control character.
+    /// Whether the current record's bytes up to `end` may hold a control character: `end` is
+    /// in the current block, or just past it (a line end after a closing quote that ended the
+    /// block), where the bytes before it are all in the block.
     #[inline]
     pub(crate) fn controls_until(&self, end: usize) -> bool {
         let (from, to) = (self.record.saturating_sub(self.base), end - self.base);
-        self.controls_before || self.masks.controls & from_bit(from) & !from_bit(to) != 0
+        let below = if to >= BLOCK { u64::MAX } else { !from_bit(to) };
+        self.controls_before || from < BLOCK && self.masks.controls & from_bit(from) & below != 0
     }
 }
 
@@ -195,6 +197,26 @@ mod tests {
                 let expected = input[pos..].iter().position(|&b| special(b)).map(|k| pos + k);
                 assert_eq!(scan.next(&input, pos, quoted), expected, "pos {pos}, quoted {quoted}");
             }
+        }
+    }
+
+    /// A record whose closing quote is a block's last byte, its line end the next block's
+    /// first: the flag covers the block (no shift past the word).
+    #[test]
+    fn line_end_just_past_the_block() {
+        for control in [false, true] {
+            let mut input = vec![b'x'; 70];
+            input[0] = b'"';
+            input[64] = b'"';
+            input[65] = b'\n';
+            if control {
+                input[10] = 0x01;
+            }
+            let mut scan = Scan::new(b',');
+            scan.begin(0);
+            // The block starts after the opening quote, so the closing one is its last byte.
+            assert_eq!(scan.next(&input, 1, true), Some(64));
+            assert_eq!(scan.controls_until(65), control);
         }
     }
 
