@@ -1,9 +1,8 @@
 //! The import engine: `validateCsv` for a whole file, `CsvValidator` for chunks, `rejectedCsv`.
 
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::convert::{input_bytes, optional_string, options, to_js};
+use crate::convert::{input_bytes, leads_to_js, optional_string, options, to_js};
 use crate::error::{invalid_option, js};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -181,12 +180,6 @@ export interface BackendErrorData {
 }
 "#;
 
-#[derive(Serialize)]
-struct Validation<'a> {
-    report: &'a leads_core::Report,
-    leads: &'a [leads_core::Lead],
-}
-
 /// Validates a whole file: `{report, leads}`. Problems in the file are issues in the report;
 /// only unusable options or input throw.
 #[wasm_bindgen(js_name = validateCsv, unchecked_return_type = "Validation")]
@@ -195,8 +188,15 @@ pub fn validate_csv(
     #[wasm_bindgen(unchecked_optional_param_type = "ImportOptions | null")] options_value: JsValue,
 ) -> Result<JsValue, JsValue> {
     let bytes = input_bytes(&input)?;
-    let v = leads_core::validate(&bytes, &options(options_value)?).map_err(js)?;
-    to_js(&Validation { report: &v.report, leads: &v.leads })
+    // `leads_core::validate`, with the leads in a table: no allocation per field on the way out.
+    let mut v = leads_core::Validator::new(&options(options_value)?).map_err(js)?.lead_table(true);
+    v.push(&bytes);
+    let report = v.finish();
+    let table = v.take_lead_table();
+    let out = js_sys::Object::new();
+    js_sys::Reflect::set(&out, &"report".into(), &to_js(&report)?)?;
+    js_sys::Reflect::set(&out, &"leads".into(), &leads_to_js(table.rows())?)?;
+    Ok(out.into())
 }
 
 /// The invalid rows as a CSV file for a person to fix: the original columns plus `errors`, the
@@ -241,6 +241,9 @@ pub fn default_statuses() -> Vec<String> {
 #[wasm_bindgen]
 pub struct CsvValidator {
     inner: leads_core::Validator,
+    /// `collect: "stream"`: the valid leads wait in the core's table for `takeLeads` (no
+    /// allocation per field) and `leadTable()` stays empty.
+    stream: bool,
     rejected: Vec<leads_core::RejectedRow>,
     report: Option<leads_core::Report>,
 }
@@ -271,21 +274,22 @@ impl CsvValidator {
                 .ok_or_else(|| invalid_option("fixes", "fixes must be a plain object"))?;
             inner = inner.fixes(leads_core::fixes_from_json(&json).map_err(js)?).write_corrected(true);
         }
-        let inner = match collect.as_deref().unwrap_or("stream") {
-            "stream" => inner,
+        let collect = collect.as_deref().unwrap_or("stream");
+        let inner = match collect {
+            "stream" => inner.lead_table(true),
             "table" => inner.lead_table(true),
             "none" => inner.keep_leads(false),
             other => {
                 return Err(invalid_option("collect", &format!("{other:?} is not stream, table or none")));
             }
         };
-        Ok(CsvValidator { inner, rejected: Vec::new(), report: None })
+        Ok(CsvValidator { inner, stream: collect == "stream", rejected: Vec::new(), report: None })
     }
 
     /// With `collect: "table"`: the valid leads so far (all of them after `finish`).
     #[wasm_bindgen(js_name = leadTable)]
     pub fn lead_table(&mut self) -> LeadTable {
-        LeadTable(self.inner.take_lead_table())
+        LeadTable(if self.stream { leads_core::LeadTable::default() } else { self.inner.take_lead_table() })
     }
 
     /// Feeds the next chunk.
@@ -302,8 +306,11 @@ impl CsvValidator {
     /// The valid leads completed since the last call, in file order.
     #[wasm_bindgen(js_name = takeLeads, unchecked_return_type = "Lead[]")]
     pub fn take_leads(&mut self) -> Result<JsValue, JsValue> {
-        let leads: Vec<leads_core::Lead> = self.inner.drain_leads().collect();
-        to_js(&leads)
+        if !self.stream {
+            return leads_to_js(std::iter::empty());
+        }
+        let table = self.inner.take_lead_table();
+        leads_to_js(table.rows())
     }
 
     /// `{bytes, rows, valid, invalid}` so far.
@@ -390,13 +397,12 @@ impl LeadTable {
     ) -> Result<JsValue, JsValue> {
         let (start, end) = (crate::convert::index("start", &start)?, crate::convert::index("end", &end)?);
         let end = (end as usize).min(self.0.len());
-        let leads: Vec<leads_core::Lead> = (start as usize..end).filter_map(|i| self.0.get(i)).collect();
-        to_js(&leads)
+        leads_to_js((start as usize..end).filter_map(|i| self.0.row(i)))
     }
 
     /// Every lead, as objects.
     #[wasm_bindgen(js_name = toArray, unchecked_return_type = "Lead[]")]
     pub fn to_array(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.0.iter().collect::<Vec<_>>())
+        leads_to_js(self.0.rows())
     }
 }

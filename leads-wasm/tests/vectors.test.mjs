@@ -103,3 +103,52 @@ test("rejected rows export as CSV", () => {
   assert.ok(lines[1].startsWith("L-1;+1 555 010 0100;nobody;"), lines[1]);
   assert.equal(lines.length, 2);
 });
+
+test("leads cross into JS with every character as the core has it", () => {
+  // Leads cross in bulk (one text per call, cut in JS, repeated values shared): astral and
+  // combining characters, a BOM and line separators inside values, ASCII and other text mixed,
+  // more distinct sources than are shared, and unassigned leads must all come out literally.
+  const header = "Lead ID,Lead Name,Contact Information,Source,Interest Level,Status,Assigned Salesperson";
+  const names = ["Zoë 😀 Ann", "\uFEFFBOM first", "a\u2028b", "Ana", "e\u0301", "𝔘𝔫𝔦"];
+  const rows = [];
+  const expected = [];
+  for (let i = 0; i < 6000; i++) {
+    const lead = {
+      lead_id: i % 7 === 0 ? `\uFEFFL-${i}` : `L-${i}`,
+      lead_name: `${names[i % names.length]} ${i}`,
+      contact_information: `u${i}@example.com`,
+      source: i % 2 ? `Src ${i}` : ["Web", "Fair 🎪", "Référence"][i % 3],
+      interest_level: ["High", "Medium", "Low"][i % 3],
+      status: ["New", "Won", "Lost"][i % 3],
+      salesperson: i % 4 === 0 ? null : ["Bob", "Zoë", "李"][i % 3],
+    };
+    expected.push(lead);
+    const cells = [lead.lead_id, lead.lead_name, lead.contact_information.toUpperCase(), lead.source];
+    cells.push(lead.interest_level.toLowerCase(), lead.status.toUpperCase(), lead.salesperson ?? "");
+    rows.push(cells.join(","));
+  }
+  const csv = `${header}\n${rows.join("\n")}\n`;
+  const { report, leads: valid } = leads.validateCsv(csv);
+  assert.equal(report.valid, expected.length, JSON.stringify(report.issues.slice(0, 3)));
+  assert.deepStrictEqual(valid, expected);
+  const v = new leads.CsvValidator();
+  const taken = [];
+  const bytes = new TextEncoder().encode(csv);
+  for (let i = 0; i < bytes.length; i += 4096) {
+    v.push(bytes.subarray(i, i + 4096));
+    taken.push(...v.takeLeads());
+  }
+  v.finish();
+  taken.push(...v.takeLeads());
+  assert.deepStrictEqual(taken, expected);
+  assert.equal(v.leadTable().length, 0, "a streaming validator's leads are taken with takeLeads");
+  const t = new leads.CsvValidator(null, "table");
+  t.push(bytes);
+  t.finish();
+  const table = t.leadTable();
+  assert.deepStrictEqual(table.toArray(), expected);
+  assert.deepStrictEqual(table.slice(4990, 5010), expected.slice(4990, 5010));
+  // get() converts one lead field by field: the same objects.
+  for (const i of [0, 1, 7, 4095, 4096, 5999]) assert.deepStrictEqual(table.get(i), expected[i]);
+  assert.deepStrictEqual(table.slice(3, 3), []);
+});

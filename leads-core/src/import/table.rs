@@ -81,6 +81,11 @@ impl LeadTable {
         (0..self.len()).map(|i| self.lead_at(i))
     }
 
+    /// Every lead, borrowed from the table (no allocation), in file order.
+    pub fn rows(&self) -> impl ExactSizeIterator<Item = LeadRow<'_>> + '_ {
+        (0..self.len()).map(|i| self.row_at(i))
+    }
+
     /// The lead at `index`, borrowed from the table (no allocation): for copying leads out in
     /// bulk, e.g. into columns.
     #[must_use]
