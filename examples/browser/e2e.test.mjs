@@ -347,8 +347,17 @@ test("the main path works from the keyboard alone", async (t) => {
   await page.keyboard.type(PASSWORD);
   await page.keyboard.press("Enter");
   await page.waitForSelector("#account:not([hidden])");
+  // Wait for the chooser before tabbing: Playwright turns on its file-chooser interception without
+  // awaiting it, so a key pressed right after subscribing can open (and lose) a real dialog.
+  const chooserShown = page.waitForEvent("filechooser", { timeout: 15000 });
+  chooserShown.catch(() => {}); // awaited below; a failure to tab there must not go unhandled
   await tabTo("#file");
-  const [chooser] = await Promise.all([page.waitForEvent("filechooser"), page.keyboard.press("Space")]);
+  await page.keyboard.press("Space");
+  const chooser = await chooserShown.catch(async (e) => {
+    const focused = await page.evaluate(() => document.activeElement?.outerHTML);
+    await shot(page, "keyboard-00-no-chooser");
+    throw new Error(`Space on the file field opened no file chooser (focus on ${focused})`, { cause: e });
+  });
   await chooser.setFiles(HUBSPOT);
   await checked(page, /cannot be imported yet/);
   await tabTo("#map-interest_level");
