@@ -63,6 +63,34 @@ def test_to_polars_and_to_pandas_hold_the_same_rows(kind: int) -> None:
     assert rows == expected
 
 
+def many_leads(n: int) -> bytes:
+    """`n` valid leads whose every column differs from the next (names past 12 bytes, some
+    unassigned), so a column filled from the wrong field, or rows out of order, show."""
+    rows = ["Lead ID,Lead Name,Contact Information,Source,Interest Level,Status,Assigned Salesperson"]
+    levels, statuses = ["High", "Medium", "Low"], ["New", "Open", "Won", "Lost"]
+    for i in range(n):
+        rep = f"Rep Ñ{i % 7}" if i % 5 else ""
+        rows.append(
+            f"L-{i},Zoë Name Number {i},user{i}@example.com,Source {i % 11} of the fair,"
+            f"{levels[i % 3]},{statuses[i % 4]},{rep}"
+        )
+    return ("\n".join(rows) + "\n").encode()
+
+
+def test_many_leads_fill_every_column_in_order() -> None:
+    # Past 20,000 leads the columns are filled on two threads: each must still land in its place.
+    got = leads.validate_csv(many_leads(30_011)).leads
+    assert len(got) == 30_011
+    expected = got.to_dicts()
+    assert expected[29_999]["lead_name"] == "Zoë Name Number 29999"
+    for string_view in (False, True):
+        table = pa.table(got.to_arrow(string_view=string_view))
+        assert table.schema.names == NAMES
+        assert table.to_pylist() == expected
+        assert table.column("salesperson").null_count == sum(1 for d in expected if d["salesperson"] is None)
+    assert got.to_polars().to_dicts() == expected
+
+
 def test_an_empty_list_is_an_empty_table_with_the_columns() -> None:
     empty = leads.validate_csv(b"Lead ID,Lead Name,Contact Information,Source,Interest Level,Status\n").leads
     table = pa.table(empty.to_arrow())

@@ -268,7 +268,8 @@ impl LeadList {
     /// The leads as an Arrow table (seven string columns named as the Lead's fields;
     /// `salesperson` null when unassigned), exported through the Arrow PyCapsule interface
     /// (``__arrow_c_stream__``): ``pyarrow.table(leads.to_arrow())``, ``polars.DataFrame(...)``.
-    /// The columns are built from the compact table in one pass, with no Python object per lead.
+    /// The columns are built from the compact table with no Python object per lead (on two
+    /// threads from 20,000 leads on, the GIL released).
     ///
     /// With ``string_view=True`` the columns are Arrow's ``string_view`` (what polars holds, so
     /// ``to_polars`` uses it: no conversion there) instead of ``string``.
@@ -328,20 +329,25 @@ impl LeadIter {
 /// The leads as one Arrow record batch of `string` columns.
 fn arrow_batch(leads: &Leads) -> Result<arrow_array::RecordBatch, arrow_schema::ArrowError> {
     let n = leads.len();
-    let builders = (0..7).map(|_| arrow_array::builder::StringBuilder::with_capacity(n, n * 16)).collect();
-    batch_of(leads, builders, arrow_schema::DataType::Utf8)
+    batch_of(
+        leads,
+        || arrow_array::builder::StringBuilder::with_capacity(n, n * 16),
+        arrow_schema::DataType::Utf8,
+    )
 }
 
 /// The same with `string_view` columns.
 fn arrow_view_batch(leads: &Leads) -> Result<arrow_array::RecordBatch, arrow_schema::ArrowError> {
     let n = leads.len();
-    let builders = (0..7).map(|_| arrow_array::builder::StringViewBuilder::with_capacity(n)).collect();
-    batch_of(leads, builders, arrow_schema::DataType::Utf8View)
+    batch_of(
+        leads,
+        || arrow_array::builder::StringViewBuilder::with_capacity(n),
+        arrow_schema::DataType::Utf8View,
+    )
 }
 
 /// A string column builder of either kind.
 trait TextColumn {
-    fn value(&mut self, text: &str);
     fn option(&mut self, text: Option<&str>);
     fn done(&mut self) -> arrow_array::ArrayRef;
 }
@@ -349,9 +355,6 @@ trait TextColumn {
 macro_rules! text_column {
     ($builder:ty) => {
         impl TextColumn for $builder {
-            fn value(&mut self, text: &str) {
-                self.append_value(text);
-            }
             fn option(&mut self, text: Option<&str>) {
                 self.append_option(text);
             }
@@ -364,27 +367,66 @@ macro_rules! text_column {
 text_column!(arrow_array::builder::StringBuilder);
 text_column!(arrow_array::builder::StringViewBuilder);
 
-/// Fills the seven columns (salesperson null when unassigned) and makes the batch.
+/// The columns, in the Lead's field order (`salesperson`, the only nullable one, last).
+const COLUMNS: [&str; 7] =
+    ["lead_id", "lead_name", "contact_information", "source", "interest_level", "status", "salesperson"];
+
+/// From this many leads on, a second thread fills about half the bytes (the contact column and
+/// the short ones) while this one fills the rest; below it, a thread costs more than it saves.
+const TWO_THREADS_FROM: usize = 20_000;
+
+/// Fills the columns numbered `which` (indexes into [`COLUMNS`]) from every lead.
+fn fill_columns<B: TextColumn>(
+    leads: &Leads,
+    which: &[usize],
+    make: impl Fn() -> B,
+) -> Vec<arrow_array::ArrayRef> {
+    let mut columns: Vec<B> = which.iter().map(|_| make()).collect();
+    for i in 0..leads.len() {
+        let r = leads.row(i);
+        let texts = [
+            Some(r.lead_id),
+            Some(r.lead_name),
+            Some(r.contact_information),
+            Some(r.source),
+            Some(r.interest_level.as_str()),
+            Some(r.status),
+            r.salesperson,
+        ];
+        for (column, &field) in columns.iter_mut().zip(which) {
+            column.option(texts[field]);
+        }
+    }
+    columns.iter_mut().map(TextColumn::done).collect()
+}
+
+/// Fills the seven columns (salesperson null when unassigned), on two threads for many leads,
+/// and makes the batch.
 fn batch_of<B: TextColumn>(
     leads: &Leads,
-    mut columns: Vec<B>,
+    make: impl Fn() -> B + Sync,
     kind: arrow_schema::DataType,
 ) -> Result<arrow_array::RecordBatch, arrow_schema::ArrowError> {
     use arrow_schema::{Field, Schema};
-    let mut push = |r: leads_core::LeadRow<'_>| {
-        let texts =
-            [r.lead_id, r.lead_name, r.contact_information, r.source, r.interest_level.as_str(), r.status];
-        for (column, text) in columns.iter_mut().zip(texts) {
-            column.value(text);
-        }
-        columns[6].option(r.salesperson);
+    let two_threads =
+        leads.len() >= TWO_THREADS_FROM && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+    let arrays = if two_threads {
+        const OTHER: [usize; 4] = [2, 4, 5, 6];
+        const MINE: [usize; 3] = [0, 1, 3];
+        let (other, mine) = std::thread::scope(|s| {
+            let other = s.spawn(|| fill_columns(leads, &OTHER, &make));
+            let mine = fill_columns(leads, &MINE, &make);
+            (other.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), mine)
+        });
+        let mut by_field: Vec<(usize, arrow_array::ArrayRef)> =
+            OTHER.into_iter().zip(other).chain(MINE.into_iter().zip(mine)).collect();
+        by_field.sort_unstable_by_key(|(field, _)| *field);
+        by_field.into_iter().map(|(_, array)| array).collect()
+    } else {
+        fill_columns(leads, &[0, 1, 2, 3, 4, 5, 6], &make)
     };
-    (0..leads.len()).for_each(|i| push(leads.row(i)));
-    let names =
-        ["lead_id", "lead_name", "contact_information", "source", "interest_level", "status", "salesperson"];
     let fields: Vec<Field> =
-        names.iter().enumerate().map(|(i, name)| Field::new(*name, kind.clone(), i == 6)).collect();
-    let arrays = columns.iter_mut().map(TextColumn::done).collect();
+        COLUMNS.iter().enumerate().map(|(i, name)| Field::new(*name, kind.clone(), i == 6)).collect();
     arrow_array::RecordBatch::try_new(std::sync::Arc::new(Schema::new(fields)), arrays)
 }
 
