@@ -414,9 +414,14 @@ fn batch_of<B: TextColumn>(
         const OTHER: [usize; 4] = [2, 4, 5, 6];
         const MINE: [usize; 3] = [0, 1, 3];
         let (other, mine) = std::thread::scope(|s| {
-            let other = s.spawn(|| fill_columns(leads, &OTHER, &make));
+            // No thread to be had (out of threads or memory): this one fills them all.
+            let other = std::thread::Builder::new().spawn_scoped(s, || fill_columns(leads, &OTHER, &make));
             let mine = fill_columns(leads, &MINE, &make);
-            (other.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), mine)
+            let other = match other {
+                Ok(thread) => thread.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                Err(_) => fill_columns(leads, &OTHER, &make),
+            };
+            (other, mine)
         });
         let mut by_field: Vec<(usize, arrow_array::ArrayRef)> =
             OTHER.into_iter().zip(other).chain(MINE.into_iter().zip(mine)).collect();
