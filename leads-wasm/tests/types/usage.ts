@@ -52,6 +52,7 @@ const score: number | undefined = report.columns[0]?.score;
 
 const v = new CsvValidator();
 const t = new CsvValidator(options, "table");
+t.sizeHint(bytes.length);
 const table: LeadTable = t.leadTable();
 const some: Lead[] = table.slice(0, 10);
 const one: Lead | undefined = table.get(0);

@@ -348,16 +348,16 @@ pub(crate) struct Rules {
 /// Up to 16 bytes of ASCII text, lower-cased, in one number; `None` for longer or non-ASCII
 /// text.
 fn pack_folded(value: &str) -> Option<u128> {
-    if value.len() > 16 {
+    let bytes = value.as_bytes();
+    if bytes.len() > 16 || !bytes.is_ascii() {
         return None;
     }
-    let mut word = 0u128;
-    let mut high = 0;
-    for (i, &b) in value.as_bytes().iter().enumerate() {
-        high |= b;
-        word |= u128::from(b.to_ascii_lowercase()) << (8 * i);
+    // Byte i in bits 8i.. (no 128-bit shifts: on wasm32 each is a call).
+    let mut word = [0u8; 16];
+    for (w, b) in word.iter_mut().zip(bytes) {
+        *w = b.to_ascii_lowercase();
     }
-    (high < 0x80).then_some(word)
+    Some(u128::from_le_bytes(word))
 }
 
 impl Rules {
