@@ -43,7 +43,6 @@ async function validate(id, preview) {
   const hasFixes = Object.keys(fixes).length > 0;
   const options = Object.keys(mapping).length > 0 ? { mapping } : null;
   const validator = new CsvValidator(options, preview ? "stream" : "none", hasFixes ? fixes : null);
-  validator.sizeHint(file.size); // without a preview: the Lead ID set reserved once, not grown
   if (preview) {
     store = new MemoryStore(true);
     owner = (await store.register("preview", "a preview of this file")).uuid;

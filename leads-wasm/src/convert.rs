@@ -48,17 +48,6 @@ pub(crate) fn index(name: &str, value: &JsValue) -> Result<u32, JsValue> {
     Ok(n as u32)
 }
 
-/// A count of bytes: a number from 0 up (a fraction is cut, past 2^64 - 1 it is 2^64 - 1).
-pub(crate) fn byte_count(name: &str, value: &JsValue) -> Result<u64, JsValue> {
-    let n = value
-        .as_f64()
-        .ok_or_else(|| invalid_option(name, &format!("must be a number, not {}", type_name(value))))?;
-    if !(n >= 0.0 && n.is_finite()) {
-        return Err(invalid_option(name, &format!("{n} is not a number of bytes")));
-    }
-    Ok(n as u64)
-}
-
 /// CSV input as bytes: a string (as UTF-8), a `Uint8Array` or an `ArrayBuffer`. A detached
 /// (transferred) buffer is an error, not a JS exception thrown through the module.
 pub(crate) fn input_bytes(input: &JsValue) -> Result<Vec<u8>, JsValue> {

@@ -2,7 +2,7 @@
 
 use wasm_bindgen::prelude::*;
 
-use crate::convert::{byte_count, input_bytes, leads_to_js, optional_string, options, to_js};
+use crate::convert::{input_bytes, leads_to_js, optional_string, options, to_js};
 use crate::error::{invalid_option, js};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -189,10 +189,7 @@ pub fn validate_csv(
 ) -> Result<JsValue, JsValue> {
     let bytes = input_bytes(&input)?;
     // `leads_core::validate`, with the leads in a table: no allocation per field on the way out.
-    let mut v = leads_core::Validator::new(&options(options_value)?)
-        .map_err(js)?
-        .lead_table(true)
-        .size_hint(bytes.len() as u64);
+    let mut v = leads_core::Validator::new(&options(options_value)?).map_err(js)?.lead_table(true);
     v.push(&bytes);
     let report = v.finish();
     let table = v.take_lead_table();
@@ -293,23 +290,6 @@ impl CsvValidator {
     #[wasm_bindgen(js_name = leadTable)]
     pub fn lead_table(&mut self) -> LeadTable {
         LeadTable(if self.stream { leads_core::LeadTable::default() } else { self.inner.take_lead_table() })
-    }
-
-    /// Tells the validator how many bytes the whole input holds (e.g. `file.size`), so that with
-    /// `collect: "table"` or `"none"` it reserves memory for the leads and the Lead IDs once
-    /// instead of growing (and copying) them step by step. Only speed depends on it: a wrong
-    /// hint changes no result. Ignored with `collect: "stream"`, whose leads leave as they
-    /// complete. Call it before the first `push` for the most effect.
-    #[wasm_bindgen(js_name = sizeHint)]
-    pub fn size_hint(
-        &mut self,
-        #[wasm_bindgen(js_name = totalBytes, unchecked_param_type = "number")] total_bytes: JsValue,
-    ) -> Result<(), JsValue> {
-        let total = byte_count("totalBytes", &total_bytes)?;
-        if !self.stream {
-            self.inner.set_size_hint(total);
-        }
-        Ok(())
     }
 
     /// Feeds the next chunk.

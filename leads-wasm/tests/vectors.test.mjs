@@ -152,35 +152,3 @@ test("leads cross into JS with every character as the core has it", () => {
   for (const i of [0, 1, 7, 4095, 4096, 5999]) assert.deepStrictEqual(table.get(i), expected[i]);
   assert.deepStrictEqual(table.slice(3, 3), []);
 });
-
-test("a size hint changes no result, right or wrong", () => {
-  // With a hint the validator reserves memory once (after 64 rows) instead of growing: the
-  // report and the leads must be those without one, whatever the hint says.
-  const header = "Lead ID,Lead Name,Contact Information,Source,Interest Level,Status";
-  const rows = [];
-  for (let i = 0; i < 3000; i++) {
-    const id = i % 97 === 96 ? `L-${i - 50}` : `L-${i}`; // a duplicate now and then
-    const contact = i % 10 === 3 ? `nobody${i}` : `u${i}@example.com`;
-    rows.push(`${id},Ann Zoë ${i},${contact},Web,${["High", "warm", "nope"][i % 3]},Open`);
-  }
-  const bytes = new TextEncoder().encode(`${header}\n${rows.join("\n")}\n`);
-  const { report, leads: valid } = leads.validateCsv(bytes);
-  assert.ok(report.invalid > 1000 && report.valid > 1000, `${report.valid} / ${report.invalid}`);
-  for (const hint of [bytes.length, 0, 1, 17.5, bytes.length * 50]) {
-    for (const collect of ["table", "none", "stream"]) {
-      const v = new leads.CsvValidator(null, collect);
-      v.sizeHint(hint);
-      for (let i = 0; i < bytes.length; i += 65536) v.push(bytes.subarray(i, i + 65536));
-      assert.deepStrictEqual(v.finish(), report, `${collect}, hint ${hint}`);
-      const got = collect === "table" ? v.leadTable().toArray() : v.takeLeads();
-      assert.deepStrictEqual(got, collect === "none" ? [] : valid, `${collect}, hint ${hint}`);
-    }
-  }
-  // A hint given midway is taken too.
-  const late = new leads.CsvValidator(null, "table");
-  late.push(bytes.subarray(0, 20000));
-  late.sizeHint(bytes.length);
-  late.push(bytes.subarray(20000));
-  assert.deepStrictEqual(late.finish(), report);
-  assert.deepStrictEqual(late.leadTable().toArray(), valid);
-});

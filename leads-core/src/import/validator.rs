@@ -296,14 +296,8 @@ impl Validator {
     /// costs nothing on native targets; on wasm32 it grows the linear memory for real.)
     #[must_use]
     pub fn size_hint(mut self, total_bytes: u64) -> Self {
-        self.set_size_hint(total_bytes);
-        self
-    }
-
-    /// [`size_hint`](Self::size_hint) on a validator in use (e.g. held by a binding): taken at
-    /// the next push, whatever was pushed before.
-    pub fn set_size_hint(&mut self, total_bytes: u64) {
         self.size_hint = Some(total_bytes);
+        self
     }
 
     fn push_chunk(&mut self, chunk: &[u8]) {

@@ -52,7 +52,6 @@ const score: number | undefined = report.columns[0]?.score;
 
 const v = new CsvValidator();
 const t = new CsvValidator(options, "table");
-t.sizeHint(bytes.length);
 const table: LeadTable = t.leadTable();
 const some: Lead[] = table.slice(0, 10);
 const one: Lead | undefined = table.get(0);
