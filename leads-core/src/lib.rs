@@ -50,8 +50,8 @@ pub use auth::{
 pub use error::{Error, ErrorKind, Result};
 pub use import::{
     DEFAULT_MAX_BYTES, DEFAULT_MAX_FIELD_BYTES, DEFAULT_MAX_ISSUES, DEFAULT_MAX_ROWS, Fixes, ImportOptions,
-    LeadPatch, LeadRow, LeadTable, Progress, RejectedRow, Validation, Validator, check_contact, check_lead,
-    fixes_from_json, is_email, is_phone, validate, validate_reader, write_rejected_csv,
+    LeadPatch, LeadRow, LeadTable, Progress, RejectedRow, Splitter, Validation, Validator, check_contact,
+    check_lead, fixes_from_json, is_email, is_phone, validate, validate_reader, write_rejected_csv,
 };
 #[cfg(not(target_arch = "wasm32"))]
 pub use import::{MAX_CHUNK_SIZE, validate_parallel};

@@ -126,12 +126,59 @@ function leadsWasmTable(path, chunkSize, from = pkg) {
   return counts;
 }
 
+/**
+ * One validation on two threads: a CsvSplitter reads the file here, a CsvValidator in a Worker
+ * takes its messages (in a browser, two Web Workers). While more than two messages wait, the
+ * splitter also runs the rules that need no other row.
+ */
+let rulesWorker = null;
+async function leadsWasmTwoThreads(path, chunkSize) {
+  const leads = require(pkg);
+  if (!rulesWorker) {
+    const { Worker } = await import("node:worker_threads");
+    const shared = new SharedArrayBuffer(8);
+    rulesWorker = { state: new Int32Array(shared), worker: new Worker(join(here, "rules-worker.cjs"), { workerData: { pkg, shared } }) };
+  }
+  const { worker, state } = rulesWorker;
+  Atomics.store(state, 0, 0);
+  Atomics.store(state, 1, 0);
+  worker.postMessage("start");
+  const splitter = new leads.CsvSplitter(null);
+  const fd = openSync(path, "r");
+  const buf = Buffer.alloc(chunkSize);
+  let sent = 0;
+  for (;;) {
+    const n = readSync(fd, buf, 0, chunkSize, null);
+    if (n === 0 || splitter.isStopped || Atomics.load(state, 1)) break;
+    let waiting = sent - Atomics.load(state, 0);
+    // Bounded memory: wait while eight messages are queued.
+    while (waiting >= 8) {
+      Atomics.wait(state, 0, sent - waiting);
+      waiting = sent - Atomics.load(state, 0);
+    }
+    const message = splitter.push(buf.subarray(0, n), waiting > 1);
+    worker.postMessage(message, [message.buffer]);
+    sent++;
+  }
+  closeSync(fd);
+  const last = splitter.finish();
+  splitter.free();
+  worker.postMessage(last, [last.buffer]);
+  const counts = await new Promise((resolve, reject) => {
+    worker.once("message", resolve);
+    worker.once("error", reject);
+    worker.postMessage("finish");
+  });
+  return counts;
+}
+
 /** The validate-only build (leads-wasm/validate): smaller, the same validator. */
 const small = join(root, "target", "npm", "leads-wasm", "validate", "node", "leads_wasm.js");
 
 const CONTENDERS = {
   "leads-wasm (report + valid leads in a table)": leadsWasmTable,
   "leads-wasm/validate build (same, table)": (path, chunkSize) => leadsWasmTable(path, chunkSize, small),
+  "leads-wasm, two threads (table)": leadsWasmTwoThreads,
   "leads-wasm (every lead as a JS object)": leadsWasmObjects,
   "PapaParse + rules (streaming)": papaparse,
 };
@@ -154,6 +201,7 @@ const arg = (name, fallback) => {
 };
 if (arg("--one")) {
   console.log(JSON.stringify(await runOne(arg("--one"), arg("--file"), Number(arg("--repeat", "1")))));
+  await rulesWorker?.worker.terminate();
   process.exit(0);
 }
 const repeat = Number(arg("--repeat", "3"));

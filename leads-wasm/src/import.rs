@@ -352,6 +352,31 @@ impl CsvValidator {
         self.inner.take_corrected().map_err(js)
     }
 
+    /// Takes a message of a `CsvSplitter` (made with the same options) in another Worker: the
+    /// file itself until its header is read, then its records, which go through the rules
+    /// here. Push every message in order, then `finish()`: the report, leads and rejected
+    /// rows are those of the file. Once records come this way, `push` throws.
+    #[wasm_bindgen(js_name = pushMessage)]
+    pub fn push_message(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array")] message: JsValue,
+    ) -> Result<(), JsValue> {
+        let message = message
+            .dyn_ref::<js_sys::Uint8Array>()
+            .ok_or_else(|| invalid_option("message", "a message is the Uint8Array a CsvSplitter returned"))?
+            .to_vec();
+        self.inner.push_message(&message).map_err(js)?;
+        self.rejected.extend(self.inner.drain_rejected());
+        Ok(())
+    }
+
+    /// Whether the validator stopped (a limit, or a header it cannot use): more input is
+    /// ignored, so a reader can stop reading.
+    #[wasm_bindgen(getter, js_name = isStopped)]
+    pub fn is_stopped(&self) -> bool {
+        self.inner.is_stopped()
+    }
+
     /// After `finish`: the invalid rows as CSV bytes (see `rejectedCsv`).
     #[wasm_bindgen(js_name = rejectedCsv)]
     pub fn rejected_csv(&self) -> Result<Vec<u8>, JsValue> {
@@ -404,5 +429,54 @@ impl LeadTable {
     #[wasm_bindgen(js_name = toArray, unchecked_return_type = "Lead[]")]
     pub fn to_array(&self) -> Result<JsValue, JsValue> {
         leads_to_js(self.0.rows())
+    }
+}
+
+/// The reading half of one validation on two Web Workers (both cores): this one reads the file
+/// (decoding, CSV parsing and, when asked, the rules that need no other row) and returns
+/// messages; a `CsvValidator` in the other Worker, made with the same options, takes them with
+/// `pushMessage` and does the rest. The verdict is the one a `CsvValidator` gives the file.
+#[wasm_bindgen]
+pub struct CsvSplitter(leads_core::Splitter);
+
+#[wasm_bindgen]
+impl CsvSplitter {
+    /// A splitter for `options` (or the defaults): the options of the `CsvValidator`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_optional_param_type = "ImportOptions | null")] options_value: JsValue,
+    ) -> Result<CsvSplitter, JsValue> {
+        Ok(CsvSplitter(leads_core::Splitter::new(&options(options_value)?).map_err(js)?))
+    }
+
+    /// Reads the next chunk (of any size, ending anywhere) and returns the message for the
+    /// validator (post it, transferring its buffer). `check`: run the rules that need no other
+    /// row here, for when the validator is behind (the verdict is the same either way).
+    pub fn push(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "CsvInput")] chunk: JsValue,
+        check: Option<bool>,
+    ) -> Result<Vec<u8>, JsValue> {
+        let chunk = input_bytes(&chunk)?;
+        self.0.push(&chunk, check.unwrap_or(false)).map_err(js)
+    }
+
+    /// Ends the file and returns the last message. A second call throws `finished`.
+    pub fn finish(&mut self) -> Result<Vec<u8>, JsValue> {
+        self.0.finish().map_err(js)
+    }
+
+    /// Whether reading stopped (a limit; a header error found before any record went out):
+    /// the rest of the file need not be read. The validator's `isStopped` says when its rules
+    /// stopped.
+    #[wasm_bindgen(getter, js_name = isStopped)]
+    pub fn is_stopped(&self) -> bool {
+        self.0.is_stopped()
+    }
+
+    /// Bytes of the file read so far.
+    #[wasm_bindgen(getter)]
+    pub fn bytes(&self) -> f64 {
+        self.0.bytes() as f64
     }
 }

@@ -66,6 +66,13 @@ for (const csv of all) {
     assert.deepStrictEqual(table.slice(1, 3), valid.slice(1, 3));
     assert.deepStrictEqual(table.get(0), valid[0]);
     assert.equal(table.get(valid.length), undefined);
+    // Read by a CsvSplitter in 7-byte chunks, the rules in a CsvValidator: the same verdict.
+    const splitter = new leads.CsvSplitter(options);
+    const rules = new leads.CsvValidator(options, "table");
+    for (let i = 0; i < bytes.length; i += 7) rules.pushMessage(splitter.push(bytes.subarray(i, i + 7), i % 14 === 7));
+    rules.pushMessage(splitter.finish());
+    assert.deepStrictEqual(rules.finish(), expected);
+    assert.deepStrictEqual(rules.leadTable().toArray(), valid);
     const bare = new leads.CsvValidator(options, "none");
     bare.push(bytes);
     assert.deepStrictEqual(bare.finish(), expected);

@@ -16,6 +16,7 @@ pub(crate) mod rules;
 pub(crate) mod scan;
 pub(crate) mod seen;
 pub(crate) mod sniff;
+pub(crate) mod split;
 pub(crate) mod table;
 pub(crate) mod validator;
 
@@ -28,5 +29,6 @@ pub use parallel::{MAX_CHUNK_SIZE, validate_parallel};
 pub use rejects::{RejectedRow, write_rejected_csv};
 pub use rules::patch::{LeadPatch, check_lead};
 pub use rules::{check_contact, is_email, is_phone};
+pub use split::Splitter;
 pub use table::{LeadRow, LeadTable};
 pub use validator::{Progress, Validation, Validator, validate, validate_reader};

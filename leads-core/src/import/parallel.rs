@@ -54,6 +54,10 @@ impl RecordSink for WorkerPipe {
         }
         Flow::Continue
     }
+
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
 }
 
 impl Drop for WorkerPipe {

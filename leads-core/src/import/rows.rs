@@ -97,7 +97,7 @@ impl RecordCheck {
     // Called for every record from the validator and the batches (other modules): inlined there.
     #[inline]
     pub(crate) fn pre(&self, r: &RawRecord<'_>, text: Option<&str>) -> RecordVerdict {
-        let (Some(text), Some(id_column)) = (text, self.id_column) else {
+        let (Some(text), Some(_)) = (text, self.id_column) else {
             return RecordVerdict::NeedsFullRules;
         };
         // A joined value is built by the full rules; control characters are named by them.
@@ -117,10 +117,33 @@ impl RecordCheck {
                 Err(_) => return RecordVerdict::NeedsFullRules,
             }
         }
-        match r.range(id_column).and_then(|range| text.get(range)) {
-            Some(id) => RecordVerdict::Clean { id_hash: id_hash(trim(id).as_bytes()), verdicts },
+        match self.id_hash(r, text) {
+            Some(id_hash) => RecordVerdict::Clean { id_hash, verdicts },
             None => RecordVerdict::NeedsFullRules,
         }
+    }
+
+    /// The [`id_hash`] of the record's Lead ID (trimmed), when it has one.
+    #[inline]
+    pub(crate) fn id_hash(&self, r: &RawRecord<'_>, text: &str) -> Option<u64> {
+        let id = r.range(self.id_column?).and_then(|range| text.get(range))?;
+        Some(id_hash(trim(id).as_bytes()))
+    }
+}
+
+impl RecordCheck {
+    /// Whether verdicts that crossed from another Worker can be used here: every status within
+    /// the vocabulary. (A verdict is taken as given, as the records are; that one is an index.)
+    pub(crate) fn statuses_fit(&self, verdicts: &[Option<Verdict>; 7]) -> bool {
+        match verdicts[Field::Status as usize] {
+            Some(Verdict::Status(i)) => (i as usize) < self.rules.statuses().len(),
+            _ => true,
+        }
+    }
+
+    /// The length in bytes of the record's Lead ID (0 without one).
+    pub(crate) fn id_len(&self, r: &RawRecord<'_>) -> usize {
+        self.id_column.and_then(|col| r.range(col)).map_or(0, |range| range.len())
     }
 }
 

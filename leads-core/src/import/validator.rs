@@ -97,6 +97,8 @@ pub struct Validator {
     parsing: Parsing,
     /// The input's expected size, until it has been used to reserve memory.
     size_hint: Option<u64>,
+    /// What came from a [`Splitter`](crate::Splitter), when one reads the input.
+    pub(crate) split: SplitState,
 }
 
 /// Bytes in, decoded text out.
@@ -155,6 +157,7 @@ impl Validator {
                 pending: RecordBatch::default(),
             },
             size_hint: None,
+            split: SplitState::new(options),
         })
     }
 
@@ -260,7 +263,8 @@ impl Validator {
     }
 
     /// Feeds the next chunk of the file. Chunks may end anywhere: inside a character, a quoted
-    /// field or a CRLF.
+    /// field or a CRLF. Ignored once stopped, or once records come from a
+    /// [`Splitter`](crate::Splitter).
     pub fn push(&mut self, chunk: &[u8]) {
         self.push_chunk(chunk);
         if self.parsing.rows.rows >= 64 {
@@ -301,8 +305,9 @@ impl Validator {
     }
 
     fn push_chunk(&mut self, chunk: &[u8]) {
-        let Validator { decoding, parsing, .. } = self;
-        if decoding.over_limit || parsing.rows.stopped {
+        let Validator { decoding, parsing, split, .. } = self;
+        // Once records come from a `Splitter`, this parser's input is behind them.
+        if decoding.over_limit || parsing.rows.stopped || split.batches {
             return;
         }
         let room = decoding.max_bytes - decoding.bytes;
@@ -390,35 +395,56 @@ impl Validator {
     /// Ends the input and returns the report. Leads and rejected rows not yet taken stay
     /// available through [`next_lead`](Self::next_lead) and [`next_rejected`](Self::next_rejected).
     pub fn finish(&mut self) -> Report {
-        let Validator { decoding, parsing, .. } = self;
-        if parsing.rows.finished.is_none() {
-            if decoding.decoder.is_none() {
-                decoding.start(parsing, true);
+        if self.parsing.rows.finished.is_none() {
+            if self.split.batches {
+                // A `Splitter` read the input: its records are in, only the rules end here.
+                self.end_rules();
+            } else {
+                self.end_input();
+                self.end_rules();
             }
-            if !decoding.over_limit
-                && let Some(decoder) = &mut decoding.decoder
-            {
-                let text = decoder.finish(&mut decoding.scratch);
-                parsing.text(text);
-            }
-            parsing.finish(!decoding.over_limit);
-            if decoding.over_limit {
-                let limit = decoding.max_bytes;
-                let line = parsing.parser.as_ref().map_or(1, Parser::line);
-                parsing.rows.file_issue(
-                    Some(line),
-                    Violation {
-                        code: IssueCode::LimitExceeded,
-                        message: format!(
-                            "The file is larger than the {limit}-byte limit (max_bytes); reading stopped at line {line}, the rest was not read"
-                        ),
-                        params: params! {"limit" => "max_bytes", "max" => limit, "line" => line},
-                    },
-                );
-            }
-            parsing.rows.finished = Some(parsing.rows.report(decoding.encoding, parsing.delimiter));
         }
-        parsing.rows.finished.clone().unwrap_or_else(|| unreachable!("set above"))
+        self.parsing.rows.finished.clone().unwrap_or_else(|| unreachable!("set above"))
+    }
+
+    /// Decodes and parses what the input still holds (records go where they go while it
+    /// runs), once; notes where reading stopped when it went over `max_bytes`.
+    pub(crate) fn end_input(&mut self) {
+        let Validator { decoding, parsing, split, .. } = self;
+        if decoding.decoder.is_none() {
+            decoding.start(parsing, true);
+        }
+        if !decoding.over_limit
+            && let Some(decoder) = &mut decoding.decoder
+        {
+            let text = decoder.finish(&mut decoding.scratch);
+            parsing.text(text);
+        }
+        parsing.finish(!decoding.over_limit);
+        if decoding.over_limit {
+            split.limit_line = Some(parsing.parser.as_ref().map_or(1, Parser::line));
+        }
+    }
+
+    /// Ends the rules and makes the report.
+    fn end_rules(&mut self) {
+        let Validator { decoding, parsing, split, .. } = self;
+        parsing.rows.end();
+        if decoding.over_limit {
+            let limit = decoding.max_bytes;
+            let line = split.limit_line.unwrap_or(1);
+            parsing.rows.file_issue(
+                Some(line),
+                Violation {
+                    code: IssueCode::LimitExceeded,
+                    message: format!(
+                        "The file is larger than the {limit}-byte limit (max_bytes); reading stopped at line {line}, the rest was not read"
+                    ),
+                    params: params! {"limit" => "max_bytes", "max" => limit, "line" => line},
+                },
+            );
+        }
+        parsing.rows.finished = Some(parsing.rows.report(decoding.encoding, parsing.delimiter));
     }
 
     /// Whether [`finish`](Self::finish) has been called.
@@ -431,10 +457,16 @@ impl Validator {
     /// bindings call: their users may call in any order).
     ///
     /// # Errors
-    /// [`ErrorKind::Finished`](crate::ErrorKind::Finished) after `finish`.
+    /// [`ErrorKind::Finished`](crate::ErrorKind::Finished) after `finish`;
+    /// [`ErrorKind::InvalidOption`](crate::ErrorKind::InvalidOption) (option `message`) once
+    /// records come from a [`Splitter`](crate::Splitter).
     pub fn try_push(&mut self, chunk: &[u8]) -> crate::Result<()> {
         if self.is_finished() {
             return Err(crate::ErrorKind::Finished.into());
+        }
+        if self.split.batches {
+            let message = "records come from a Splitter: push its messages, not input".into();
+            return Err(crate::ErrorKind::InvalidOption { option: "message".into(), message }.into());
         }
         self.push(chunk);
         Ok(())
@@ -443,10 +475,17 @@ impl Validator {
     /// [`finish`](Self::finish), once: a second call is an error rather than the report again.
     ///
     /// # Errors
-    /// [`ErrorKind::Finished`](crate::ErrorKind::Finished) when already finished.
+    /// [`ErrorKind::Finished`](crate::ErrorKind::Finished) when already finished;
+    /// [`ErrorKind::InvalidOption`](crate::ErrorKind::InvalidOption) (option `message`) when
+    /// records came from a [`Splitter`](crate::Splitter) and its last message (from its
+    /// `finish`) has not.
     pub fn try_finish(&mut self) -> crate::Result<Report> {
         if self.is_finished() {
             return Err(crate::ErrorKind::Finished.into());
+        }
+        if self.awaits_split_end() {
+            let message = "the Splitter's last message (from its finish) has not been pushed".into();
+            return Err(crate::ErrorKind::InvalidOption { option: "message".into(), message }.into());
         }
         Ok(self.finish())
     }
@@ -482,7 +521,83 @@ impl Validator {
     pub(crate) fn return_rows(&mut self, rows: RowValidator) {
         self.parsing.rows = rows;
     }
+}
 
+/// What a validator got from a [`Splitter`](crate::Splitter).
+#[derive(Debug)]
+pub(crate) struct SplitState {
+    /// The options' fingerprint: both ends must validate with the same options.
+    pub(crate) fingerprint: u64,
+    /// Records came in batches: the validator's own parser saw only the input before them.
+    pub(crate) batches: bool,
+    /// The splitter's last message came.
+    pub(crate) ended: bool,
+    /// Where reading stopped at `max_bytes`.
+    pub(crate) limit_line: Option<u64>,
+}
+
+impl SplitState {
+    pub(crate) fn new(options: &ImportOptions) -> Self {
+        SplitState { fingerprint: fingerprint(options), batches: false, ended: false, limit_line: None }
+    }
+}
+
+/// A number for the options that decide a verdict, the same in every Worker (FNV-1a over their
+/// values; written out rather than derived: the derived `Hash` is four times the code, and
+/// the wasm build is for small pages). Every field is named, so a new option must be decided
+/// on here.
+fn fingerprint(options: &ImportOptions) -> u64 {
+    #[inline(never)]
+    fn mix(h: &mut u64, bytes: &[u8]) {
+        for &b in bytes.iter().chain(&[0xff]) {
+            *h = (*h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    let ImportOptions {
+        encoding,
+        delimiter,
+        statuses,
+        interest_synonyms,
+        status_synonyms,
+        mapping,
+        aliases,
+        max_issues,
+        max_bytes,
+        max_rows,
+        max_field_bytes,
+        // Storing only.
+        on_existing: _,
+        on_new: _,
+        blanks: _,
+        file_name: _,
+    } = options;
+    let mut h = 0xcbf2_9ce4_8422_2325;
+    mix(&mut h, encoding.map_or("", Encoding::as_str).as_bytes());
+    mix(
+        &mut h,
+        &[delimiter.map_or(0, Delimiter::byte), u8::from(*interest_synonyms), u8::from(*status_synonyms)],
+    );
+    for status in statuses.iter().flatten() {
+        mix(&mut h, status.as_bytes());
+    }
+    mix(&mut h, &[statuses.is_some().into()]);
+    for (header, field) in mapping {
+        mix(&mut h, header.as_bytes());
+        mix(&mut h, &[field.map_or(0, |f| f as u8 + 1)]);
+    }
+    mix(&mut h, b"aliases");
+    for (alias, field) in aliases {
+        mix(&mut h, alias.as_bytes());
+        mix(&mut h, &[*field as u8]);
+    }
+    for n in [*max_issues as u64, *max_bytes, *max_rows, *max_field_bytes as u64] {
+        mix(&mut h, &n.to_le_bytes());
+    }
+    h
+}
+
+/// What a [`Splitter`](crate::Splitter) needs of a validator.
+impl Validator {
     /// Sets or clears (dropping the previous one) where records go instead of the rules here.
     pub(crate) fn set_sink(&mut self, sink: Option<Box<dyn RecordSink>>) {
         self.parsing.sink = sink;
@@ -491,6 +606,36 @@ impl Validator {
     /// Whether the input went past `max_bytes` (nothing more is read).
     pub(crate) fn is_over_limit(&self) -> bool {
         self.decoding.over_limit
+    }
+
+    /// The parser's physical line (1 before parsing starts).
+    pub(crate) fn parser_line(&self) -> u64 {
+        self.parsing.parser.as_ref().map_or(1, Parser::line)
+    }
+
+    /// Where records go instead of the rules here, if anywhere.
+    pub(crate) fn sink_mut(&mut self) -> Option<&mut (dyn RecordSink + 'static)> {
+        self.parsing.sink.as_deref_mut()
+    }
+
+    /// The rules that need no other row, once the header is known.
+    pub(crate) fn record_check(&self) -> Option<std::sync::Arc<crate::import::rows::RecordCheck>> {
+        self.parsing.rows.check()
+    }
+
+    /// The rules' state, for records parsed elsewhere.
+    pub(crate) fn rows_mut(&mut self) -> &mut RowValidator {
+        &mut self.parsing.rows
+    }
+
+    /// Marks the input as read up to `bytes` and, when `limit_line` is given, cut there by
+    /// `max_bytes` (as a `Splitter` read it).
+    pub(crate) fn note_split_input(&mut self, bytes: u64, limit_line: Option<u64>) {
+        self.decoding.bytes = bytes;
+        if let Some(line) = limit_line {
+            self.decoding.over_limit = true;
+            self.split.limit_line = Some(line);
+        }
     }
 }
 
@@ -554,7 +699,6 @@ impl Parsing {
             p.finish(&mut |r| dispatch_record(rows, sink, pending, &r));
             pending.flush(rows);
         }
-        rows.end();
     }
 }
 

@@ -4,6 +4,7 @@ import {
   issueCodes,
   rejectedCsv,
   CsvValidator,
+  CsvSplitter,
   LeadTable,
   LeadQuery,
   MemoryStore,
@@ -68,6 +69,16 @@ fixing.finish();
 const corrected: Uint8Array = fixing.takeCorrected();
 const toFix: RejectedRow[] = fixing.rejectedRows();
 const cells: string[] = toFix[0]?.values ?? [];
+// Two Workers: a splitter reads, a validator with the same options takes its messages.
+const splitter = new CsvSplitter(options);
+const rules = new CsvValidator(options, "table");
+const message: Uint8Array = splitter.push(bytes, true);
+rules.pushMessage(message);
+rules.pushMessage(splitter.push("more text"));
+const stopped: boolean = splitter.isStopped || rules.isStopped;
+const read: number = splitter.bytes;
+rules.pushMessage(splitter.finish());
+const split: Report = rules.finish();
 
 const query: LeadQuery = LeadQuery.parse("status=Open&sort=-created_at");
 const text: string = query.toString();
