@@ -1,4 +1,5 @@
-// Validating the generated lead files in Node: leads-wasm against PapaParse plus the same rules
+// Validating the generated lead files in Node: leads-wasm (one thread, and spread over Workers)
+// against PapaParse plus the same rules
 // written in JavaScript, in one run. Each contender runs in its own process (peak memory is its
 // own maxRSS), best of --repeat runs; every contender must reach the verdict of leads-wasm.
 //
@@ -131,18 +132,29 @@ function leadsWasmTable(path, chunkSize, from = pkg) {
  * takes its messages (in a browser, two Web Workers). While more than two messages wait, the
  * splitter also runs the rules that need no other row.
  */
-let rulesWorker = null;
+/** The Workers, made once per process (a page keeps its Workers too). */
+let workers = null;
+async function startWorkers() {
+  if (workers) return workers;
+  const { Worker, MessageChannel } = await import("node:worker_threads");
+  const state = new Int32Array(new SharedArrayBuffer(8));
+  const { port1, port2 } = new MessageChannel();
+  const make = (role, port) => new Worker(join(here, "worker.cjs"), { workerData: { pkg, role, shared: state.buffer, port }, transferList: [port] });
+  workers = { state, rules: make("rules", port1), splitter: make("splitter", port2) };
+  return workers;
+}
+
+/**
+ * One validation on two threads: a CsvSplitter reads the file here, a CsvValidator in a Worker
+ * takes its messages and keeps the leads in a table (in a browser, two Web Workers). While more
+ * than one message waits, the splitter also runs the rules that need no other row.
+ */
 async function leadsWasmTwoThreads(path, chunkSize) {
   const leads = require(pkg);
-  if (!rulesWorker) {
-    const { Worker } = await import("node:worker_threads");
-    const shared = new SharedArrayBuffer(8);
-    rulesWorker = { state: new Int32Array(shared), worker: new Worker(join(here, "rules-worker.cjs"), { workerData: { pkg, shared } }) };
-  }
-  const { worker, state } = rulesWorker;
+  const { rules, state } = await startWorkers();
   Atomics.store(state, 0, 0);
   Atomics.store(state, 1, 0);
-  worker.postMessage("start");
+  rules.postMessage({ start: "table" });
   const splitter = new leads.CsvSplitter(null);
   const fd = openSync(path, "r");
   const buf = Buffer.alloc(chunkSize);
@@ -157,19 +169,45 @@ async function leadsWasmTwoThreads(path, chunkSize) {
       waiting = sent - Atomics.load(state, 0);
     }
     const message = splitter.push(buf.subarray(0, n), waiting > 1);
-    worker.postMessage(message, [message.buffer]);
+    rules.postMessage(message, [message.buffer]);
     sent++;
   }
   closeSync(fd);
   const last = splitter.finish();
   splitter.free();
-  worker.postMessage(last, [last.buffer]);
-  const counts = await new Promise((resolve, reject) => {
-    worker.once("message", resolve);
-    worker.once("error", reject);
-    worker.postMessage("finish");
+  rules.postMessage(last, [last.buffer]);
+  rules.postMessage("finish");
+  return new Promise((resolve, reject) => {
+    rules.once("message", (m) => resolve(m.counts));
+    rules.once("error", reject);
   });
-  return counts;
+}
+
+/**
+ * Every lead as a JS object here, the validation on two Workers: a CsvSplitter reading the
+ * file in one, a CsvValidator in the other posting its leads packed (takeLeadsPacked) after
+ * every message; this thread makes the objects (leadsFromPacked), as a page's main thread would.
+ */
+async function leadsWasmObjectsThreeThreads(path, chunkSize) {
+  const leads = require(pkg);
+  const { rules, splitter, state } = await startWorkers();
+  Atomics.store(state, 0, 0);
+  Atomics.store(state, 1, 0);
+  const valid = [];
+  const counts = await new Promise((resolve, reject) => {
+    const onMessage = (m) => {
+      if (m.packed) {
+        for (const lead of leads.leadsFromPacked(m.packed)) valid.push(lead);
+        return;
+      }
+      rules.off("message", onMessage);
+      resolve(m.counts);
+    };
+    rules.on("message", onMessage);
+    rules.once("error", reject);
+    splitter.postMessage({ path, chunkSize, collect: "stream" });
+  });
+  return [valid.length, counts[1]];
 }
 
 /** The validate-only build (leads-wasm/validate): smaller, the same validator. */
@@ -180,6 +218,7 @@ const CONTENDERS = {
   "leads-wasm/validate build (same, table)": (path, chunkSize) => leadsWasmTable(path, chunkSize, small),
   "leads-wasm, two threads (table)": leadsWasmTwoThreads,
   "leads-wasm (every lead as a JS object)": leadsWasmObjects,
+  "leads-wasm, three threads (every lead as a JS object)": leadsWasmObjectsThreeThreads,
   "PapaParse + rules (streaming)": papaparse,
 };
 
@@ -201,7 +240,7 @@ const arg = (name, fallback) => {
 };
 if (arg("--one")) {
   console.log(JSON.stringify(await runOne(arg("--one"), arg("--file"), Number(arg("--repeat", "1")))));
-  await rulesWorker?.worker.terminate();
+  await Promise.all([workers?.rules.terminate(), workers?.splitter.terminate()]);
   process.exit(0);
 }
 const repeat = Number(arg("--repeat", "3"));
@@ -228,9 +267,9 @@ for (const [profile, rows] of runs) {
   }
   const base = results["PapaParse + rules (streaming)"].seconds;
   const verdict = Object.values(results)[0];
-  console.log(`${"contender".padEnd(46)} ${"seconds".padStart(8)} ${"MB/s".padStart(7)} ${"vs Papa".padStart(8)} ${"peak MiB".padStart(9)}`);
+  console.log(`${"contender".padEnd(56)} ${"seconds".padStart(8)} ${"MB/s".padStart(7)} ${"vs Papa".padStart(8)} ${"peak MiB".padStart(9)}`);
   for (const [name, r] of Object.entries(results)) {
-    console.log(`${name.padEnd(46)} ${r.seconds.toFixed(3).padStart(8)} ${(size / r.seconds / 1e6).toFixed(1).padStart(7)} ${(base / r.seconds).toFixed(1).padStart(7)}x ${r.peakMiB.toFixed(0).padStart(9)}`);
+    console.log(`${name.padEnd(56)} ${r.seconds.toFixed(3).padStart(8)} ${(size / r.seconds / 1e6).toFixed(1).padStart(7)} ${(base / r.seconds).toFixed(1).padStart(7)}x ${r.peakMiB.toFixed(0).padStart(9)}`);
     if (r.valid !== verdict.valid || r.invalid !== verdict.invalid) {
       console.error(`${name} disagrees: ${r.valid} valid, ${r.invalid} invalid vs ${verdict.valid}, ${verdict.invalid}`);
       failed = true;

@@ -135,6 +135,17 @@ extern "C" {
         other_ends: &[u32],
         slots: &[u32],
     ) -> JsValue;
+
+    /// The same, on parts that are already JS typed arrays (from another Worker).
+    #[cfg(feature = "packed")]
+    #[wasm_bindgen(js_name = leadsFromParts)]
+    fn leads_from_js_parts(
+        ascii: &JsValue,
+        ascii_ends: &JsValue,
+        other: &JsValue,
+        other_ends: &JsValue,
+        slots: &JsValue,
+    ) -> JsValue;
 }
 
 /// The slot of a missing salesperson.
@@ -215,11 +226,8 @@ impl<'a> Packed<'a> {
     }
 }
 
-/// Leads as an array of plain `Lead` objects, the same as [`to_js`] makes of them, at a fraction
-/// of the cost.
-pub(crate) fn leads_to_js<'a>(
-    leads: impl IntoIterator<Item = leads_core::LeadRow<'a>>,
-) -> Result<JsValue, JsValue> {
+/// Leads packed, their slots pointing past the ASCII strings for the others (as in JS).
+fn pack<'a>(leads: impl IntoIterator<Item = leads_core::LeadRow<'a>>) -> Result<Packed<'a>, JsValue> {
     let leads = leads.into_iter();
     let mut packed = Packed {
         ascii: Strings::default(),
@@ -242,11 +250,61 @@ pub(crate) fn leads_to_js<'a>(
             *slot = (*slot & (NO_VALUE >> 1)) + first_other;
         }
     }
-    Ok(leads_from_parts(
-        &packed.ascii.text,
-        &packed.ascii.ends,
-        &packed.other.text,
-        &packed.other.ends,
-        &packed.slots,
-    ))
+    Ok(packed)
+}
+
+/// Leads as an array of plain `Lead` objects, the same as [`to_js`] makes of them, at a fraction
+/// of the cost.
+pub(crate) fn leads_to_js<'a>(
+    leads: impl IntoIterator<Item = leads_core::LeadRow<'a>>,
+) -> Result<JsValue, JsValue> {
+    let p = pack(leads)?;
+    Ok(leads_from_parts(&p.ascii.text, &p.ascii.ends, &p.other.text, &p.other.ends, &p.slots))
+}
+
+/// The names of a `PackedLeads`' typed arrays.
+#[cfg(feature = "packed")]
+const PACKED: [&str; 5] = ["ascii", "asciiEnds", "other", "otherEnds", "slots"];
+
+/// Leads as a `PackedLeads`: typed arrays (of their own buffers, to transfer to another Worker)
+/// that [`leads_from_packed`] makes into the objects of [`leads_to_js`].
+#[cfg(feature = "packed")]
+pub(crate) fn leads_to_packed<'a>(
+    leads: impl IntoIterator<Item = leads_core::LeadRow<'a>>,
+) -> Result<JsValue, JsValue> {
+    let p = pack(leads)?;
+    let parts: [JsValue; 5] = [
+        js_sys::Uint8Array::from(&p.ascii.text[..]).into(),
+        js_sys::Uint32Array::from(&p.ascii.ends[..]).into(),
+        js_sys::Uint8Array::from(&p.other.text[..]).into(),
+        js_sys::Uint32Array::from(&p.other.ends[..]).into(),
+        js_sys::Uint32Array::from(&p.slots[..]).into(),
+    ];
+    let out = js_sys::Object::new();
+    for (name, part) in PACKED.iter().zip(&parts) {
+        js_sys::Reflect::set(&out, &(*name).into(), part)?;
+    }
+    Ok(out.into())
+}
+
+/// The `Lead` objects of a `PackedLeads`.
+#[cfg(feature = "packed")]
+pub(crate) fn leads_from_packed(packed: &JsValue) -> Result<JsValue, JsValue> {
+    let mut parts = Vec::with_capacity(5);
+    for (i, name) in PACKED.iter().enumerate() {
+        let part = js_sys::Reflect::get(packed, &(*name).into()).unwrap_or(JsValue::UNDEFINED);
+        let typed = if i % 2 == 0 && i < 4 {
+            part.is_instance_of::<js_sys::Uint8Array>()
+        } else {
+            part.is_instance_of::<js_sys::Uint32Array>()
+        };
+        if !typed {
+            return Err(invalid_option(
+                "packed",
+                &format!("{name} is missing: pass what takeLeadsPacked() returned"),
+            ));
+        }
+        parts.push(part);
+    }
+    Ok(leads_from_js_parts(&parts[0], &parts[1], &parts[2], &parts[3], &parts[4]))
 }

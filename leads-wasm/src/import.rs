@@ -3,6 +3,8 @@
 use wasm_bindgen::prelude::*;
 
 use crate::convert::{input_bytes, leads_to_js, optional_string, options, to_js};
+#[cfg(feature = "packed")]
+use crate::convert::{leads_from_packed, leads_to_packed};
 use crate::error::{invalid_option, js};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -163,6 +165,15 @@ export interface LeadsError extends Error {
     | { retry_after: number };
 }
 
+/** Leads packed by `CsvValidator.takeLeadsPacked()` for `leadsFromPacked()` in another thread: post it, transferring each array's buffer. */
+export interface PackedLeads {
+  ascii: Uint8Array;
+  asciiEnds: Uint32Array;
+  other: Uint8Array;
+  otherEnds: Uint32Array;
+  slots: Uint32Array;
+}
+
 /** What an import stopped by its progress callback had stored (`code: "interrupted"`). */
 export interface InterruptedData {
   batches: number;
@@ -197,6 +208,16 @@ pub fn validate_csv(
     js_sys::Reflect::set(&out, &"report".into(), &to_js(&report)?)?;
     js_sys::Reflect::set(&out, &"leads".into(), &leads_to_js(table.rows())?)?;
     Ok(out.into())
+}
+
+/// The `Lead` objects of what `CsvValidator.takeLeadsPacked()` returned (in another thread:
+/// no WebAssembly memory is read).
+#[cfg(feature = "packed")]
+#[wasm_bindgen(js_name = leadsFromPacked, unchecked_return_type = "Lead[]")]
+pub fn leads_from_packed_js(
+    #[wasm_bindgen(unchecked_param_type = "PackedLeads")] packed: JsValue,
+) -> Result<JsValue, JsValue> {
+    leads_from_packed(&packed)
 }
 
 /// The invalid rows as a CSV file for a person to fix: the original columns plus `errors`, the
@@ -387,6 +408,21 @@ impl CsvValidator {
     }
 }
 
+#[cfg(feature = "packed")]
+#[wasm_bindgen]
+impl CsvValidator {
+    /// `takeLeads`, packed for another thread: post the result to it (transferring its arrays'
+    /// buffers) and make the objects there with `leadsFromPacked`, which gives `takeLeads`' objects.
+    #[wasm_bindgen(js_name = takeLeadsPacked, unchecked_return_type = "PackedLeads")]
+    pub fn take_leads_packed(&mut self) -> Result<JsValue, JsValue> {
+        if !self.stream {
+            return leads_to_packed(std::iter::empty());
+        }
+        let table = self.inner.take_lead_table();
+        leads_to_packed(table.rows())
+    }
+}
+
 /// Valid leads kept compactly in WebAssembly memory; `Lead` objects are made only for the leads
 /// read (`get`, `slice`, `toArray`). Call `free()` when done with a big one.
 #[wasm_bindgen]
@@ -472,11 +508,5 @@ impl CsvSplitter {
     #[wasm_bindgen(getter, js_name = isStopped)]
     pub fn is_stopped(&self) -> bool {
         self.0.is_stopped()
-    }
-
-    /// Bytes of the file read so far.
-    #[wasm_bindgen(getter)]
-    pub fn bytes(&self) -> f64 {
-        self.0.bytes() as f64
     }
 }

@@ -11,8 +11,11 @@ mod query;
 mod store;
 
 pub use error::to_js_error;
+#[cfg(feature = "packed")]
+pub use import::leads_from_packed_js;
 pub use import::{
-    CsvValidator, LeadTable, default_statuses, error_codes, issue_codes, rejected_csv, validate_csv,
+    CsvSplitter, CsvValidator, LeadTable, default_statuses, error_codes, issue_codes, rejected_csv,
+    validate_csv,
 };
 pub use query::LeadQuery;
 #[cfg(feature = "stores")]

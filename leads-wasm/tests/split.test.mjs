@@ -113,3 +113,46 @@ test("messages from other options, damaged or out of place are invalid_option er
   assert.equal(v.finish().rows, 30000);
   assert.throws(() => v.pushMessage(messages[1]), (e) => e.code === "finished");
 });
+
+const noPacked = !leads.leadsFromPacked && "the validate-only build has no packed leads";
+
+test("leads packed in one thread are the same objects in another", { skip: noPacked }, async () => {
+  const bytes = messyFile();
+  const direct = new leads.CsvValidator();
+  const packing = new leads.CsvValidator();
+  const expected = [];
+  const packs = [];
+  for (let at = 0; at < bytes.length; at += 300000) {
+    direct.push(bytes.subarray(at, at + 300000));
+    expected.push(...direct.takeLeads());
+    packing.push(bytes.subarray(at, at + 300000));
+    packs.push(packing.takeLeadsPacked());
+  }
+  direct.finish();
+  expected.push(...direct.takeLeads());
+  packing.finish();
+  packs.push(packing.takeLeadsPacked());
+  assert.ok(expected.length > 20000 && expected.some((l) => /[^\x00-\x7f]/.test(l.lead_name)));
+  // Made into objects in a Worker, their buffers transferred there.
+  const worker = new Worker(
+    `const { parentPort, workerData } = require("node:worker_threads");
+     const leads = require(workerData.pkg);
+     parentPort.on("message", (packs) => parentPort.postMessage(packs.flatMap((p) => leads.leadsFromPacked(p))));`,
+    { eval: true, workerData: { pkg } },
+  );
+  const got = await new Promise((resolve, reject) => {
+    worker.once("message", resolve);
+    worker.once("error", reject);
+    worker.postMessage(packs, packs.flatMap((p) => Object.values(p).map((a) => a.buffer)));
+  });
+  await worker.terminate();
+  assert.equal(packs[0].slots.byteLength, 0, "transferred");
+  assert.deepStrictEqual(got, expected);
+  // Table mode packs nothing; anything but a PackedLeads is refused.
+  const table = new leads.CsvValidator(null, "table");
+  table.push(bytes.subarray(0, 100000));
+  assert.deepStrictEqual(leads.leadsFromPacked(table.takeLeadsPacked()), []);
+  for (const bad of [{}, null, { ...packs[1], slots: [1, 2] }]) {
+    assert.throws(() => leads.leadsFromPacked(bad), (e) => e.code === "invalid_option" && e.data === "packed");
+  }
+});

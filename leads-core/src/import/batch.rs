@@ -118,7 +118,6 @@ impl RecordBatch {
     }
 
     /// [`check`](Self::check) with the batch's [`text`](Self::text), into `pre`.
-    #[inline(never)] // one copy of the rules for every caller (the wasm build stays small)
     fn check_into(&self, check: &RecordCheck, text: Option<&str>, pre: &mut Vec<RecordVerdict>) {
         pre.clear();
         pre.extend((0..self.records.len()).map(|k| {
@@ -130,7 +129,6 @@ impl RecordBatch {
     /// Hands every record to `rows`, with the verdicts of [`check`](Self::check) (run here
     /// first unless the parsing thread did, once the header is known), after getting the Lead
     /// ID set ready for the batch's IDs. Returns whether the rules stopped.
-    #[inline(never)] // one copy of the rules for every caller (the wasm build stays small)
     pub(crate) fn apply(&mut self, rows: &mut RowValidator) -> Flow {
         let mut pre = std::mem::take(&mut self.pre);
         let flow = self.apply_with(rows, &mut pre);

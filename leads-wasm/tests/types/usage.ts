@@ -5,6 +5,8 @@ import {
   rejectedCsv,
   CsvValidator,
   CsvSplitter,
+  leadsFromPacked,
+  type PackedLeads,
   LeadTable,
   LeadQuery,
   MemoryStore,
@@ -76,9 +78,12 @@ const message: Uint8Array = splitter.push(bytes, true);
 rules.pushMessage(message);
 rules.pushMessage(splitter.push("more text"));
 const stopped: boolean = splitter.isStopped || rules.isStopped;
-const read: number = splitter.bytes;
 rules.pushMessage(splitter.finish());
 const split: Report = rules.finish();
+// Leads packed in one thread, objects in another.
+const packed: PackedLeads = v.takeLeadsPacked();
+const buffers: ArrayBuffer[] = [packed.ascii.buffer as ArrayBuffer, packed.slots.buffer as ArrayBuffer];
+const unpacked: Lead[] = leadsFromPacked(packed);
 
 const query: LeadQuery = LeadQuery.parse("status=Open&sort=-created_at");
 const text: string = query.toString();
