@@ -127,11 +127,6 @@ function leadsWasmTable(path, chunkSize, from = pkg) {
   return counts;
 }
 
-/**
- * One validation on two threads: a CsvSplitter reads the file here, a CsvValidator in a Worker
- * takes its messages (in a browser, two Web Workers). While more than two messages wait, the
- * splitter also runs the rules that need no other row.
- */
 /** The Workers, made once per process (a page keeps its Workers too). */
 let workers = null;
 async function startWorkers() {
@@ -145,41 +140,17 @@ async function startWorkers() {
 }
 
 /**
- * One validation on two threads: a CsvSplitter reads the file here, a CsvValidator in a Worker
- * takes its messages and keeps the leads in a table (in a browser, two Web Workers). While more
- * than one message waits, the splitter also runs the rules that need no other row.
+ * One validation on two Workers (as in a browser): a CsvSplitter reading the file in one, a
+ * CsvValidator taking its messages in the other and keeping the leads in a table.
  */
 async function leadsWasmTwoThreads(path, chunkSize) {
-  const leads = require(pkg);
-  const { rules, state } = await startWorkers();
+  const { rules, splitter, state } = await startWorkers();
   Atomics.store(state, 0, 0);
   Atomics.store(state, 1, 0);
-  rules.postMessage({ start: "table" });
-  const splitter = new leads.CsvSplitter(null);
-  const fd = openSync(path, "r");
-  const buf = Buffer.alloc(chunkSize);
-  let sent = 0;
-  for (;;) {
-    const n = readSync(fd, buf, 0, chunkSize, null);
-    if (n === 0 || splitter.isStopped || Atomics.load(state, 1)) break;
-    let waiting = sent - Atomics.load(state, 0);
-    // Bounded memory: wait while eight messages are queued.
-    while (waiting >= 8) {
-      Atomics.wait(state, 0, sent - waiting);
-      waiting = sent - Atomics.load(state, 0);
-    }
-    const message = splitter.push(buf.subarray(0, n), waiting > 1);
-    rules.postMessage(message, [message.buffer]);
-    sent++;
-  }
-  closeSync(fd);
-  const last = splitter.finish();
-  splitter.free();
-  rules.postMessage(last, [last.buffer]);
-  rules.postMessage("finish");
   return new Promise((resolve, reject) => {
     rules.once("message", (m) => resolve(m.counts));
     rules.once("error", reject);
+    splitter.postMessage({ path, chunkSize, collect: "table" });
   });
 }
 
