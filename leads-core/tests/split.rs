@@ -44,8 +44,8 @@ fn with(f: &dyn Fn(&mut ImportOptions)) -> ImportOptions {
 
 /// Whether a message carries records (not just input).
 fn has_records(messages: &[Vec<u8>]) -> bool {
-    // Input parts are kind 0 right after the 25-byte head; a record batch is kind 1.
-    messages.iter().any(|m| m.get(25) == Some(&1))
+    // Input parts are kind 0 right after the 29-byte head; a record batch is kind 1.
+    messages.iter().any(|m| m.get(29) == Some(&1))
 }
 
 #[test]
@@ -143,9 +143,12 @@ fn messages_out_of_place_are_errors() {
                 .contains("Splitter")
         );
     }
-    // Records before the header was read there.
+    // A message skipped or repeated.
     let mut v = Validator::new(&options).unwrap();
-    assert!(invalid_message(v.push_message(&messages[1]).unwrap_err()).contains("header"));
+    assert!(invalid_message(v.push_message(&messages[1]).unwrap_err()).contains("in order"));
+    let mut v = started(2);
+    assert!(invalid_message(v.push_message(&messages[1]).unwrap_err()).contains("pushed twice"));
+    assert!(invalid_message(v.push_message(&messages[3]).unwrap_err()).contains("in order"));
     // Once records came, input is refused and so is finishing before the last message.
     let mut v = started(2);
     assert!(
@@ -172,7 +175,7 @@ fn damaged_messages_never_panic() {
     let bytes = leads_gen::generate_messy(600, 4);
     let options = ImportOptions::default();
     let (_, messages) = split(&bytes, &options, 65_536, &|_| true);
-    let batch = messages.iter().position(|m| m.get(25) == Some(&1)).expect("a message with records");
+    let batch = messages.iter().position(|m| m.get(29) == Some(&1)).expect("a message with records");
     let message = &messages[batch];
     let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
     let mut next = || {

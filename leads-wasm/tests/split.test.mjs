@@ -106,6 +106,7 @@ test("messages from other options, damaged or out of place are invalid_option er
   assert.throws(() => new leads.CsvValidator().pushMessage("text"), isMessageError(/Uint8Array/));
   const v = new leads.CsvValidator();
   v.pushMessage(messages[0]);
+  assert.throws(() => v.pushMessage(messages[2]), isMessageError(/out of order/));
   v.pushMessage(messages[1]);
   assert.throws(() => v.push("L-1,Ann,a@example.com,Web,High,New,\n"), isMessageError(/Splitter/));
   assert.throws(() => v.finish(), isMessageError(/last message/));

@@ -6,8 +6,8 @@
 //! Until the header is known, a message carries the input itself: both ends read it, so both
 //! know the header and the dialect. From then on it carries the records, in batches of bytes.
 //!
-//! A message is `LDSM`, a format number, the options' fingerprint, the input bytes read so far
-//! and the message's length, then parts: a kind byte, a 32-bit length and that many bytes.
+//! A message is `LDSM`, a format number, the options' fingerprint, the input bytes read so far,
+//! its number (from 0: a message lost or out of order is refused) and its length, then parts: a kind byte, a 32-bit length and that many bytes.
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::import::batch::{RecordBatch, RecordSink};
@@ -18,8 +18,8 @@ use crate::import::validator::Validator;
 
 const MAGIC: &[u8; 4] = b"LDSM";
 const FORMAT: u8 = 1;
-/// The head's length: magic, format, fingerprint, bytes read, length.
-const HEAD: usize = 4 + 1 + 8 + 8 + 4;
+/// The head's length: magic, format, fingerprint, bytes read, number, length.
+const HEAD: usize = 4 + 1 + 8 + 8 + 4 + 4;
 
 /// Part kinds.
 const INPUT: u8 = 0;
@@ -60,6 +60,8 @@ pub struct Splitter {
     split: bool,
     finished: bool,
     fingerprint: u64,
+    /// Messages made so far.
+    made: u32,
 }
 
 /// Where a splitting validator's records go.
@@ -118,7 +120,7 @@ impl Splitter {
     pub fn new(options: &ImportOptions) -> Result<Self> {
         let v = Validator::new(options)?.keep_leads(false).keep_rejected(false);
         let fingerprint = v.split.fingerprint;
-        Ok(Splitter { v, split: false, finished: false, fingerprint })
+        Ok(Splitter { v, split: false, finished: false, fingerprint, made: 0 })
     }
 
     /// Reads the next chunk (of any size, ending anywhere) and returns the message for the
@@ -136,7 +138,7 @@ impl Splitter {
             self.v.push(chunk);
             let mut out = self.header();
             part(&mut out, INPUT, |out| out.extend_from_slice(chunk));
-            let out = Self::sealed(out);
+            let out = self.sealed(out);
             if !self.v.is_stopped()
                 && let Some(check) = self.v.record_check()
             {
@@ -150,7 +152,8 @@ impl Splitter {
         }
         self.sink().run_check = check;
         self.v.push(chunk);
-        Ok(Self::sealed(self.message(stopped_before)))
+        let out = self.message(stopped_before);
+        Ok(self.sealed(out))
     }
 
     /// Ends the input and returns the last message.
@@ -170,7 +173,7 @@ impl Splitter {
             self.header()
         };
         part(&mut out, END, |_| {});
-        Ok(Self::sealed(out))
+        Ok(self.sealed(out))
     }
 
     /// Whether reading stopped (a limit, or a header error read before any record went out);
@@ -200,14 +203,16 @@ impl Splitter {
         out.push(FORMAT);
         out.extend_from_slice(&self.fingerprint.to_le_bytes());
         out.extend_from_slice(&self.v.progress().bytes.to_le_bytes());
-        out.extend_from_slice(&[0; 4]); // the length, set by `sealed`
+        out.extend_from_slice(&[0; 8]); // the number and the length, set by `sealed`
         out
     }
 
-    /// The message with its length set.
-    fn sealed(mut out: Vec<u8>) -> Vec<u8> {
+    /// The message with its number and length set.
+    fn sealed(&mut self, mut out: Vec<u8>) -> Vec<u8> {
         let len = u32::try_from(out.len()).unwrap_or(u32::MAX);
+        out[HEAD - 8..HEAD - 4].copy_from_slice(&self.made.to_le_bytes());
         out[HEAD - 4..HEAD].copy_from_slice(&len.to_le_bytes());
+        self.made = self.made.wrapping_add(1);
         out
     }
 
@@ -236,8 +241,9 @@ impl Validator {
     ///
     /// # Errors
     /// [`ErrorKind::InvalidOption`] (option `message`) for bytes that are not a message of a
-    /// splitter of this build with the same options, or a message out of place (after the last
-    /// one; input after records); [`ErrorKind::Finished`] after `finish`.
+    /// splitter of this build with the same options, or a message out of place (one skipped or
+    /// repeated, one after the last, input after records); [`ErrorKind::Finished`] after
+    /// `finish`.
     pub fn push_message(&mut self, message: &[u8]) -> Result<()> {
         if self.is_finished() {
             return Err(ErrorKind::Finished.into());
@@ -257,7 +263,13 @@ impl Validator {
         if number(5, 8) != self.split.fingerprint {
             return Err(bad_message("a message of a Splitter with other options (or of another build)"));
         }
-        let bytes = number(13, 8);
+        let (bytes, number) = (number(13, 8), number(21, 4));
+        if number != u64::from(self.split.taken) {
+            return Err(bad_message(
+                "a message out of order (one lost, or pushed twice): push every message, in order",
+            ));
+        }
+        self.split.taken = self.split.taken.wrapping_add(1);
         // As a validator ignores input once stopped, so the counts and the limit of input read
         // after it stopped.
         let stopped_before = self.is_stopped();

@@ -532,13 +532,21 @@ pub(crate) struct SplitState {
     pub(crate) batches: bool,
     /// The splitter's last message came.
     pub(crate) ended: bool,
+    /// Messages taken (the number the next one must have).
+    pub(crate) taken: u32,
     /// Where reading stopped at `max_bytes`.
     pub(crate) limit_line: Option<u64>,
 }
 
 impl SplitState {
     pub(crate) fn new(options: &ImportOptions) -> Self {
-        SplitState { fingerprint: fingerprint(options), batches: false, ended: false, limit_line: None }
+        SplitState {
+            fingerprint: fingerprint(options),
+            batches: false,
+            ended: false,
+            taken: 0,
+            limit_line: None,
+        }
     }
 }
 
