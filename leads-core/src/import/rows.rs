@@ -129,9 +129,7 @@ impl RecordCheck {
         let id = r.range(self.id_column?).and_then(|range| text.get(range))?;
         Some(id_hash(trim(id).as_bytes()))
     }
-}
 
-impl RecordCheck {
     /// Whether verdicts that crossed from another Worker can be used here: every status within
     /// the vocabulary. (A verdict is taken as given, as the records are; that one is an index.)
     pub(crate) fn statuses_fit(&self, verdicts: &[Option<Verdict>; 7]) -> bool {

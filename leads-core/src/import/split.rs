@@ -10,7 +10,7 @@
 //! its number (from 0: a message lost or out of order is refused) and its length, then parts: a kind byte, a 32-bit length and that many bytes.
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::import::batch::{RecordBatch, RecordSink};
+use crate::import::batch::{Reader, RecordBatch, RecordSink};
 use crate::import::options::ImportOptions;
 use crate::import::parser::{Flow, RawRecord};
 use crate::import::rows::RecordCheck;
@@ -253,32 +253,28 @@ impl Validator {
         }
         let not_ours =
             || bad_message("not a whole message of a Splitter (cut short, changed or something else)");
-        let (head, mut parts) = message.split_at_checked(HEAD).ok_or_else(not_ours)?;
-        let number =
-            |at: usize, len: usize| head[at..at + len].iter().rev().fold(0, |n, &b| n << 8 | u64::from(b));
-        let whole = number(HEAD - 4, 4) == message.len() as u64;
-        if &head[..4] != MAGIC || head[4] != FORMAT || !whole {
+        let mut r = Reader(message);
+        let head = r.take(HEAD).ok_or_else(not_ours)?;
+        let mut h = Reader(&head[5..]);
+        let (fingerprint, bytes, number, len) = (h.u64(), h.u64(), h.u32(), h.len());
+        if &head[..4] != MAGIC || head[4] != FORMAT || len != Some(message.len()) {
             return Err(not_ours());
         }
-        if number(5, 8) != self.split.fingerprint {
+        if fingerprint != Some(self.split.fingerprint) {
             return Err(bad_message("a message of a Splitter with other options (or of another build)"));
         }
-        let (bytes, number) = (number(13, 8), number(21, 4));
-        if number != u64::from(self.split.taken) {
+        if number != Some(self.split.taken) {
             return Err(bad_message(
                 "a message out of order (one lost, or pushed twice): push every message, in order",
             ));
         }
+        let bytes = bytes.unwrap_or(0);
         self.split.taken = self.split.taken.wrapping_add(1);
         // As a validator ignores input once stopped, so the counts and the limit of input read
         // after it stopped.
         let stopped_before = self.is_stopped();
-        while let Some((&kind, rest)) = parts.split_first() {
-            let (len, rest) = rest.split_at_checked(4).ok_or_else(not_ours)?;
-            let len = usize::try_from(u32::from_le_bytes(len.try_into().map_err(|_| not_ours())?))
-                .map_err(|_| not_ours())?;
-            let (body, rest) = rest.split_at_checked(len).ok_or_else(not_ours)?;
-            parts = rest;
+        while let Some(kind) = r.u8() {
+            let body = r.len().and_then(|len| r.take(len)).ok_or_else(not_ours)?;
             match kind {
                 INPUT if self.split.batches => return Err(bad_message("input after records")),
                 INPUT => self.push(body),

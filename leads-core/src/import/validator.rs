@@ -410,7 +410,7 @@ impl Validator {
     /// Decodes and parses what the input still holds (records go where they go while it
     /// runs), once; notes where reading stopped when it went over `max_bytes`.
     pub(crate) fn end_input(&mut self) {
-        let Validator { decoding, parsing, split, .. } = self;
+        let Validator { decoding, parsing, .. } = self;
         if decoding.decoder.is_none() {
             decoding.start(parsing, true);
         }
@@ -422,7 +422,7 @@ impl Validator {
         }
         parsing.finish(!decoding.over_limit);
         if decoding.over_limit {
-            split.limit_line = Some(parsing.parser.as_ref().map_or(1, Parser::line));
+            self.split.limit_line = Some(self.parser_line());
         }
     }
 
